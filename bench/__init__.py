@@ -1,0 +1,1 @@
+"""The project's benchmarks: `make bench` (or `python -m bench NAME ...`)."""

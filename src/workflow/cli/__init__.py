@@ -1,0 +1,58 @@
+"""The ``workflow`` command. Every ``WorkflowError`` becomes one line and exit code 2."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from workflow.cli.calendar_commands import calendar_group
+from workflow.cli.context import AppContext
+from workflow.errors import WorkflowError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Store URL (default sqlite:///workflow.db; env WORKFLOW_DB).",
+)
+@click.option(
+    "--definitions",
+    "definitions_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of workflow definitions (env WORKFLOW_DEFINITIONS).",
+)
+@click.option(
+    "--calendars",
+    "calendars_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of calendar year files extending the shipped ones (env WORKFLOW_CALENDARS).",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context, db_url: str | None, definitions_dir: Path | None, calendars_dir: Path | None
+) -> None:
+    """Disclosure-on-request applications: calendar, cases, deadlines, letters, reports."""
+    ctx.obj = AppContext.from_options(db_url, definitions_dir, calendars_dir)
+
+
+cli.add_command(calendar_group)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="workflow", standalone_mode=False)
+    except WorkflowError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,227 @@
+"""``workflow calendar ...``: working-day arithmetic and the clock ledger from the shell."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from workflow.cli.context import DATE, app
+from workflow.deadlines import ClockEntry, Deadline, WorkingCalendar, derive
+from workflow.deadlines.calendar_files import describe
+from workflow.errors import InvalidInput
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """Official working days (weekends, holidays, make-up working days)."""
+
+
+@calendar_group.command("add-workdays")
+@click.argument("start", type=DATE)
+@click.argument("days", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def add_workdays(ctx: click.Context, start: date, days: int, as_json: bool) -> None:
+    """The date DAYS working days after START (START itself is not counted)."""
+    calendar = app(ctx).calendar
+    result = calendar.add_working_days(start, days)
+    info = calendar.describe_day(result)
+    if as_json:
+        _print_json(
+            {
+                "start": start.isoformat(),
+                "workdays": days,
+                "result": result.isoformat(),
+                "weekday": WEEKDAYS[result.weekday()],
+                "kind": info.kind.value,
+            }
+        )
+    else:
+        click.echo(result.isoformat())
+
+
+@calendar_group.command("is-workday")
+@click.argument("day", type=DATE)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def is_workday(ctx: click.Context, day: date, as_json: bool) -> None:
+    """Whether DAY is an official working day, and why."""
+    info = app(ctx).calendar.describe_day(day)
+    if as_json:
+        _print_json(
+            {
+                "date": day.isoformat(),
+                "working_day": info.working,
+                "kind": info.kind.value,
+                "holiday": info.holiday,
+                "weekday": WEEKDAYS[day.weekday()],
+            }
+        )
+        return
+    why = {
+        "weekday": "an ordinary weekday",
+        "weekend": "a weekend day",
+        "holiday": f"an official day off ({info.holiday})",
+        "makeup": f"a make-up working day ({info.holiday})",
+    }[info.kind.value]
+    verdict = "a working day" if info.working else "not a working day"
+    click.echo(f"{day} ({WEEKDAYS[day.weekday()]}) is {verdict}: {why}")
+
+
+@calendar_group.command("between")
+@click.argument("start", type=DATE)
+@click.argument("end", type=DATE)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def between(ctx: click.Context, start: date, end: date, as_json: bool) -> None:
+    """Working days strictly after START up to and including END."""
+    count = app(ctx).calendar.working_days_between(start, end)
+    if as_json:
+        _print_json({"start": start.isoformat(), "end": end.isoformat(), "workdays": count})
+    else:
+        click.echo(str(count))
+
+
+@calendar_group.command("explain")
+@click.argument("ledger", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--start", "start", type=DATE, help="Start date (instead of a ledger file).")
+@click.option("--days", type=int, default=20, show_default=True, help="Length in working days.")
+@click.option(
+    "--as-of", "as_of", type=DATE, help="Date to count remaining days from (default today)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def explain(
+    ctx: click.Context,
+    ledger: Path | None,
+    start: date | None,
+    days: int,
+    as_of: date | None,
+    as_json: bool,
+) -> None:
+    """Derive a clock's due date, with its explanation, from a ledger file or --start/--days.
+
+    A ledger file (YAML or JSON) lists dated entries in order, for example::
+
+        entries:
+          - {start: 2026-02-12, days: 20}
+          - {pause: 2026-03-05, reason: third party}
+          - {resume: 2026-03-20}
+          - {extend: 2026-03-25, days: 20, approver: 王主任}
+    """
+    context = app(ctx)
+    if ledger is not None:
+        label, entries, file_as_of = read_ledger(ledger)
+    elif start is not None:
+        label, entries, file_as_of = "answer", [ClockEntry.start(start, days)], None
+    else:
+        raise InvalidInput("give a ledger file or --start DATE")
+    effective = as_of or file_as_of or context.effective_date(None)
+    deadline = derive(entries, context.calendar, label)
+    report = deadline_json(deadline, context.calendar, effective)
+    if as_json:
+        _print_json({"clock": label, **report})
+        return
+    for line in deadline.explanation:
+        click.echo(f"  {line}")
+    click.echo(
+        f"{label}: due {deadline.due_on}, {deadline.status.value}; as of {effective}: "
+        f"{report['remaining_workdays']} WD left, {report['overdue_workdays']} WD overdue"
+    )
+
+
+@calendar_group.command("years")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def years(ctx: click.Context, as_json: bool) -> None:
+    """The loaded years, their working-day counts and the notices they came from."""
+    rows = describe(app(ctx).calendar)
+    if as_json:
+        _print_json({"years": rows})
+        return
+    for row in rows:
+        numbers = "; ".join(n["number"] or n["title"] for n in row["notices"]) or "no notice"
+        click.echo(
+            f"{row['year']}  {row['working_days']} working days  "
+            f"{row['off_days']} off, {row['makeup_days']} make-up  {numbers}  ({row['file']})"
+        )
+
+
+def deadline_json(deadline: Deadline, calendar: WorkingCalendar, as_of: date) -> dict[str, Any]:
+    """The stable JSON form of a deadline (documented in the README)."""
+    return {
+        "due_on": deadline.due_on.isoformat() if deadline.due_on else None,
+        "status": deadline.status.value,
+        "running": deadline.running,
+        "as_of": as_of.isoformat(),
+        "remaining_workdays": deadline.remaining_workdays(calendar, as_of),
+        "overdue_workdays": deadline.overdue_workdays(calendar, as_of),
+        "extended_by": deadline.extended_by,
+        "version": deadline.version,
+        "explanation": deadline.explanation,
+    }
+
+
+_LEDGER_KINDS = ("start", "pause", "resume", "restart", "extend", "set_due", "stop")
+
+
+def read_ledger(path: Path) -> tuple[str, list[ClockEntry], date | None]:
+    """Read a ledger file; every problem names the file and the entry number."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidInput(f"{path}: cannot read the ledger: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise InvalidInput(f"{path}: a ledger is a mapping with an `entries` list")
+    entries = [_entry(item, path, number) for number, item in enumerate(data["entries"], 1)]
+    as_of = data.get("as_of")
+    if as_of is not None and not isinstance(as_of, date):
+        raise InvalidInput(f"{path}: as_of must be a YYYY-MM-DD date")
+    return str(data.get("clock", "answer")), entries, as_of
+
+
+def _entry(item: Any, path: Path, number: int) -> ClockEntry:
+    where = f"{path}: entry {number}"
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{where}: expected a mapping such as {{start: 2026-02-12, days: 20}}")
+    kinds = [kind for kind in _LEDGER_KINDS if kind in item]
+    if len(kinds) != 1:
+        raise InvalidInput(f"{where}: name exactly one of {', '.join(_LEDGER_KINDS)}")
+    kind = kinds[0]
+    on = item[kind]
+    if not isinstance(on, date):
+        raise InvalidInput(f"{where}: {kind} must be a YYYY-MM-DD date")
+    try:
+        match kind:
+            case "start":
+                return ClockEntry.start(on, int(item.get("days", 20)))
+            case "pause":
+                return ClockEntry.pause(on, str(item.get("reason", "not given")))
+            case "resume":
+                return ClockEntry.resume(on)
+            case "restart":
+                return ClockEntry.restart(on)
+            case "extend":
+                return ClockEntry.extend(on, int(item["days"]), str(item["approver"]))
+            case "set_due":
+                due = item["due"]
+                if not isinstance(due, date):
+                    raise InvalidInput(f"{where}: due must be a YYYY-MM-DD date")
+                return ClockEntry.set_due(on, due, str(item.get("reason", "")))
+            case _:
+                return ClockEntry.stop(on, str(item.get("reason", "")))
+    except KeyError as exc:
+        raise InvalidInput(f"{where}: {kind} needs {exc.args[0]}") from exc
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{where}: {exc}") from exc
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

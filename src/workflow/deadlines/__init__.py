@@ -1,0 +1,18 @@
+"""Working days and statutory clocks: the official calendar and the clock ledger."""
+
+from workflow.deadlines.calendar import Holiday, Notice, WorkingCalendar, YearSchedule
+from workflow.deadlines.calendar_files import load_calendar
+from workflow.deadlines.ledger import ClockEntry, ClockStatus, Deadline, EntryKind, derive
+
+__all__ = [
+    "ClockEntry",
+    "ClockStatus",
+    "Deadline",
+    "EntryKind",
+    "Holiday",
+    "Notice",
+    "WorkingCalendar",
+    "YearSchedule",
+    "derive",
+    "load_calendar",
+]

@@ -1,0 +1,227 @@
+"""Year files: ``definitions/calendars/cn/YYYY.yaml``, read, validated and written.
+
+A file holds one year's official arrangement and the notices it came from::
+
+    year: 2026
+    notices:
+      - title: 国务院办公厅关于2026年部分节假日安排的通知
+        number: 国办发明电〔2025〕7号
+        date: 2025-11-04
+        source: https://www.gov.cn/zhengce/content/202511/content_7047090.htm
+    holidays:
+      - name: 元旦
+        notice: 国办发明电〔2025〕7号
+        off: [2026-01-01, 2026-01-02, 2026-01-03]
+        makeup: [2026-01-04]
+
+A user directory (``--calendars DIR`` / ``WORKFLOW_CALENDARS``) extends the
+shipped years and overrides a shipped year of the same number, so a newly
+published year needs no new release.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workflow.deadlines.calendar import Holiday, Notice, WorkingCalendar, YearSchedule
+from workflow.errors import CalendarFileError
+
+_YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
+_TOP_KEYS = {"year", "notices", "holidays"}
+_NOTICE_KEYS = {"title", "number", "date", "source"}
+_HOLIDAY_KEYS = {"name", "notice", "off", "makeup"}
+
+
+def load_calendar(directories: Iterable[Path]) -> WorkingCalendar:
+    """Load every year file; a later directory overrides an earlier one's year."""
+    schedules: dict[int, YearSchedule] = {}
+    for directory in directories:
+        for path in year_files(directory):
+            schedule = read_year_file(path)
+            schedules[schedule.year] = schedule
+    return WorkingCalendar(schedules)
+
+
+def year_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise CalendarFileError(directory, "calendar directory does not exist")
+    return sorted(path for path in directory.iterdir() if _YEAR_FILE.match(path.name))
+
+
+def read_year_file(path: Path) -> YearSchedule:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CalendarFileError(path, f"not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise CalendarFileError(path, f"cannot read: {exc.strerror}") from exc
+    match = _YEAR_FILE.match(path.name)
+    expected_year = int(match.group(1)) if match else None
+    return parse_year(data, path, expected_year)
+
+
+def parse_year(data: Any, path: Path | str, expected_year: int | None = None) -> YearSchedule:
+    """Validate a year file's data and build the schedule; every problem names the file."""
+    if not isinstance(data, dict):
+        raise CalendarFileError(path, "expected a mapping with year, notices and holidays")
+    _refuse_unknown(data, _TOP_KEYS, path, "")
+    year = data.get("year")
+    if not isinstance(year, int):
+        raise CalendarFileError(path, "`year` must be a four-digit number")
+    if expected_year is not None and year != expected_year:
+        raise CalendarFileError(path, f"file is named for {expected_year} but says year {year}")
+    notices = tuple(_notice(item, path) for item in _list(data, "notices", path))
+    holidays = tuple(_holiday(item, year, path) for item in _list(data, "holidays", path))
+    seen_off: dict[date, str] = {}
+    seen_makeup: dict[date, str] = {}
+    for holiday in holidays:
+        for day in holiday.off:
+            if day in seen_makeup:
+                raise CalendarFileError(path, f"{day} is both a day off and a make-up working day")
+            seen_off[day] = holiday.name
+        for day in holiday.makeup:
+            if day in seen_off:
+                raise CalendarFileError(path, f"{day} is both a day off and a make-up working day")
+            seen_makeup[day] = holiday.name
+    known = {n.number for n in notices if n.number} | {n.title for n in notices}
+    for holiday in holidays:
+        if holiday.notice is not None and holiday.notice not in known:
+            raise CalendarFileError(
+                path, f"holiday {holiday.name!r} cites notice {holiday.notice!r}, not listed"
+            )
+    return YearSchedule(year=year, holidays=holidays, notices=notices, origin=str(path))
+
+
+def dump_year(schedule: YearSchedule) -> str:
+    """The YAML text of a year file, in the shape ``read_year_file`` reads."""
+    data: dict[str, Any] = {
+        "year": schedule.year,
+        "notices": [
+            {
+                key: value
+                for key, value in (
+                    ("title", notice.title),
+                    ("number", notice.number),
+                    ("date", notice.date),
+                    ("source", notice.source),
+                )
+                if value is not None
+            }
+            for notice in schedule.notices
+        ],
+        "holidays": [
+            {
+                key: value
+                for key, value in (
+                    ("name", holiday.name),
+                    ("notice", holiday.notice),
+                    ("off", sorted(holiday.off)),
+                    ("makeup", sorted(holiday.makeup)),
+                )
+                if value is not None
+            }
+            for holiday in schedule.holidays
+        ],
+    }
+    header = f"# Official working-day calendar for {schedule.year} (off days and make-up days)\n"
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    return header + body
+
+
+def describe(calendar: WorkingCalendar) -> list[Mapping[str, Any]]:
+    """What is loaded, with sources: the data of ``workflow calendar years``."""
+    rows: list[Mapping[str, Any]] = []
+    for year in sorted(calendar.years):
+        schedule = calendar.years[year]
+        rows.append(
+            {
+                "year": year,
+                "working_days": schedule.working_day_count(),
+                "off_days": len(schedule.off_days),
+                "makeup_days": len(schedule.makeup_days),
+                "file": schedule.origin,
+                "notices": [
+                    {
+                        "title": n.title,
+                        "number": n.number,
+                        "date": n.date.isoformat() if n.date else None,
+                        "source": n.source,
+                    }
+                    for n in schedule.notices
+                ],
+            }
+        )
+    return rows
+
+
+def _list(data: dict[str, Any], key: str, path: Path | str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise CalendarFileError(path, f"`{key}` must be a list")
+    return value
+
+
+def _refuse_unknown(data: dict[str, Any], allowed: set[str], path: Path | str, where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise CalendarFileError(
+            path,
+            f"{where}unknown key(s) {', '.join(map(str, unknown))}; allowed: "
+            + ", ".join(sorted(allowed)),
+        )
+
+
+def _notice(item: Any, path: Path | str) -> Notice:
+    if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+        raise CalendarFileError(path, "each notice needs a `title`")
+    _refuse_unknown(item, _NOTICE_KEYS, path, f"notice {item['title']!r}: ")
+    issued = item.get("date")
+    if issued is not None and not isinstance(issued, date):
+        raise CalendarFileError(path, f"notice {item['title']!r}: `date` must be YYYY-MM-DD")
+    number = item.get("number")
+    source = item.get("source")
+    return Notice(
+        title=item["title"],
+        number=str(number) if number is not None else None,
+        date=issued,
+        source=str(source) if source is not None else None,
+    )
+
+
+def _holiday(item: Any, year: int, path: Path | str) -> Holiday:
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        raise CalendarFileError(path, "each holiday needs a `name`")
+    name = item["name"]
+    _refuse_unknown(item, _HOLIDAY_KEYS, path, f"holiday {name!r}: ")
+    off = _days(item.get("off", []), year, path, f"holiday {name!r} off")
+    makeup = _days(item.get("makeup", []), year, path, f"holiday {name!r} makeup")
+    for day in makeup:
+        if day.weekday() < 5:
+            raise CalendarFileError(
+                path,
+                f"{day} ({name}) is listed as a make-up working day but is a weekday; "
+                "make-up days are Saturdays or Sundays",
+            )
+    notice = item.get("notice")
+    return Holiday(
+        name=name, off=off, makeup=makeup, notice=None if notice is None else str(notice)
+    )
+
+
+def _days(value: Any, year: int, path: Path | str, where: str) -> tuple[date, ...]:
+    if not isinstance(value, list):
+        raise CalendarFileError(path, f"{where}: expected a list of dates")
+    days: list[date] = []
+    for item in value:
+        if not isinstance(item, date):
+            raise CalendarFileError(path, f"{where}: {item!r} is not a date (YYYY-MM-DD)")
+        if item.year != year:
+            raise CalendarFileError(path, f"{where}: {item} is outside the year {year}")
+        days.append(item)
+    return tuple(days)

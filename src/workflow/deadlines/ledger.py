@@ -1,0 +1,315 @@
+"""The clock ledger: a statutory clock as a list of dated entries, and what follows from it.
+
+A clock is never a date column. It is started, paused (with a reason), resumed,
+restarted in full, extended (days, approver), given an explicit date (Art. 35),
+or stopped; the due date and a step-by-step explanation are derived from the
+entries and the calendar, so they can be recomputed and shown to a person.
+
+Pause arithmetic (DOMAIN.md §1), exactly:
+
+* WD used = working days strictly after the clock's anchor (its start, or the
+  last resume) up to and including the pause date;
+* at resume, the remaining WD are counted from the day after the resume date.
+
+A clock that was already overdue when paused keeps its due date; the time it
+was overdue is not given back by the pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from workflow.deadlines.calendar import WorkingCalendar
+from workflow.errors import InvalidInput
+
+
+class EntryKind(StrEnum):
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RESTART = "restart"
+    EXTEND = "extend"
+    SET_DUE = "set_due"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class ClockEntry:
+    """One dated fact about a clock."""
+
+    kind: EntryKind
+    on: date
+    days: int | None = None  # start: length; extend: added days
+    due_on: date | None = None  # set_due: the explicit date
+    reason: str | None = None  # pause, set_due, stop
+    approver: str | None = None  # extend
+
+    @classmethod
+    def start(cls, on: date, days: int) -> ClockEntry:
+        return cls(EntryKind.START, on, days=days)
+
+    @classmethod
+    def pause(cls, on: date, reason: str) -> ClockEntry:
+        return cls(EntryKind.PAUSE, on, reason=reason)
+
+    @classmethod
+    def resume(cls, on: date) -> ClockEntry:
+        return cls(EntryKind.RESUME, on)
+
+    @classmethod
+    def restart(cls, on: date) -> ClockEntry:
+        return cls(EntryKind.RESTART, on)
+
+    @classmethod
+    def extend(cls, on: date, days: int, approver: str) -> ClockEntry:
+        return cls(EntryKind.EXTEND, on, days=days, approver=approver)
+
+    @classmethod
+    def set_due(cls, on: date, due_on: date, reason: str) -> ClockEntry:
+        return cls(EntryKind.SET_DUE, on, due_on=due_on, reason=reason)
+
+    @classmethod
+    def stop(cls, on: date, reason: str) -> ClockEntry:
+        return cls(EntryKind.STOP, on, reason=reason)
+
+
+class ClockStatus(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of an explanation, with the due date as it stood after the step."""
+
+    on: date
+    kind: EntryKind
+    text: str
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """What a clock's ledger means: its due date, status and explanation."""
+
+    status: ClockStatus
+    due_on: date | None
+    length: int  # the statutory length in WD as started
+    remaining_at_pause: int | None  # WD left when paused or stopped (negative: overdue)
+    extended_by: int
+    status_since: date
+    version: int  # number of entries: any change gives a new version (timer idempotency)
+    steps: tuple[Step, ...] = field(default=())
+
+    @property
+    def running(self) -> bool:
+        return self.status is ClockStatus.RUNNING
+
+    @property
+    def explanation(self) -> list[str]:
+        return [step.text for step in self.steps]
+
+    def remaining_workdays(self, calendar: WorkingCalendar, as_of: date) -> int:
+        """WD left after ``as_of`` up to the due date; 0 when due today or overdue."""
+        return max(0, self._left(calendar, as_of))
+
+    def overdue_workdays(self, calendar: WorkingCalendar, as_of: date) -> int:
+        """WD elapsed since the due date (for a stopped clock: how late it stopped)."""
+        return max(0, -self._left(calendar, as_of))
+
+    def _left(self, calendar: WorkingCalendar, as_of: date) -> int:
+        if self.due_on is None:
+            return 0
+        if self.status is ClockStatus.RUNNING:
+            return calendar.working_days_between(as_of, self.due_on)
+        assert self.remaining_at_pause is not None
+        return self.remaining_at_pause
+
+
+def derive(
+    entries: Sequence[ClockEntry], calendar: WorkingCalendar, label: str = "clock"
+) -> Deadline:
+    """Replay a clock's entries over the calendar: due date, status and explanation."""
+    if not entries:
+        raise InvalidInput(f"{label}: a clock needs a start entry")
+    replay = _Replay(calendar, label)
+    for entry in entries:
+        replay.apply(entry)
+    return replay.result(len(entries))
+
+
+def derive_all(
+    ledgers: Iterable[tuple[str, Sequence[ClockEntry]]], calendar: WorkingCalendar
+) -> dict[str, Deadline]:
+    return {name: derive(entries, calendar, name) for name, entries in ledgers}
+
+
+class _Replay:
+    def __init__(self, calendar: WorkingCalendar, label: str) -> None:
+        self.calendar = calendar
+        self.label = label
+        self.status: ClockStatus | None = None
+        self.anchor = date.min
+        self.remaining = 0  # WD counted from the anchor (running) or left (paused/stopped)
+        self.length = 0
+        self.extended_by = 0
+        self.due: date | None = None
+        self.explicit_due = False
+        self.since = date.min
+        self.last_on: date | None = None
+        self.steps: list[Step] = []
+        self._pause_reason = ""
+        self._pause_used = 0
+
+    def apply(self, entry: ClockEntry) -> None:
+        if self.last_on is not None and entry.on < self.last_on:
+            raise InvalidInput(
+                f"{self.label}: {entry.kind} on {entry.on} is before the previous entry "
+                f"({self.last_on})"
+            )
+        if self.status is None and entry.kind is not EntryKind.START:
+            raise InvalidInput(f"{self.label}: the first entry must be a start, not {entry.kind}")
+        handler = getattr(self, f"_{entry.kind.value}")
+        handler(entry)
+        self.last_on = entry.on
+
+    def result(self, version: int) -> Deadline:
+        assert self.status is not None
+        frozen = None if self.status is ClockStatus.RUNNING else self.remaining
+        return Deadline(
+            status=self.status,
+            due_on=self.due,
+            length=self.length,
+            remaining_at_pause=frozen,
+            extended_by=self.extended_by,
+            status_since=self.since,
+            version=version,
+            steps=tuple(self.steps),
+        )
+
+    def _note(self, entry: ClockEntry, text: str) -> None:
+        self.steps.append(Step(entry.on, entry.kind, text, self.due))
+
+    def _require(self, entry: ClockEntry, *allowed: ClockStatus) -> None:
+        if self.status not in allowed:
+            raise InvalidInput(
+                f"{self.label}: cannot {entry.kind} on {entry.on}: the clock is {self.status}"
+            )
+
+    def _days(self, entry: ClockEntry) -> int:
+        if entry.days is None or entry.days < 0:
+            raise InvalidInput(f"{self.label}: {entry.kind} needs a non-negative number of days")
+        return entry.days
+
+    def _run_from(self, anchor: date, remaining: int) -> None:
+        self.status = ClockStatus.RUNNING
+        self.anchor = anchor
+        self.remaining = remaining
+        if not self.explicit_due and remaining > 0:
+            self.due = self.calendar.add_working_days(anchor, remaining)
+        elif self.due is None:
+            self.due = anchor
+
+    def _start(self, entry: ClockEntry) -> None:
+        if self.status is not None:
+            raise InvalidInput(f"{self.label}: already started; use restart")
+        days = self._days(entry)
+        self.length = days
+        self.since = entry.on
+        self._run_from(entry.on, days)
+        self._note(entry, f"{days} WD from {entry.on}: due {self.due}")
+
+    def _pause(self, entry: ClockEntry) -> None:
+        self._require(entry, ClockStatus.RUNNING)
+        assert self.due is not None
+        used = self.calendar.working_days_between(self.anchor, entry.on)
+        if self.explicit_due:
+            self.remaining = self.calendar.working_days_between(entry.on, self.due)
+        else:
+            self.remaining -= used
+        self.status = ClockStatus.PAUSED
+        self.since = entry.on
+        self._pause_reason = entry.reason or "no reason given"
+        self._pause_used = used
+        self._note(
+            entry,
+            f"paused since {entry.on} ({self._pause_reason}): {used} WD used, "
+            f"{self.remaining} left",
+        )
+
+    def _resume(self, entry: ClockEntry) -> None:
+        self._require(entry, ClockStatus.PAUSED)
+        paused_on = self.since
+        self.since = entry.on
+        # the pause line is rewritten now that the pause has an end
+        self.steps[-1] = Step(
+            paused_on,
+            EntryKind.PAUSE,
+            f"paused {paused_on}..{entry.on} ({self._pause_reason}): {self._pause_used} WD "
+            f"used, {self.remaining} left",
+            self.due,
+        )
+        if self.explicit_due:
+            self.status = ClockStatus.RUNNING
+            self.anchor = entry.on
+            assert self.due is not None
+            if self.remaining > 0:
+                self.due = self.calendar.add_working_days(entry.on, self.remaining)
+        else:
+            self._run_from(entry.on, self.remaining)
+        if self.remaining > 0:
+            self._note(entry, f"resumed {entry.on}: {self.remaining} WD left, due {self.due}")
+        else:
+            self._note(entry, f"resumed {entry.on}: already overdue since {self.due}")
+
+    def _restart(self, entry: ClockEntry) -> None:
+        self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.STOPPED)
+        self.explicit_due = False
+        self.extended_by = 0
+        self.since = entry.on
+        self._run_from(entry.on, self.length)
+        self._note(entry, f"restarted in full from {entry.on}: {self.length} WD, due {self.due}")
+
+    def _extend(self, entry: ClockEntry) -> None:
+        self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
+        days = self._days(entry)
+        approver = entry.approver or "unknown"
+        self.extended_by += days
+        self.remaining += days
+        if self.status is ClockStatus.RUNNING:
+            self.explicit_due = False
+            self._run_from(self.anchor, self.remaining)
+        self._note(
+            entry, f"extended by {days} WD, approved by {approver} on {entry.on}: due {self.due}"
+        )
+
+    def _set_due(self, entry: ClockEntry) -> None:
+        self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
+        if entry.due_on is None or entry.due_on < entry.on:
+            raise InvalidInput(f"{self.label}: an explicit due date must be on or after {entry.on}")
+        self.explicit_due = True
+        self.due = entry.due_on
+        self.since = entry.on
+        self.status = ClockStatus.RUNNING
+        self.anchor = entry.on
+        self.remaining = self.calendar.working_days_between(entry.on, entry.due_on)
+        reason = f" ({entry.reason})" if entry.reason else ""
+        self._note(entry, f"due date set to {entry.due_on} on {entry.on}{reason}")
+
+    def _stop(self, entry: ClockEntry) -> None:
+        self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
+        if self.status is ClockStatus.RUNNING:
+            assert self.due is not None
+            self.remaining = self.calendar.working_days_between(entry.on, self.due)
+        self.status = ClockStatus.STOPPED
+        self.since = entry.on
+        reason = f" ({entry.reason})" if entry.reason else ""
+        if self.remaining >= 0:
+            timing = f"{self.remaining} WD before the due date {self.due}"
+        else:
+            timing = f"{-self.remaining} WD after the due date {self.due}"
+        self._note(entry, f"stopped {entry.on}{reason}: {timing}")

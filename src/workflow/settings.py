@@ -1,0 +1,55 @@
+"""What a run is configured with: the store, the definitions and the calendars.
+
+Resolved once from command-line options and the environment
+(``WORKFLOW_DB``, ``WORKFLOW_DEFINITIONS``, ``WORKFLOW_CALENDARS``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflow import resources
+
+DEFAULT_DB = "sqlite:///workflow.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = DEFAULT_DB
+    definitions_dir: Path | None = None  # None: the shipped definitions
+    calendars_dir: Path | None = None  # a user directory extending/overriding shipped years
+
+    @classmethod
+    def resolve(
+        cls,
+        db_url: str | None = None,
+        definitions_dir: Path | None = None,
+        calendars_dir: Path | None = None,
+        environ: Mapping[str, str] = os.environ,
+    ) -> Settings:
+        env_calendars = environ.get("WORKFLOW_CALENDARS")
+        env_definitions = environ.get("WORKFLOW_DEFINITIONS")
+        return cls(
+            db_url=db_url or environ.get("WORKFLOW_DB") or DEFAULT_DB,
+            definitions_dir=definitions_dir or (Path(env_definitions) if env_definitions else None),
+            calendars_dir=calendars_dir or (Path(env_calendars) if env_calendars else None),
+        )
+
+    @property
+    def definitions_root(self) -> Path:
+        return self.definitions_dir or resources.definitions_dir()
+
+    def calendar_dirs(self) -> list[Path]:
+        """Shipped years first; the user's directory overrides and extends them."""
+        shipped = resources.calendars_dir()
+        dirs = [shipped]
+        if self.definitions_dir is not None:
+            own = self.definitions_dir / "calendars" / "cn"
+            if own.is_dir() and own.resolve() != shipped.resolve():
+                dirs.append(own)
+        if self.calendars_dir is not None:
+            dirs.append(self.calendars_dir)
+        return dirs

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from workflow.deadlines import Holiday, WorkingCalendar, YearSchedule, load_calendar
+from workflow.resources import calendars_dir
+
+
+def _days(spec: str, year: int) -> tuple[date, ...]:
+    """'01-01; 02-10..02-17' -> the dates they name."""
+    days: list[date] = []
+    for part in spec.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        first, _, last = part.partition("..")
+        start = date.fromisoformat(f"{year}-{first}")
+        end = date.fromisoformat(f"{year}-{last}") if last else start
+        while start <= end:
+            days.append(start)
+            start += timedelta(days=1)
+    return tuple(days)
+
+
+# DOMAIN.md §3, verbatim: the reference the shipped files are checked against.
+DOMAIN_LISTS = {
+    2024: (
+        "01-01; 02-10..02-17; 04-04..04-06; 05-01..05-05; 06-10; 09-15..09-17; 10-01..10-07",
+        "02-04; 02-18; 04-07; 04-28; 05-11; 09-14; 09-29; 10-12",
+    ),
+    2025: (
+        "01-01; 01-28..02-04; 04-04..04-06; 05-01..05-05; 05-31..06-02; 10-01..10-08",
+        "01-26; 02-08; 04-27; 09-28; 10-11",
+    ),
+    2026: (
+        "01-01..01-03; 02-15..02-23; 04-04..04-06; 05-01..05-05; 06-19..06-21; 09-25..09-27; "
+        "10-01..10-07",
+        "01-04; 02-14; 02-28; 05-09; 09-20; 10-10",
+    ),
+}
+
+
+def domain_calendar() -> WorkingCalendar:
+    """2024-2026 built from the literal lists in DOMAIN.md, independent of the shipped files."""
+    return WorkingCalendar.of(
+        YearSchedule(year, (Holiday("listed", _days(off, year), _days(makeup, year)),))
+        for year, (off, makeup) in DOMAIN_LISTS.items()
+    )
+
+
+@pytest.fixture(scope="session")
+def literal_calendar() -> WorkingCalendar:
+    return domain_calendar()
+
+
+@pytest.fixture(scope="session")
+def shipped_calendar() -> WorkingCalendar:
+    return load_calendar([calendars_dir()])

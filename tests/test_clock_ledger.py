@@ -1,0 +1,160 @@
+"""The clock ledger: due dates and explanations from dated entries (DOMAIN.md §1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from tests.conftest import domain_calendar
+from workflow.deadlines import ClockEntry, ClockStatus, derive
+from workflow.errors import InvalidInput
+
+CALENDAR = domain_calendar()
+RECEIVED = date(2026, 2, 12)  # Thursday before the 2026 Spring Festival
+
+
+def test_started_clock_is_due_after_twenty_working_days() -> None:
+    deadline = derive([ClockEntry.start(RECEIVED, 20)], CALENDAR)
+    assert deadline.due_on == date(2026, 3, 18)
+    assert deadline.status is ClockStatus.RUNNING
+    assert deadline.explanation == ["20 WD from 2026-02-12: due 2026-03-18"]
+
+
+def test_pause_counts_used_days_through_the_pause_date_and_resumes_after_resume_date() -> None:
+    # used: 02-13, 02-14 (make-up Sat), 02-24..02-28 (Sat make-up), 03-02..03-05 = 11 WD
+    entries = [
+        ClockEntry.start(RECEIVED, 20),
+        ClockEntry.pause(date(2026, 3, 5), "third party"),
+        ClockEntry.resume(date(2026, 3, 20)),
+    ]
+    deadline = derive(entries, CALENDAR)
+    # 9 left from the day after 03-20: 03-23..03-27, 03-30, 03-31, 04-01, 04-02
+    assert deadline.due_on == date(2026, 4, 2)
+    assert deadline.explanation == [
+        "20 WD from 2026-02-12: due 2026-03-18",
+        "paused 2026-03-05..2026-03-20 (third party): 11 WD used, 9 left",
+        "resumed 2026-03-20: 9 WD left, due 2026-04-02",
+    ]
+
+
+def test_paused_clock_reports_frozen_remaining_days() -> None:
+    entries = [ClockEntry.start(RECEIVED, 20), ClockEntry.pause(date(2026, 3, 5), "fee notice")]
+    deadline = derive(entries, CALENDAR)
+    assert deadline.status is ClockStatus.PAUSED
+    assert deadline.remaining_workdays(CALENDAR, date(2026, 6, 1)) == 9
+    assert deadline.overdue_workdays(CALENDAR, date(2026, 6, 1)) == 0
+    assert deadline.explanation[-1] == "paused since 2026-03-05 (fee notice): 11 WD used, 9 left"
+
+
+def test_extension_adds_working_days_and_names_the_approver() -> None:
+    entries = [
+        ClockEntry.start(RECEIVED, 20),
+        ClockEntry.extend(date(2026, 3, 10), 20, "王主任"),
+    ]
+    deadline = derive(entries, CALENDAR)
+    assert deadline.due_on == CALENDAR.add_working_days(date(2026, 3, 18), 20)
+    assert deadline.extended_by == 20
+    assert "approved by 王主任" in deadline.explanation[-1]
+
+
+def test_restart_counts_the_full_length_again_from_the_corrected_receipt() -> None:
+    entries = [
+        ClockEntry.start(RECEIVED, 20),
+        ClockEntry.pause(date(2026, 2, 13), "correction requested"),
+        ClockEntry.restart(date(2026, 3, 2)),
+    ]
+    deadline = derive(entries, CALENDAR)
+    assert deadline.due_on == CALENDAR.add_working_days(date(2026, 3, 2), 20)
+    assert deadline.explanation[-1].startswith("restarted in full from 2026-03-02: 20 WD")
+
+
+def test_explicit_date_overrides_the_count() -> None:
+    entries = [
+        ClockEntry.start(RECEIVED, 20),
+        ClockEntry.set_due(date(2026, 3, 2), date(2026, 5, 29), "Art. 35"),
+    ]
+    deadline = derive(entries, CALENDAR)
+    assert deadline.due_on == date(2026, 5, 29)
+    assert deadline.remaining_workdays(CALENDAR, date(2026, 5, 28)) == 1
+
+
+def test_remaining_and_overdue_as_of_a_date() -> None:
+    deadline = derive([ClockEntry.start(RECEIVED, 20)], CALENDAR)
+    assert deadline.remaining_workdays(CALENDAR, date(2026, 3, 16)) == 2
+    assert deadline.remaining_workdays(CALENDAR, date(2026, 3, 18)) == 0
+    assert deadline.overdue_workdays(CALENDAR, date(2026, 3, 18)) == 0
+    assert deadline.overdue_workdays(CALENDAR, date(2026, 3, 23)) == 3  # Thu, Fri, Mon
+
+
+def test_stopped_clock_remembers_how_early_or_late_it_stopped() -> None:
+    late = derive(
+        [ClockEntry.start(RECEIVED, 20), ClockEntry.stop(date(2026, 3, 20), "decided")], CALENDAR
+    )
+    assert late.status is ClockStatus.STOPPED
+    assert late.overdue_workdays(CALENDAR, date(2026, 12, 1)) == 2
+    assert "2 WD after the due date" in late.explanation[-1]
+
+
+def test_pause_after_the_due_date_keeps_the_due_date() -> None:
+    entries = [
+        ClockEntry.start(RECEIVED, 20),
+        ClockEntry.pause(date(2026, 3, 20), "third party"),
+        ClockEntry.resume(date(2026, 4, 1)),
+    ]
+    deadline = derive(entries, CALENDAR)
+    assert deadline.due_on == date(2026, 3, 18)
+    assert "already overdue" in deadline.explanation[-1]
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([ClockEntry.resume(RECEIVED)], "first entry must be a start"),
+        ([ClockEntry.start(RECEIVED, 20), ClockEntry.resume(date(2026, 3, 1))], "is running"),
+        (
+            [ClockEntry.start(RECEIVED, 20), ClockEntry.pause(date(2026, 2, 1), "x")],
+            "before the previous entry",
+        ),
+        ([ClockEntry.start(RECEIVED, -3)], "non-negative"),
+    ],
+)
+def test_impossible_ledgers_are_refused(entries: list[ClockEntry], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        derive(entries, CALENDAR)
+
+
+# -- properties ---------------------------------------------------------------
+
+starts = st.dates(min_value=date(2024, 1, 1), max_value=date(2025, 12, 31))
+lengths = st.integers(min_value=1, max_value=40)
+
+
+@given(starts, lengths, st.integers(min_value=0, max_value=40))
+def test_zero_length_pause_changes_nothing(start: date, days: int, offset: int) -> None:
+    due = CALENDAR.add_working_days(start, days)
+    pause_on = CALENDAR.add_working_days(start, min(offset, days - 1))
+    entries = [ClockEntry.start(start, days), ClockEntry.pause(pause_on, "x")]
+    resumed = derive([*entries, ClockEntry.resume(pause_on)], CALENDAR)
+    assert resumed.due_on == due
+
+
+@given(starts, lengths, st.integers(min_value=0, max_value=39), st.integers(0, 30))
+def test_pause_shifts_the_due_date_by_the_working_days_paused(
+    start: date, days: int, used: int, paused_days: int
+) -> None:
+    assume(used < days)
+    pause_on = CALENDAR.add_working_days(start, used)
+    resume_on = CALENDAR.add_working_days(pause_on, paused_days)
+    deadline = derive(
+        [
+            ClockEntry.start(start, days),
+            ClockEntry.pause(pause_on, "x"),
+            ClockEntry.resume(resume_on),
+        ],
+        CALENDAR,
+    )
+    original_due = CALENDAR.add_working_days(start, days)
+    assert deadline.due_on == CALENDAR.add_working_days(original_due, paused_days)
