@@ -12,7 +12,8 @@ import yaml
 
 from workflow.cli.context import DATE, app
 from workflow.deadlines import ClockEntry, Deadline, WorkingCalendar, derive
-from workflow.deadlines.calendar_files import describe
+from workflow.deadlines.calendar_files import describe, dump_year, parse_year
+from workflow.deadlines.notice import apply_extension, parse_notice
 from workflow.errors import InvalidInput
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -152,6 +153,58 @@ def years(ctx: click.Context, as_json: bool) -> None:
             f"{row['year']}  {row['working_days']} working days  "
             f"{row['off_days']} off, {row['makeup_days']} make-up  {numbers}  ({row['file']})"
         )
+
+
+@calendar_group.command("import-notice")
+@click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--extension",
+    "extensions",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A later notice that lengthens a holiday of the same year (e.g. 2020's Spring Festival).",
+)
+@click.option("--force", is_flag=True, help="Replace a year file already in the directory.")
+@click.pass_context
+def import_notice(
+    ctx: click.Context, notice: Path, extensions: tuple[Path, ...], force: bool
+) -> None:
+    """Read a State Council holiday notice (its published text) into a year file.
+
+    The file is written into the calendars directory (--calendars or WORKFLOW_CALENDARS),
+    which extends the shipped years without a new release. A sentence that cannot be
+    read exactly is refused, quoted; nothing is guessed.
+    """
+    context = app(ctx)
+    target_dir = context.settings.calendars_dir
+    if target_dir is None:
+        raise InvalidInput(
+            "say where to write the year file: --calendars DIR or WORKFLOW_CALENDARS"
+        )
+    parsed = parse_notice(_read_text(notice))
+    schedule = parsed.schedule
+    for extension in extensions:
+        schedule = apply_extension(schedule, _read_text(extension))
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{schedule.year}.yaml"
+    if target.exists() and not force:
+        raise InvalidInput(f"{target} exists; use --force to replace it")
+    text = dump_year(schedule)
+    parse_year(yaml.safe_load(text), target, schedule.year)  # the file must load as written
+    target.write_text(text, encoding="utf-8")
+    for warning in parsed.warnings:
+        click.echo(f"note: {warning}")
+    click.echo(
+        f"wrote {target}: {len(schedule.off_days)} days off, {len(schedule.makeup_days)} make-up "
+        f"working days, {schedule.working_day_count()} working days in {schedule.year}"
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot read the notice: {exc}") from exc
 
 
 def deadline_json(deadline: Deadline, calendar: WorkingCalendar, as_of: date) -> dict[str, Any]:

@@ -11,8 +11,8 @@ A file holds one year's official arrangement and the notices it came from::
     holidays:
       - name: 元旦
         notice: 国办发明电〔2025〕7号
-        off: [2026-01-01, 2026-01-02, 2026-01-03]
-        makeup: [2026-01-04]
+        days_off: [2026-01-01, 2026-01-02, 2026-01-03]
+        makeup_workdays: [2026-01-04]
 
 A user directory (``--calendars DIR`` / ``WORKFLOW_CALENDARS``) extends the
 shipped years and overrides a shipped year of the same number, so a newly
@@ -35,7 +35,7 @@ from workflow.errors import CalendarFileError
 _YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 _TOP_KEYS = {"year", "notices", "holidays"}
 _NOTICE_KEYS = {"title", "number", "date", "source"}
-_HOLIDAY_KEYS = {"name", "notice", "off", "makeup"}
+_HOLIDAY_KEYS = {"name", "notice", "days_off", "makeup_workdays"}
 
 
 def load_calendar(directories: Iterable[Path]) -> WorkingCalendar:
@@ -121,8 +121,8 @@ def dump_year(schedule: YearSchedule) -> str:
                 for key, value in (
                     ("name", holiday.name),
                     ("notice", holiday.notice),
-                    ("off", sorted(holiday.off)),
-                    ("makeup", sorted(holiday.makeup)),
+                    ("days_off", sorted(holiday.off)),
+                    ("makeup_workdays", sorted(holiday.makeup) or None),
                 )
                 if value is not None
             }
@@ -199,8 +199,8 @@ def _holiday(item: Any, year: int, path: Path | str) -> Holiday:
         raise CalendarFileError(path, "each holiday needs a `name`")
     name = item["name"]
     _refuse_unknown(item, _HOLIDAY_KEYS, path, f"holiday {name!r}: ")
-    off = _days(item.get("off", []), year, path, f"holiday {name!r} off")
-    makeup = _days(item.get("makeup", []), year, path, f"holiday {name!r} makeup")
+    off = _days(item.get("days_off", []), year, path, f"holiday {name!r} days_off")
+    makeup = _days(item.get("makeup_workdays", []), year, path, f"holiday {name!r} makeup_workdays")
     for day in makeup:
         if day.weekday() < 5:
             raise CalendarFileError(
