@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from workflow.cli.admin_commands import agency_group, definition_group, init, verify
 from workflow.cli.calendar_commands import calendar_group
+from workflow.cli.case_commands import case_group
 from workflow.cli.context import AppContext
 from workflow.errors import WorkflowError
 
@@ -39,7 +41,8 @@ def cli(
     ctx.obj = AppContext.from_options(db_url, definitions_dir, calendars_dir)
 
 
-cli.add_command(calendar_group)
+for command in (init, agency_group, case_group, calendar_group, definition_group, verify):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,36 +1,24 @@
-"""What a command needs, built lazily from the global options."""
+"""What a command needs: the application built from the global options, and option types."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
 
-from workflow.clock import Clock, SystemClock
-from workflow.deadlines import WorkingCalendar, load_calendar
+from workflow.application import Application
 from workflow.errors import InvalidInput
 from workflow.settings import Settings
 
 
-@dataclass
-class AppContext:
-    settings: Settings
-    clock: Clock = field(default_factory=SystemClock)
-    _calendar: WorkingCalendar | None = None
-
+class AppContext(Application):
     @classmethod
     def from_options(
         cls, db_url: str | None, definitions_dir: Path | None, calendars_dir: Path | None
     ) -> AppContext:
         return cls(Settings.resolve(db_url, definitions_dir, calendars_dir))
-
-    @property
-    def calendar(self) -> WorkingCalendar:
-        if self._calendar is None:
-            self._calendar = load_calendar(self.settings.calendar_dirs())
-        return self._calendar
 
     def effective_date(self, given: date | None) -> date:
         """The date a command acts on: the one given, else today in China."""
@@ -60,4 +48,24 @@ class DateParam(click.ParamType[date]):
             self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
 
 
+class AmountParam(click.ParamType[Decimal]):
+    """A sum of money in yuan, e.g. 300 or 1700.50."""
+
+    name = "YUAN"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(f"{value!r} is not an amount in yuan", param, ctx)
+        if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            self.fail(f"{value!r} is not an amount in yuan (at most two decimals)", param, ctx)
+        return amount
+
+
 DATE = DateParam()
+AMOUNT = AmountParam()

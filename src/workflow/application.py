@@ -1,0 +1,46 @@
+"""The parts of a running system, built lazily from settings: one place to wire them.
+
+The command line, the scheduler and the web service all start from here.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from workflow.cases.registry import DefinitionRegistry
+from workflow.cases.service import CaseService, LetterIssuer
+from workflow.clock import Clock, SystemClock
+from workflow.deadlines import WorkingCalendar, load_calendar
+from workflow.resources import notifications_dir
+from workflow.settings import Settings
+from workflow.store.database import Database
+
+
+class Application:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return load_calendar(self.settings.calendar_dirs())
+
+    @cached_property
+    def database(self) -> Database:
+        return Database(self.settings.db_url)
+
+    @cached_property
+    def registry(self) -> DefinitionRegistry:
+        return DefinitionRegistry(self.settings.definitions_root, [notifications_dir() / "letters"])
+
+    @cached_property
+    def letters(self) -> LetterIssuer | None:
+        return None
+
+    @cached_property
+    def cases(self) -> CaseService:
+        return CaseService(self.database, self.registry, self.calendar, self.clock, self.letters)
+
+    def close(self) -> None:
+        if "database" in self.__dict__:
+            self.database.dispose()

@@ -1,0 +1,120 @@
+"""Definitions by (id, version), each bound once to its lifecycle machine.
+
+A case keeps the definition version it started on. The store keeps every
+version's source and content hash: a file changed under an old version number
+is refused, and a version whose file is gone is still read from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.clock import Clock
+from workflow.definition import WorkflowDefinition, load_definition
+from workflow.errors import DefinitionError
+from workflow.lifecycle import Lifecycle, vocabulary
+from workflow.store.records import DefinitionVersionRecord
+
+DEFAULT_DEFINITION = "disclosure"
+
+
+class DefinitionRegistry:
+    def __init__(self, definitions_dir: Path, template_dirs: Iterable[Path] | None) -> None:
+        self._vocabulary = vocabulary(template_dirs)
+        self._files: dict[tuple[str, int], WorkflowDefinition] = {}
+        self._lifecycles: dict[tuple[str, int], Lifecycle] = {}
+        self._checked: set[tuple[str, int]] = set()
+        for path in sorted(definitions_dir.glob("*.yaml")):
+            definition = load_definition(path, self._vocabulary)
+            if definition.key in self._files:
+                other = self._files[definition.key].path
+                raise DefinitionError(
+                    path,
+                    None,
+                    "version",
+                    f"{definition.id} version {definition.version} is also defined in {other}",
+                )
+            self._files[definition.key] = definition
+
+    def definitions(self) -> list[WorkflowDefinition]:
+        return list(self._files.values())
+
+    def latest(self, definition_id: str = DEFAULT_DEFINITION) -> WorkflowDefinition:
+        versions = [d for (i, _), d in self._files.items() if i == definition_id]
+        if not versions:
+            known = ", ".join(sorted({i for i, _ in self._files})) or "none"
+            raise DefinitionError(definition_id, None, "id", f"no such definition (known: {known})")
+        return max(versions, key=lambda d: d.version)
+
+    def lifecycle(self, definition: WorkflowDefinition) -> Lifecycle:
+        machine = self._lifecycles.get(definition.key)
+        if machine is None:
+            machine = self._lifecycles[definition.key] = Lifecycle(definition)
+        return machine
+
+    def register(self, session: Session, definition: WorkflowDefinition, clock: Clock) -> None:
+        """Record a version the first time a case uses it; refuse a changed file."""
+        if definition.key in self._checked:
+            return
+        stored = self._stored(session, *definition.key)
+        if stored is None:
+            session.add(
+                DefinitionVersionRecord(
+                    definition_id=definition.id,
+                    version=definition.version,
+                    content_hash=definition.content_hash,
+                    source=definition.source,
+                    registered_at=clock.now(),
+                )
+            )
+        elif stored.content_hash != definition.content_hash:
+            raise DefinitionError(
+                definition.path,
+                None,
+                "version",
+                f"{definition.id} version {definition.version} has changed since cases started "
+                f"on it; give the changed file a new version number",
+            )
+        self._checked.add(definition.key)
+
+    def for_case(self, session: Session, definition_id: str, version: int) -> WorkflowDefinition:
+        """The exact definition a case started on."""
+        key = (definition_id, version)
+        definition = self._files.get(key)
+        if definition is not None:
+            if key not in self._checked:
+                stored = self._stored(session, definition_id, version)
+                if stored is not None and stored.content_hash != definition.content_hash:
+                    raise DefinitionError(
+                        definition.path,
+                        None,
+                        "version",
+                        f"{definition_id} version {version} has changed since cases started on "
+                        "it; give the changed file a new version number",
+                    )
+                self._checked.add(key)
+            return definition
+        stored = self._stored(session, definition_id, version)
+        if stored is None:
+            raise DefinitionError(definition_id, None, "version", f"version {version} is unknown")
+        definition = load_definition(
+            Path(f"<store:{definition_id}@{version}>"), self._vocabulary, stored.source
+        )
+        self._files[key] = definition
+        self._checked.add(key)
+        return definition
+
+    @staticmethod
+    def _stored(
+        session: Session, definition_id: str, version: int
+    ) -> DefinitionVersionRecord | None:
+        return session.scalars(
+            select(DefinitionVersionRecord).where(
+                DefinitionVersionRecord.definition_id == definition_id,
+                DefinitionVersionRecord.version == version,
+            )
+        ).one_or_none()

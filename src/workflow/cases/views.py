@@ -1,0 +1,227 @@
+"""What a handler sees of a case, as of a date: state, deadlines with explanations, history.
+
+"Overdue" is derived here from the ledger and the calendar, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from workflow.cases.ledger_store import load_ledgers
+from workflow.cases.registry import DefinitionRegistry
+from workflow.cases.service import find_case
+from workflow.deadlines import WorkingCalendar, derive
+from workflow.definition import WorkflowDefinition
+from workflow.store.records import (
+    AgencyRecord,
+    AppealRecord,
+    ApplicantRecord,
+    CaseEventRecord,
+    CaseRecord,
+    ClockRecord,
+)
+
+
+def deadline_view(
+    definition: WorkflowDefinition,
+    clock: str,
+    deadline: Any,
+    calendar: WorkingCalendar,
+    as_of: date,
+) -> dict[str, Any]:
+    spec = definition.clocks[clock]
+    window = spec.window
+    overdue = 0 if window else deadline.overdue_workdays(calendar, as_of)
+    return {
+        "label": spec.label,
+        "basis": spec.basis,
+        "due_on": deadline.due_on.isoformat() if deadline.due_on else None,
+        "status": deadline.status.value,
+        "running": deadline.running,
+        "window": window,
+        "remaining_workdays": deadline.remaining_workdays(calendar, as_of),
+        "overdue_workdays": overdue,
+        "extended_by": deadline.extended_by,
+        "version": deadline.version,
+        "explanation": deadline.explanation,
+    }
+
+
+def show_case(
+    session: Session,
+    registry: DefinitionRegistry,
+    calendar: WorkingCalendar,
+    number: str,
+    as_of: date,
+) -> dict[str, Any]:
+    """The JSON form of ``workflow case show`` (documented in the README)."""
+    case = find_case(session, number)
+    definition = registry.for_case(session, case.definition_id, case.definition_version)
+    agency = session.get(AgencyRecord, case.agency_id)
+    applicant = session.get(ApplicantRecord, case.applicant_id)
+    assert agency is not None
+    assert applicant is not None
+    ledgers = load_ledgers(session, case.id)
+    deadlines = {
+        clock: deadline_view(definition, clock, derive(entries, calendar, clock), calendar, as_of)
+        for clock, entries in ledgers.items()
+    }
+    events = session.scalars(
+        select(CaseEventRecord)
+        .where(CaseEventRecord.case_id == case.id)
+        .order_by(CaseEventRecord.seq)
+    )
+    appeals = session.scalars(
+        select(AppealRecord).where(AppealRecord.case_id == case.id).order_by(AppealRecord.id)
+    )
+    lifecycle = registry.lifecycle(definition)
+    return {
+        "number": case.number,
+        "agency": agency.code,
+        "agency_name": agency.name,
+        "applicant": {"name": applicant.name, "type": applicant.type, "contact": applicant.contact},
+        "channel": case.channel,
+        "received_on": case.received_on.isoformat(),
+        "request": case.request,
+        "handler": case.handler,
+        "state": case.state,
+        "state_label": definition.states[case.state].label,
+        "open": not definition.is_closed(case.state),
+        "outcome": case.outcome,
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "definition": {"id": case.definition_id, "version": case.definition_version},
+        "version": case.version,
+        "as_of": as_of.isoformat(),
+        "deadlines": deadlines,
+        "allowed_triggers": lifecycle.allowed_triggers(case.state),
+        "events": [
+            {
+                "seq": event.seq,
+                "trigger": event.trigger,
+                "from_state": event.from_state,
+                "to_state": event.to_state,
+                "occurred_on": event.occurred_on.isoformat(),
+                "recorded_at": event.recorded_at.isoformat(),
+                "actor": event.actor,
+                "payload": event.payload,
+                "imported": event.imported,
+            }
+            for event in events
+        ],
+        "appeals": [
+            {
+                "kind": appeal.kind,
+                "filed_on": appeal.filed_on.isoformat(),
+                "result": appeal.result,
+                "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None,
+            }
+            for appeal in appeals
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    agency: str | None = None
+    state: str | None = None
+    open_only: bool = False
+    due_within: int | None = None  # working days
+    overdue: bool = False
+    limit: int | None = None
+
+
+def list_cases(
+    session: Session,
+    registry: DefinitionRegistry,
+    calendar: WorkingCalendar,
+    criteria: CaseFilter,
+    as_of: date,
+) -> list[dict[str, Any]]:
+    """Rows of ``workflow case list``: each case with its most urgent running clock."""
+    closed_states = sorted(
+        {name for d in registry.definitions() for name, s in d.states.items() if s.closed}
+    )
+    windows = sorted(
+        {name for d in registry.definitions() for name, c in d.clocks.items() if c.window}
+    )
+    query = (
+        select(CaseRecord, AgencyRecord.code, ApplicantRecord.name)
+        .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
+        .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
+    )
+    if criteria.agency:
+        query = query.where(AgencyRecord.code == criteria.agency)
+    if criteria.state:
+        query = query.where(CaseRecord.state == criteria.state)
+    if criteria.open_only:
+        query = query.where(CaseRecord.state.not_in(closed_states))
+    running = and_(
+        ClockRecord.case_id == CaseRecord.id,
+        ClockRecord.status == "running",
+        ClockRecord.name.not_in(windows),
+    )
+    if criteria.overdue:
+        query = query.where(exists().where(running, ClockRecord.due_on < as_of))
+    if criteria.due_within is not None:
+        horizon = calendar.add_working_days(as_of, criteria.due_within)
+        query = query.where(exists().where(running, ClockRecord.due_on <= horizon))
+    query = query.order_by(CaseRecord.received_on, CaseRecord.number)
+    if criteria.limit:
+        query = query.limit(criteria.limit)
+    rows = session.execute(query).all()
+    clocks = _running_clocks(session, [case.id for case, _, _ in rows], windows)
+    result: list[dict[str, Any]] = []
+    for case, agency_code, applicant in rows:
+        nearest = clocks.get(case.id)
+        entry: dict[str, Any] = {
+            "number": case.number,
+            "agency": agency_code,
+            "applicant": applicant,
+            "received_on": case.received_on.isoformat(),
+            "state": case.state,
+            "open": case.state not in closed_states,
+            "outcome": case.outcome,
+            "next_due": None,
+        }
+        if nearest is not None:
+            clock, due = nearest
+            left = calendar.working_days_between(as_of, due)
+            entry["next_due"] = {
+                "clock": clock,
+                "due_on": due.isoformat(),
+                "remaining_workdays": max(0, left),
+                "overdue_workdays": max(0, -left),
+            }
+        result.append(entry)
+    return result
+
+
+def _running_clocks(
+    session: Session, case_ids: list[int], windows: list[str]
+) -> dict[int, tuple[str, date]]:
+    nearest: dict[int, tuple[str, date]] = {}
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start : start + 500]
+        rows = session.execute(
+            select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on).where(
+                ClockRecord.case_id.in_(chunk),
+                ClockRecord.status == "running",
+                ClockRecord.name.not_in(windows),
+                ClockRecord.due_on.is_not(None),
+            )
+        )
+        for case_id, name, due in rows:
+            if due is None:
+                continue
+            if case_id not in nearest or due < nearest[case_id][1]:
+                nearest[case_id] = (name, due)
+    return nearest
+
+
+def count_cases(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(CaseRecord)) or 0)

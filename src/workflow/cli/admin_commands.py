@@ -1,0 +1,156 @@
+"""``workflow init``, ``agency ...``, ``verify`` and ``definition ...``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from workflow.cases.agencies import AGENCY_FIELDS, add_agency, agency_rows, set_agency
+from workflow.cases.verify import verify_cases
+from workflow.cli.context import app
+from workflow.definition import load_definition
+from workflow.definition.diagram import mermaid, outline
+from workflow.definition.schema import schema_text
+from workflow.errors import WorkflowError
+from workflow.lifecycle import vocabulary
+from workflow.resources import notifications_dir
+from workflow.store import schema
+
+
+@click.command("init")
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the store's schema, or upgrade it; safe to run again."""
+    context = app(ctx)
+    before, after = schema.upgrade(context.database)
+    if before == after:
+        click.echo(f"schema is up to date (revision {after})")
+    else:
+        click.echo(f"schema upgraded from {before or 'empty'} to {after}")
+
+
+def _agency_options(function: click.decorators.FC) -> click.decorators.FC:
+    for field in reversed(AGENCY_FIELDS):
+        if field == "name":
+            continue
+        option = "--" + field.replace("_", "-")
+        function = click.option(option, field, help=f"Agency {field.replace('_', ' ')}.")(function)
+    return function
+
+
+@click.group("agency")
+def agency_group() -> None:
+    """Agencies, their letterhead data and hierarchy."""
+
+
+@agency_group.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="Full name, as in letter titles.")
+@click.option("--parent", help="The parent agency's code (a government above its departments).")
+@_agency_options
+@click.pass_context
+def agency_add(
+    ctx: click.Context, /, code: str, name: str, parent: str | None, **fields: str | None
+) -> None:
+    """Add an agency."""
+    with app(ctx).database.transaction() as session:
+        add_agency(session, code, name, parent, **fields)
+    click.echo(f"added agency {code}")
+
+
+@agency_group.command("set")
+@click.argument("code")
+@click.option("--name", help="Full name.")
+@click.option("--parent", help="The parent agency's code.")
+@_agency_options
+@click.pass_context
+def agency_set(ctx: click.Context, /, code: str, parent: str | None, **fields: str | None) -> None:
+    """Change an agency's data."""
+    with app(ctx).database.transaction() as session:
+        set_agency(session, code, parent, **fields)
+    click.echo(f"updated agency {code}")
+
+
+@agency_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def agency_list(ctx: click.Context, as_json: bool) -> None:
+    """List agencies."""
+    with app(ctx).database.reading() as session:
+        rows = agency_rows(session)
+    if as_json:
+        click.echo(json.dumps({"agencies": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        parent = f" (under {row['parent']})" if row["parent"] else ""
+        click.echo(f"{row['code']:<16} {row['name']}{parent}")
+
+
+@click.command("verify")
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Replay every case's events; report any case whose stored rows differ."""
+    context = app(ctx)
+    differences = 0
+    with context.database.reading() as session:
+        for difference in verify_cases(session, context.registry, context.calendar):
+            differences += 1
+            click.echo(str(difference))
+    if differences:
+        raise click.ClickException(f"{differences} difference(s) between the store and the replay")
+    click.echo("verify: every case matches its event log")
+
+
+@click.group("definition")
+def definition_group() -> None:
+    """Workflow definitions: validate, show, diagram."""
+
+
+@definition_group.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def definition_validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Validate definition files (default: every definition in use)."""
+    words = vocabulary([notifications_dir() / "letters"])
+    paths = list(files) or sorted(app(ctx).settings.definitions_root.glob("*.yaml"))
+    failed = 0
+    for path in paths:
+        try:
+            definition = load_definition(path, words)
+        except WorkflowError as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            continue
+        click.echo(
+            f"{path}: ok ({definition.id} version {definition.version}: {len(definition.states)} "
+            f"states, {len(definition.triggers)} triggers, {len(definition.outcomes)} outcomes)"
+        )
+    if failed:
+        raise click.exceptions.Exit(2)
+
+
+@definition_group.command("show")
+@click.option("--id", "definition_id", default="disclosure", show_default=True)
+@click.pass_context
+def definition_show(ctx: click.Context, definition_id: str) -> None:
+    """Outline the definition in use: states, triggers, clocks, outcomes."""
+    click.echo(outline(app(ctx).registry.latest(definition_id)))
+
+
+@definition_group.command("diagram")
+@click.option("--id", "definition_id", default="disclosure", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["mermaid"]), default="mermaid", show_default=True
+)
+@click.pass_context
+def definition_diagram(ctx: click.Context, definition_id: str, fmt: str) -> None:
+    """The lifecycle as a Mermaid state diagram, for legal review."""
+    click.echo(mermaid(app(ctx).registry.latest(definition_id)))
+
+
+@definition_group.command("schema")
+def definition_schema() -> None:
+    """Print the JSON Schema of definition files (as in definitions/schema.json)."""
+    click.echo(schema_text(), nl=False)

@@ -1,0 +1,66 @@
+"""YAML that remembers where each key was written, so errors can name the line.
+
+``read_source`` returns plain ``dict``/``list``/scalars, except that every mapping
+is a ``Located`` dict carrying the line of each of its keys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workflow.errors import DefinitionError
+
+
+class Located(dict[str, Any]):
+    """A mapping from the file, with the (1-based) line of the mapping and of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
+    loader.flatten_mapping(node)
+    mapping = Located()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_source(path: Path, text: str | None = None) -> Any:
+    """Parse a definition file; a YAML syntax error names the file and line."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DefinitionError(path, None, "", f"cannot read: {exc.strerror}") from exc
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise DefinitionError(path, line, "", f"not valid YAML: {exc.problem}") from exc
+    except yaml.YAMLError as exc:
+        raise DefinitionError(path, None, "", f"not valid YAML: {exc}") from exc

@@ -1,0 +1,24 @@
+"""The lifecycle: named guards and effects, and definitions bound to state machines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from workflow.definition.loader import Vocabulary, template_checker
+from workflow.lifecycle.guards import CONDITIONS, GUARDS
+from workflow.lifecycle.machine import Decision, Lifecycle
+from workflow.lifecycle.step import INPUT_NAMES, CaseSnapshot, StepInput
+
+
+def vocabulary(template_dirs: Iterable[Path] | None = None) -> Vocabulary:
+    """What definitions may refer to: registered guards, conditions, inputs, templates."""
+    return Vocabulary(
+        guards=frozenset(GUARDS),
+        conditions=frozenset(CONDITIONS),
+        inputs=INPUT_NAMES,
+        template_exists=None if template_dirs is None else template_checker(template_dirs),
+    )
+
+
+__all__ = ["CaseSnapshot", "Decision", "Lifecycle", "StepInput", "vocabulary"]

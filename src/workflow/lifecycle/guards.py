@@ -1,0 +1,216 @@
+"""Named guards and routing conditions a definition may refer to.
+
+A guard returns ``None`` when the step may go ahead, or a ``Verdict``: a refusal
+with the reason the handler sees, or (under a `warn` policy) a warning recorded
+with the event. A routing condition only chooses between transitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
+from workflow.definition.model import LateCorrectionPolicy, TriggerSpec, WorkflowDefinition
+from workflow.lifecycle.step import CaseSnapshot, StepInput
+
+APPEAL_KINDS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+APPEAL_RESULTS = ("maintained", "corrected", "other")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    reason: str
+    warning: bool = False  # allowed, but recorded
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    definition: WorkflowDefinition
+    calendar: WorkingCalendar
+    case: CaseSnapshot
+    trigger: TriggerSpec
+    step: StepInput
+
+    def deadline(self, clock: str) -> Deadline | None:
+        entries = self.case.ledgers.get(clock)
+        return derive(entries, self.calendar, clock) if entries else None
+
+
+Guard = Callable[[GuardContext], Verdict | None]
+Condition = Callable[[GuardContext], bool]
+
+
+def first_correction(ctx: GuardContext) -> Verdict | None:
+    if ctx.case.corrections_requested:
+        return Verdict("a correction notice was already sent; Art. 30 allows one notice only")
+    return None
+
+
+def correction_notice_in_time(ctx: GuardContext) -> Verdict | None:
+    deadline = ctx.deadline("correction_notice")
+    if deadline is None or deadline.due_on is None or ctx.step.on <= deadline.due_on:
+        return None
+    late = ctx.calendar.working_days_between(deadline.due_on, ctx.step.on)
+    reason = (
+        f"the correction notice is due within 7 WD of receipt (by {deadline.due_on}); "
+        f"{ctx.step.on} is {late} WD late"
+    )
+    warn = ctx.definition.settings.late_correction_notice is LateCorrectionPolicy.WARN
+    return Verdict(reason, warning=warn)
+
+
+def reason_given(ctx: GuardContext) -> Verdict | None:
+    if not (ctx.step.reason or "").strip():
+        return Verdict(f"{ctx.trigger.name} needs --reason (what to correct, or the grounds)")
+    return None
+
+
+def party_given(ctx: GuardContext) -> Verdict | None:
+    if not (ctx.step.party or "").strip():
+        return Verdict(f"{ctx.trigger.name} needs --party (who is consulted)")
+    return None
+
+
+def amount_given(ctx: GuardContext) -> Verdict | None:
+    if ctx.step.amount is None or ctx.step.amount <= 0:
+        return Verdict("a fee notice needs --amount, a positive sum in yuan")
+    return None
+
+
+def not_extended(ctx: GuardContext) -> Verdict | None:
+    if ctx.case.extensions:
+        return Verdict("the answer period was already extended once; Art. 33 allows one extension")
+    return None
+
+
+def before_answer_due(ctx: GuardContext) -> Verdict | None:
+    deadline = ctx.deadline("answer")
+    if deadline is None or deadline.status is not ClockStatus.RUNNING or deadline.due_on is None:
+        return Verdict("the answer clock is not running")
+    if ctx.step.on > deadline.due_on:
+        return Verdict(f"an extension must be decided before the answer is due ({deadline.due_on})")
+    return None
+
+
+def extension_within_limit(ctx: GuardContext) -> Verdict | None:
+    limit = ctx.definition.clocks["answer"].max_extension or 20
+    days = ctx.step.days if ctx.step.days is not None else limit
+    if not 1 <= days <= limit:
+        return Verdict(f"an extension is 1 to {limit} WD (got {days})")
+    return None
+
+
+def approver_given(ctx: GuardContext) -> Verdict | None:
+    if not (ctx.step.approver or "").strip():
+        return Verdict(
+            "an extension needs the approval of the head of the disclosure office: --approver NAME"
+        )
+    return None
+
+
+def until_after_on(ctx: GuardContext) -> Verdict | None:
+    if ctx.step.until is None:
+        return Verdict(f"{ctx.trigger.name} needs --until DATE")
+    if ctx.step.until <= ctx.step.on:
+        return Verdict(f"--until {ctx.step.until} must be after the step's date {ctx.step.on}")
+    ctx.calendar.is_working_day(ctx.step.until)  # refuses a date in an unpublished year
+    return None
+
+
+def outcome_known(ctx: GuardContext) -> Verdict | None:
+    code = ctx.step.outcome
+    if code is None:
+        return Verdict("decide needs --outcome CODE; codes: " + ", ".join(ctx.definition.outcomes))
+    if code not in ctx.definition.outcomes:
+        return Verdict(
+            f"unknown outcome code {code!r}; codes: " + ", ".join(ctx.definition.outcomes)
+        )
+    return None
+
+
+def reasons_given_if_required(ctx: GuardContext) -> Verdict | None:
+    outcome = ctx.definition.outcomes.get(ctx.step.outcome or "")
+    if outcome is not None and outcome.reasons_required and not (ctx.step.reason or "").strip():
+        return Verdict(
+            f"outcome {outcome.code} must state its legal reasons: give --reason "
+            f"(the letter cites {outcome.basis})"
+        )
+    return None
+
+
+def party_given_if_required(ctx: GuardContext) -> Verdict | None:
+    outcome = ctx.definition.outcomes.get(ctx.step.outcome or "")
+    if outcome is not None and outcome.needs_party and not (ctx.step.party or "").strip():
+        return Verdict(
+            f"outcome {outcome.code} must name the responsible agency: --party NAME "
+            "[--contact TEXT]"
+        )
+    return None
+
+
+def clock_lapsed(ctx: GuardContext) -> Verdict | None:
+    clock = ctx.trigger.clock
+    deadline = ctx.deadline(clock) if clock else None
+    if deadline is None or deadline.due_on is None:
+        return Verdict(f"the {clock} clock was never started")
+    if deadline.status is not ClockStatus.RUNNING:
+        return Verdict(f"the {clock} clock is {deadline.status.value}")
+    if ctx.step.on <= deadline.due_on:
+        return Verdict(f"the {clock} period runs until {deadline.due_on}; it has not lapsed")
+    return None
+
+
+def appeal_kind_known(ctx: GuardContext) -> Verdict | None:
+    if ctx.step.kind not in APPEAL_KINDS:
+        return Verdict(f"--kind must be one of {', '.join(APPEAL_KINDS)}")
+    return None
+
+
+def appeal_result_known(ctx: GuardContext) -> Verdict | None:
+    if ctx.step.result not in APPEAL_RESULTS:
+        return Verdict(f"--result must be one of {', '.join(APPEAL_RESULTS)}")
+    return None
+
+
+def no_appeal_pending(ctx: GuardContext) -> Verdict | None:
+    if ctx.case.pending_appeals:
+        return Verdict("an appeal is still pending; resolve it first (resolve_appeal)")
+    return None
+
+
+def answer_extended(ctx: GuardContext) -> bool:
+    deadline = ctx.deadline("answer")
+    return deadline is not None and deadline.extended_by > 0
+
+
+def other_appeals_pending(ctx: GuardContext) -> bool:
+    return len(ctx.case.pending_appeals) > 1
+
+
+GUARDS: dict[str, Guard] = {
+    guard.__name__: guard
+    for guard in (
+        first_correction,
+        correction_notice_in_time,
+        reason_given,
+        party_given,
+        amount_given,
+        not_extended,
+        before_answer_due,
+        extension_within_limit,
+        approver_given,
+        until_after_on,
+        outcome_known,
+        reasons_given_if_required,
+        party_given_if_required,
+        clock_lapsed,
+        appeal_kind_known,
+        appeal_result_known,
+        no_appeal_pending,
+    )
+}
+
+CONDITIONS: dict[str, Condition] = {
+    condition.__name__: condition for condition in (answer_extended, other_appeals_pending)
+}

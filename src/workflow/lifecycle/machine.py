@@ -1,0 +1,175 @@
+"""The lifecycle: a definition bound to a ``transitions`` state machine.
+
+This is the only module that imports ``transitions``. One machine is built per
+definition version and kept; a case is bound, the trigger fired and the case
+unbound again (``add_model`` is quadratic in the number of models and never
+forgets them, so a long-lived machine must not accumulate cases). Every guard,
+condition and effect name was resolved when the definition was loaded, so a
+misspelt name cannot surface only when a trigger fires.
+
+The result of firing is a ``Decision``: data the service persists.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+
+from transitions import EventData, Machine
+
+from workflow.deadlines import WorkingCalendar
+from workflow.definition.model import (
+    OUTCOME_FROM_INPUT,
+    SAME_STATE,
+    TransitionSpec,
+    TriggerSpec,
+    WorkflowDefinition,
+)
+from workflow.errors import InvalidInput, TransitionRejected
+from workflow.lifecycle.effects import EffectPlan, plan_effects
+from workflow.lifecycle.guards import CONDITIONS, GUARDS, GuardContext
+from workflow.lifecycle.step import CaseSnapshot, StepInput
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What firing a trigger on a case means; nothing is persisted yet."""
+
+    trigger: str
+    source: str
+    dest: str
+    outcome: str | None
+    plan: EffectPlan
+    letters: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Binding:
+    """The short-lived model bound to the machine for one firing."""
+
+    context: GuardContext
+    state: str = ""
+    refusals: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chosen: TransitionSpec | None = None
+
+
+class Lifecycle:
+    def __init__(self, definition: WorkflowDefinition) -> None:
+        self.definition = definition
+        self._lock = threading.Lock()  # bind/fire/unbind is one critical section
+        self._machine = Machine(
+            model=None,
+            states=list(definition.states),
+            transitions=[
+                {
+                    "trigger": trigger.name,
+                    "source": list(transition.sources),
+                    "dest": SAME_STATE if transition.dest == SAME_STATE else transition.dest,
+                    "conditions": [partial(self._admit, trigger, transition)],
+                    "after": [partial(self._record, transition)],
+                }
+                for trigger in definition.triggers.values()
+                for transition in trigger.transitions
+            ],
+            initial=definition.initial,
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="state",
+        )
+
+    def allowed_triggers(self, state: str, *, automatic: bool = True) -> list[str]:
+        return [
+            name
+            for name in self.definition.triggers_from(state)
+            if automatic or not self.definition.triggers[name].automatic
+        ]
+
+    def decide(
+        self, case: CaseSnapshot, trigger_name: str, step: StepInput, calendar: WorkingCalendar
+    ) -> Decision:
+        """Check and fire ``trigger_name``; raise ``TransitionRejected`` with the reasons."""
+        trigger = self.definition.triggers.get(trigger_name)
+        allowed = self.allowed_triggers(case.state)
+        if trigger is None or case.state not in trigger.sources:
+            raise TransitionRejected(case.number, trigger_name, case.state, allowed)
+        extra = sorted(step.given() - set(trigger.inputs))
+        if extra:
+            takes = ", ".join(f"--{name}" for name in trigger.inputs) or "no options"
+            raise InvalidInput(
+                f"{trigger_name} does not take {', '.join('--' + name for name in extra)} "
+                f"(it takes {takes})"
+            )
+        binding = _Binding(GuardContext(self.definition, calendar, case, trigger, step))
+        with self._lock:
+            self._machine.add_model(binding, initial=case.state)
+            try:
+                fired = getattr(binding, trigger_name)()
+            finally:
+                self._machine.remove_model(binding)
+        if not fired or binding.chosen is None:
+            reasons = list(dict.fromkeys(binding.refusals)) or ["no transition applies"]
+            raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
+        dest = case.state if binding.chosen.dest == SAME_STATE else binding.chosen.dest
+        plan = plan_effects(
+            trigger.effects,
+            self.definition,
+            calendar,
+            case.ledgers,
+            step,
+            trigger.label,
+            trigger.inputs,
+        )
+        return Decision(
+            trigger=trigger_name,
+            source=case.state,
+            dest=dest,
+            outcome=self._outcome(trigger, step),
+            plan=plan,
+            letters=trigger.letters,
+            warnings=tuple(dict.fromkeys(binding.warnings)),
+        )
+
+    def opening(self, step: StepInput, calendar: WorkingCalendar) -> EffectPlan:
+        """The effects of registering an application (start its clocks)."""
+        return plan_effects(
+            self.definition.opening.effects, self.definition, calendar, {}, step, "opened"
+        )
+
+    @staticmethod
+    def _outcome(trigger: TriggerSpec, step: StepInput) -> str | None:
+        if trigger.outcome == OUTCOME_FROM_INPUT:
+            return step.outcome
+        return trigger.outcome
+
+    # -- transitions callbacks -------------------------------------------------
+
+    @staticmethod
+    def _admit(trigger: TriggerSpec, transition: TransitionSpec, event: EventData) -> bool:
+        binding = event.model
+        assert isinstance(binding, _Binding)
+        refused = False
+        warnings: list[str] = []
+        for name in trigger.guards:
+            verdict = GUARDS[name](binding.context)
+            if verdict is None:
+                continue
+            if verdict.warning:
+                warnings.append(verdict.reason)
+            else:
+                binding.refusals.append(verdict.reason)
+                refused = True
+        if refused:
+            return False
+        if transition.when is not None and not CONDITIONS[transition.when](binding.context):
+            return False
+        binding.warnings.extend(warnings)
+        return True
+
+    @staticmethod
+    def _record(transition: TransitionSpec, event: EventData) -> None:
+        binding = event.model
+        assert isinstance(binding, _Binding)
+        binding.chosen = transition

@@ -1,0 +1,81 @@
+"""What a handler supplies with a trigger, and what the lifecycle knows of the case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from workflow.deadlines import ClockEntry
+
+# Inputs every trigger accepts; the rest must be declared in the trigger's `inputs`.
+ALWAYS_ACCEPTED = frozenset({"on", "by", "note"})
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """The handler's inputs for one trigger (the CLI's options, the web form's fields)."""
+
+    on: date
+    by: str = "system"
+    note: str | None = None
+    outcome: str | None = None
+    reason: str | None = None
+    days: int | None = None
+    until: date | None = None
+    kind: str | None = None
+    result: str | None = None
+    amount: Decimal | None = None
+    party: str | None = None
+    contact: str | None = None
+    approver: str | None = None
+
+    def given(self) -> set[str]:
+        """The optional inputs that were actually supplied."""
+        return {
+            f.name
+            for f in fields(self)
+            if f.name not in ALWAYS_ACCEPTED and getattr(self, f.name) is not None
+        }
+
+    def to_payload(self) -> dict[str, Any]:
+        """JSON-ready form stored with the event; ``from_payload`` reverses it."""
+        payload: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or f.name in ("on", "by"):
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value)
+            payload[f.name] = value
+        return payload
+
+    @classmethod
+    def from_payload(cls, on: date, by: str, payload: Mapping[str, Any]) -> StepInput:
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {k: v for k, v in payload.items() if k in known}
+        if "until" in values:
+            values["until"] = date.fromisoformat(values["until"])
+        if "amount" in values:
+            values["amount"] = Decimal(values["amount"])
+        return cls(on=on, by=by, **values)
+
+
+INPUT_NAMES = frozenset(f.name for f in fields(StepInput)) - ALWAYS_ACCEPTED
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """The facts about a case that guards and effects look at."""
+
+    number: str
+    state: str
+    received_on: date
+    ledgers: Mapping[str, tuple[ClockEntry, ...]] = field(default_factory=dict)
+    corrections_requested: int = 0
+    extensions: int = 0
+    pending_appeals: tuple[str, ...] = ()  # kinds, oldest first

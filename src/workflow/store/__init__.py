@@ -1,0 +1,1 @@
+"""Persistence: typed records, engines and transactions, migrations."""

@@ -1,0 +1,293 @@
+"""The tables, as SQLAlchemy 2 typed models. ORM classes end in ``Record``.
+
+The event log (``case_events``, ``clock_entries``) is the truth; ``cases`` and
+``clocks`` are projections of it that ``workflow verify`` re-derives. Timers,
+the outbox and letters are written in the same transaction as the event that
+caused them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names: Alembic batch mode on SQLite needs them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}  # noqa: RUF012
+
+
+class AgencyRecord(Base):
+    """An agency (行政机关) that receives applications; agencies form a hierarchy."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # letterhead data, used by letters; editable without touching templates
+    short_name: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(200))
+    seal_text: Mapped[str | None] = mapped_column(String(200))
+    reconsideration_body: Mapped[str | None] = mapped_column(String(200))
+    court: Mapped[str | None] = mapped_column(String(200))
+    head: Mapped[str | None] = mapped_column(String(100))  # approves extensions, gets digests
+    case_number_pattern: Mapped[str | None] = mapped_column(String(100))
+    letter_number_pattern: Mapped[str | None] = mapped_column(String(100))
+
+
+class ApplicantRecord(Base):
+    __tablename__ = "applicants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(32))
+    contact: Mapped[str | None] = mapped_column(String(300))
+
+
+class DefinitionVersionRecord(Base):
+    """Every definition version a case ever started on, with its source, so it can be replayed."""
+
+    __tablename__ = "definition_versions"
+    __table_args__ = (UniqueConstraint("definition_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime]
+
+
+class CaseRecord(Base):
+    """One application: the current-state projection of its events."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_agency_received", "agency_id", "received_on"),
+        Index("ix_cases_agency_closed", "agency_id", "first_closed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
+    applicant_type: Mapped[str] = mapped_column(String(32))  # as at application, for reports
+    channel: Mapped[str] = mapped_column(String(32))
+    received_on: Mapped[date] = mapped_column(Date)
+    request: Mapped[str] = mapped_column(Text)
+    handler: Mapped[str | None] = mapped_column(String(100), index=True)
+    definition_id: Mapped[str] = mapped_column(String(64))
+    definition_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(64), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(64))  # the latest decision
+    closed_on: Mapped[date | None] = mapped_column(Date)  # null while open
+    # The closure the annual report counts: an application is counted once, at its
+    # first closure; a decision re-made after a corrected appeal is not a new one.
+    first_closed_on: Mapped[date | None] = mapped_column(Date)
+    first_outcome: Mapped[str | None] = mapped_column(String(64))
+    last_event_on: Mapped[date] = mapped_column(Date)
+    event_count: Mapped[int] = mapped_column(Integer)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class CaseEventRecord(Base):
+    """Append-only: one row per trigger fired (or synthesized by an import)."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(64))
+    to_state: Mapped[str] = mapped_column(String(64))
+    occurred_on: Mapped[date] = mapped_column(Date)  # the legal date the handler states
+    recorded_at: Mapped[datetime]  # server time, for audit
+    actor: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]]
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ClockEntryRecord(Base):
+    """One dated ledger entry of one statutory clock of a case."""
+
+    __tablename__ = "clock_entries"
+    __table_args__ = (Index("ix_clock_entries_case_clock", "case_id", "clock", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"))
+    clock: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    on: Mapped[date] = mapped_column(Date)
+    days: Mapped[int | None] = mapped_column(Integer)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    approver: Mapped[str | None] = mapped_column(String(100))
+
+
+class ClockRecord(Base):
+    """Projection: each clock's derived due date, for due-soon and overdue queries."""
+
+    __tablename__ = "clocks"
+    __table_args__ = (Index("ix_clocks_status_due", "status", "due_on"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    extended_by: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class TimerRecord(Base):
+    """A reminder or automatic lapse due on a date; the sweeper claims and fires it.
+
+    ``key`` = case, clock, clock version, timer name: a change to the clock gives
+    new keys and supersedes the old rows, so a stale reminder is never sent.
+    """
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_status_due", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    clock: Mapped[str] = mapped_column(String(64))
+    clock_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # reminder | lapse
+    name: Mapped[str] = mapped_column(String(64))  # e.g. before_5, on_due, overdue, lapse_fee
+    trigger: Mapped[str | None] = mapped_column(String(64))  # for a lapse
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # pending|done|superseded|dropped|failed
+    created_at: Mapped[datetime]
+    fired_at: Mapped[datetime | None]
+    detail: Mapped[dict[str, Any] | None]
+
+
+class OutboxRecord(Base):
+    """A message that must leave the system, written with the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # the receiver's dedupe key
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # reminder | digest | letter
+    channel: Mapped[str] = mapped_column(String(32))  # file | email | webhook
+    recipient: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class LetterRecord(Base):
+    """A letter issued with an event: its number (文号), template and frozen inputs."""
+
+    __tablename__ = "letters"
+    __table_args__ = (UniqueConstraint("agency_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    kind: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(100))
+    issued_on: Mapped[date] = mapped_column(Date)
+    template: Mapped[str] = mapped_column(String(200))
+    template_version: Mapped[str] = mapped_column(String(64))
+    context: Mapped[dict[str, Any]]  # the inputs, frozen at issue
+    created_at: Mapped[datetime]
+
+
+class LetterDocumentRecord(Base):
+    """The rendered bytes of a letter in one format; re-rendering returns these bytes."""
+
+    __tablename__ = "letter_documents"
+
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class AppealRecord(Base):
+    """A reconsideration or lawsuit about a decision (table 四)."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    filed_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(String(32))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CounterRecord(Base):
+    """Gapless sequences (case numbers, letter numbers) per scope, e.g. ``case:zbgd:2026``."""
+
+    __tablename__ = "counters"
+
+    scope: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class SweepRunRecord(Base):
+    """One scheduler sweep: when, what it fired and what failed."""
+
+    __tablename__ = "sweep_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    timers_fired: Mapped[int] = mapped_column(Integer, default=0)
+    lapses_fired: Mapped[int] = mapped_column(Integer, default=0)
+    reminders_queued: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[dict[str, Any] | None]
