@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from tests.stores import STORES, TestApplication, make_app, store_url
 from workflow.deadlines import Holiday, WorkingCalendar, YearSchedule, load_calendar
 from workflow.resources import calendars_dir
 
@@ -58,3 +61,19 @@ def literal_calendar() -> WorkingCalendar:
 @pytest.fixture(scope="session")
 def shipped_calendar() -> WorkingCalendar:
     return load_calendar([calendars_dir()])
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def app(store_kind: str, tmp_path: Path) -> Iterator[TestApplication]:
+    """The application on a fresh store (SQLite and PostgreSQL), clock fixed at TODAY."""
+    with store_url(store_kind, tmp_path) as url:
+        application = make_app(url)
+        try:
+            yield application
+        finally:
+            application.close()

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import CaseService, LetterIssuer
-from workflow.clock import Clock, SystemClock
+from workflow.clock import Clock, FixedClock, SystemClock
 from workflow.deadlines import WorkingCalendar, load_calendar
 from workflow.resources import notifications_dir
 from workflow.settings import Settings
@@ -19,7 +19,8 @@ from workflow.store.database import Database
 class Application:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
-        self.clock: Clock = clock or SystemClock()
+        fixed = FixedClock(settings.today) if settings.today is not None else None
+        self.clock: Clock = clock or fixed or SystemClock()
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

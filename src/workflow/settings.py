@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from workflow import resources
+from workflow.errors import InvalidInput
 
 DEFAULT_DB = "sqlite:///workflow.db"
 
@@ -21,6 +23,7 @@ class Settings:
     db_url: str = DEFAULT_DB
     definitions_dir: Path | None = None  # None: the shipped definitions
     calendars_dir: Path | None = None  # a user directory extending/overriding shipped years
+    today: date | None = None  # WORKFLOW_TODAY: a fixed "today" for tests and replays
 
     @classmethod
     def resolve(
@@ -30,12 +33,18 @@ class Settings:
         calendars_dir: Path | None = None,
         environ: Mapping[str, str] = os.environ,
     ) -> Settings:
+        env_today = environ.get("WORKFLOW_TODAY")
+        try:
+            today = date.fromisoformat(env_today) if env_today else None
+        except ValueError as exc:
+            raise InvalidInput(f"WORKFLOW_TODAY={env_today!r} is not a YYYY-MM-DD date") from exc
         env_calendars = environ.get("WORKFLOW_CALENDARS")
         env_definitions = environ.get("WORKFLOW_DEFINITIONS")
         return cls(
             db_url=db_url or environ.get("WORKFLOW_DB") or DEFAULT_DB,
             definitions_dir=definitions_dir or (Path(env_definitions) if env_definitions else None),
             calendars_dir=calendars_dir or (Path(env_calendars) if env_calendars else None),
+            today=today,
         )
 
     @property

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.clock import Clock
@@ -62,16 +63,22 @@ class DefinitionRegistry:
             return
         stored = self._stored(session, *definition.key)
         if stored is None:
-            session.add(
-                DefinitionVersionRecord(
+            # Two first cases may race to register the version: insert-if-absent, reread.
+            dialect = session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            session.execute(
+                insert(DefinitionVersionRecord)
+                .values(
                     definition_id=definition.id,
                     version=definition.version,
                     content_hash=definition.content_hash,
                     source=definition.source,
                     registered_at=clock.now(),
                 )
+                .on_conflict_do_nothing(index_elements=["definition_id", "version"])
             )
-        elif stored.content_hash != definition.content_hash:
+            stored = self._stored(session, *definition.key)
+        if stored is not None and stored.content_hash != definition.content_hash:
             raise DefinitionError(
                 definition.path,
                 None,

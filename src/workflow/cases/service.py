@@ -148,7 +148,7 @@ class CaseService:
             definition_version=definition.version,
             state=definition.initial,
             last_event_on=new.received_on,
-            event_count=0,
+            event_count=1,  # the opening event, written next
             imported=False,
         )
         session.add(case)
@@ -229,9 +229,17 @@ class CaseService:
         decision: Decision | None = None,
     ) -> CaseEventRecord:
         to_state = decision.dest if decision is not None else case.state
-        case.state = to_state
-        case.event_count += 1
-        case.last_event_on = step.on
+        if decision is not None:  # the opening event's fields were set with the new row
+            case.state = to_state
+            case.event_count += 1
+            case.last_event_on = step.on
+            number = case.number
+            try:
+                # The case row first: its version check must trip before anything else
+                # of a concurrent step is written.
+                session.flush()
+            except StaleDataError as exc:
+                raise StaleCase(number) from exc
         event = CaseEventRecord(
             case_id=case.id,
             seq=case.event_count,

@@ -39,6 +39,7 @@ def cli(
 ) -> None:
     """Disclosure-on-request applications: calendar, cases, deadlines, letters, reports."""
     ctx.obj = AppContext.from_options(db_url, definitions_dir, calendars_dir)
+    ctx.call_on_close(ctx.obj.close)
 
 
 for command in (init, agency_group, case_group, calendar_group, definition_group, verify):
@@ -47,15 +48,22 @@ for command in (init, agency_group, case_group, calendar_group, definition_group
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="workflow", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="workflow", standalone_mode=False)
+        if isinstance(code, int) and code:  # click returns (not raises) Exit codes here
+            sys.exit(code)
     except WorkflowError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        # One line, like every other error; `--help` shows the usage.
+        command = exc.ctx.command_path if exc.ctx is not None else "workflow"
+        click.echo(f"error: {exc.format_message()} (see `{command} --help`)", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -88,6 +88,7 @@ def open_case(
 @click.option("--party", help="Third party, consulted agency or responsible agency.")
 @click.option("--contact", help="That party's contact.")
 @click.option("--approver", help="Who approved an extension (head of the disclosure office).")
+@click.option("--access", help="How, where and when the applicant gets the information (decide).")
 @click.option("--by", "actor", default="system", show_default=True, help="Who fires it.")
 @click.option("--note", help="A note kept with the event.")
 @click.option("--expect-version", type=int, help="Refuse if the case changed since this version.")
@@ -108,6 +109,7 @@ def fire(
     party: str | None,
     contact: str | None,
     approver: str | None,
+    access: str | None,
     actor: str,
     note: str | None,
     expect_version: int | None,
@@ -129,6 +131,7 @@ def fire(
         party=party,
         contact=contact,
         approver=approver,
+        access=access,
     )
     fired = context.cases.fire(number, trigger, step, expected_version=expect_version)
     if as_json:

@@ -31,6 +31,7 @@ class StepInput:
     party: str | None = None
     contact: str | None = None
     approver: str | None = None
+    access: str | None = None  # how, where and when the applicant gets the information
 
     def given(self) -> set[str]:
         """The optional inputs that were actually supplied."""

@@ -1,0 +1,188 @@
+"""The case command line contract: outputs, JSON, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.cli import Result, run
+from tests.stores import store_url
+
+OPEN = [
+    "case", "open", "--agency", "zbgd", "--applicant", "张三", "--applicant-type",
+    "natural_person", "--channel", "online", "--received", "2026-02-12",
+    "--request", "2025年度财政预算执行情况", "--by", "李四",
+]  # fmt: skip
+
+
+@pytest.fixture
+def db(
+    store_kind: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[str]:
+    monkeypatch.setenv("WORKFLOW_TODAY", "2026-11-26")
+    with store_url(store_kind, tmp_path) as url:
+        monkeypatch.setenv("WORKFLOW_DB", url)
+        assert run(capsys, "init").code == 0
+        assert (
+            run(
+                capsys,
+                "agency",
+                "add",
+                "zbgd",
+                "--name",
+                "淄博高端装备中心",
+                "--short-name",
+                "淄高装",
+            ).code
+            == 0
+        )
+        yield url
+
+
+def one_line_error(result: Result) -> str:
+    assert result.code == 2, result
+    assert "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_init_is_idempotent(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "init").out.startswith("schema is up to date")
+
+
+def test_drive_a_case_through_the_cli(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    opened = run(capsys, *OPEN)
+    assert (opened.code, opened.out) == (0, "zbgd-2026-0001\n")
+    number = "zbgd-2026-0001"
+    fired = run(
+        capsys,
+        "case",
+        "fire",
+        number,
+        "extend",
+        "--on",
+        "2026-03-02",
+        "--approver",
+        "王主任",
+        "--json",
+    )
+    assert fired.json() == {
+        "number": number, "trigger": "extend", "from_state": "received", "to_state": "extended",
+        "outcome": None, "event": 2, "version": 2, "warnings": [],
+    }  # fmt: skip
+    decided = run(
+        capsys, "case", "fire", number, "decide", "--on", "2026-03-10", "--outcome",
+        "withheld.process_information", "--reason", "属于内部讨论记录",
+    )  # fmt: skip
+    assert decided.out == f"{number}: decide: extended -> decided (withheld.process_information)\n"
+    shown = run(capsys, "case", "show", number, "--as-of", "2026-03-10", "--json").json()
+    for key in ("number", "agency", "state", "open", "outcome", "received_on", "deadlines",
+                "allowed_triggers", "events", "appeals"):  # fmt: skip
+        assert key in shown
+    assert (shown["state"], shown["open"], shown["outcome"]) == (
+        "decided",
+        False,
+        "withheld.process_information",
+    )
+    answer = shown["deadlines"]["answer"]
+    assert set(answer) >= {
+        "due_on",
+        "running",
+        "remaining_workdays",
+        "overdue_workdays",
+        "explanation",
+    }
+    assert answer["due_on"] == "2026-04-16"
+    assert [e["trigger"] for e in shown["events"]] == ["open", "extend", "decide"]
+    listed = run(capsys, "case", "list", "--json", "--as-of", "2026-03-10").json()
+    assert [c["number"] for c in listed["cases"]] == [number]
+    assert run(capsys, "verify").code == 0
+
+
+def test_wrong_trigger_names_state_and_allowed(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, *OPEN)
+    line = one_line_error(
+        run(capsys, "case", "fire", "zbgd-2026-0001", "receive_payment", "--on", "2026-03-02")
+    )
+    assert "receive_payment is not allowed in state received" in line
+    assert "allowed: request_correction, consult_third_party" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("case", "show", "zbgd-2026-0999"), "no case numbered 'zbgd-2026-0999'"),
+        (("case", "fire", "zbgd-2026-0001", "decide", "--on", "2026-02-30"), "not a date"),
+        (("case", "fire", "zbgd-2026-0001", "decide", "--on", "2026-03-02", "--outcome", "nope"),
+         "unknown outcome code 'nope'"),
+        (("case", "fire", "zbgd-2026-0001", "extend", "--on", "2026-03-02", "--approver", "x",
+          "--days", "30"), "1 to 20 WD"),
+        (("case", "fire", "zbgd-2026-0001", "issue_fee_notice", "--on", "2026-03-02", "--amount",
+          "abc"), "not an amount"),
+        (("case", "fire", "zbgd-2026-0001", "decide", "--on", "2026-12-01", "--outcome",
+          "disclosed.provided"), "in the future"),
+        (("case", "open", "--agency", "nope", "--applicant", "a", "--applicant-type",
+          "business", "--channel", "fax", "--received", "2026-03-01", "--request", "r"),
+         "unknown agency 'nope'"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line(
+    db: str, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    run(capsys, *OPEN)
+    assert message in one_line_error(run(capsys, *args))
+
+
+def test_verify_reports_a_tampered_row(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, *OPEN)
+    engine = create_engine(db.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE cases SET state = 'decided', outcome = 'other.other'"))
+    engine.dispose()
+    result = run(capsys, "verify")
+    assert result.code != 0
+    assert "zbgd-2026-0001: state: stored 'decided', replay gives 'received'" in result.out
+
+
+def test_a_definition_changed_under_the_same_version_is_refused(
+    db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from workflow.resources import definitions_dir
+
+    run(capsys, *OPEN)  # registers disclosure version 1
+    own = tmp_path / "definitions"
+    own.mkdir()
+    text_ = (definitions_dir() / "disclosure.yaml").read_text("utf-8")
+    (own / "disclosure.yaml").write_text(text_.replace("days: 20\n", "days: 15\n", 1), "utf-8")
+    line = one_line_error(run(capsys, "--definitions", str(own), *OPEN))
+    assert "disclosure version 1 has changed since cases started on it" in line
+    (own / "disclosure.yaml").write_text(
+        text_.replace("days: 20\n", "days: 15\n", 1).replace("version: 1", "version: 2", 1), "utf-8"
+    )
+    assert run(capsys, "--definitions", str(own), *OPEN).code == 0
+    shown = run(
+        capsys, "--definitions", str(own), "case", "show", "zbgd-2026-0001", "--json"
+    ).json()
+    assert shown["definition"] == {"id": "disclosure", "version": 1}  # keeps its version
+    assert shown["deadlines"]["answer"]["due_on"] == "2026-03-18"  # 20 WD, as it started
+
+
+def test_definition_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert "ok (disclosure version 1" in run(capsys, "definition", "validate").out
+    assert run(capsys, "definition", "diagram").out.startswith("stateDiagram-v2")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: x\nversion: 1\ninitial: a\nstates: {a: {label: A}}\ntriggers: {}\nclocks: {}\n"
+        "outcomes: {}\nextra: 1\n",
+        "utf-8",
+    )
+    result = run(capsys, "definition", "validate", str(bad))
+    assert result.code == 2
+    assert f"{bad}:8: extra: unknown key" in result.err
