@@ -7,6 +7,7 @@ import sys
 
 BENCHMARKS = {
     "calendar": "bench.calendar_bench",
+    "letters": "bench.letters_bench",
 }
 
 

@@ -1,0 +1,258 @@
+"""Letter templates: where they are found, what they are called, and which version made a letter.
+
+Templates are Jinja2 files under ``notifications/letters/`` (the shipped set), searched
+after an agency's override directory if one is given: a file of the same name there
+replaces the shipped one. One template per letter kind (``correction_notice.j2``) and
+one per decision outcome (``decision/withheld.state_secret.j2``); shared pieces live in
+``partials/`` and the print stylesheet is ``letter.css``.
+
+A template's *version* is the SHA-256 over its own source, every template it extends,
+includes or imports (transitively) and the stylesheet, each with its name. A letter is
+rendered from exactly the sources its version was computed from (a snapshot), so the
+version archived with a letter says which templates made it, even while someone edits
+the files.
+
+Rendering is sandboxed (``ImmutableSandboxedEnvironment``), autoescaped (templates write
+HTML) and strict: an undefined name or attribute, or a ``None`` printed, is an error.
+Applicant text is only ever data, never template source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, NoReturn
+
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    meta,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from workflow.errors import LetterError
+from workflow.letters import wording
+from workflow.resources import notifications_dir
+
+PARTIALS = "partials/"
+STYLESHEET = "letter.css"
+SUFFIX = ".j2"
+_KIND = re.compile(r"[a-z][a-z0-9_]*")
+_OUTCOME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+_CACHE_SIZE = 256
+
+
+def template_name(kind: str, outcome: str | None = None) -> str:
+    """``("correction_notice", None)`` -> ``correction_notice.j2``;
+    ``("decision", "withheld.state_secret")`` -> ``decision/withheld.state_secret.j2``."""
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        raise LetterError(f"{kind!r} is not a letter kind")
+    if kind == "decision":
+        if outcome is None or not _OUTCOME.fullmatch(outcome):
+            raise LetterError(f"a decision letter needs an outcome code, got {outcome!r}")
+        return f"decision/{outcome}{SUFFIX}"
+    if outcome is not None:
+        raise LetterError(f"a {kind} letter has no outcome (got {outcome!r})")
+    return f"{kind}{SUFFIX}"
+
+
+def _fail(message: str) -> NoReturn:
+    """``{{ fail("...") }}``: a template refuses a context it cannot write a letter from."""
+    raise LetterError(message)
+
+
+def _refuse_none(value: object) -> object:
+    if value is None:
+        raise LetterError("the template prints a value that is not set (None)")
+    return value
+
+
+class _SnapshotLoader(BaseLoader):
+    """Serves the sources read for one version; template names label tracebacks."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = dict(sources)
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template not in self.sources:
+            raise TemplateNotFound(template)
+        return self.sources[template], template, lambda: True
+
+
+def _environment(sources: Mapping[str, str]) -> Environment:
+    env = ImmutableSandboxedEnvironment(
+        loader=_SnapshotLoader(sources),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_refuse_none,
+        auto_reload=False,
+    )
+    env.filters.update(wording.FILTERS)
+    env.tests.update(wording.TESTS)
+    env.globals["fail"] = _fail
+    return env
+
+
+@dataclass(frozen=True)
+class LoadedTemplate:
+    """A compiled template with the exact sources (and so the version) it was built from."""
+
+    name: str
+    version: str
+    template: Template
+    stylesheet: str
+
+    def render(self, variables: Mapping[str, Any]) -> str:
+        try:
+            return self.template.render(variables)
+        except LetterError as error:
+            raise LetterError(f"{self.name}{_where(error)}: {error}") from None
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
+            raise LetterError(f"{self.name}{_where(error)}: {error}") from None
+
+
+def _where(error: BaseException) -> str:
+    """' (line N of FILE)' from a syntax error or a traceback through template code."""
+    if isinstance(error, TemplateSyntaxError):
+        return f" (line {error.lineno} of {error.filename or error.name})"
+    found = ""
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((SUFFIX, ".css")):
+            found = f" (line {tb.tb_lineno} of {filename})"
+        tb = tb.tb_next
+    return found
+
+
+class Templates:
+    """The letter templates one agency uses: its override directory first, then the shipped set."""
+
+    def __init__(self, override: Path | str | None = None, shipped: Path | str | None = None):
+        base = Path(shipped) if shipped is not None else notifications_dir() / "letters"
+        self.search_path: tuple[Path, ...] = (
+            (Path(override), base) if override is not None else (base,)
+        )
+        self._references: dict[str, tuple[str, ...]] = {}
+        self._compiled: OrderedDict[str, LoadedTemplate] = OrderedDict()
+        self._lock = threading.Lock()
+        self._parser = Environment()
+
+    def source(self, name: str) -> str:
+        """The text of one template (or the stylesheet), override first."""
+        if name.startswith("/") or ".." in Path(name).parts or "\\" in name:
+            raise LetterError(f"bad template name {name!r}")
+        for directory in self.search_path:
+            path = directory / name
+            if path.is_file():
+                try:
+                    return path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as error:
+                    raise LetterError(f"cannot read template {path}: {error}") from None
+        where = ", ".join(str(directory) for directory in self.search_path)
+        raise LetterError(f"no letter template {name!r} in {where}")
+
+    def available(self) -> list[str]:
+        """Every letter template (not the partials), as names ``template_name`` returns."""
+        names: set[str] = set()
+        for directory in self.search_path:
+            if directory.is_dir():
+                for path in directory.rglob(f"*{SUFFIX}"):
+                    name = path.relative_to(directory).as_posix()
+                    if not name.startswith(PARTIALS):
+                        names.add(name)
+        return sorted(names)
+
+    def sources(self, name: str) -> dict[str, str]:
+        """``name``, every template it uses (transitively) and the stylesheet, with their text."""
+        found: dict[str, str] = {}
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in found:
+                continue
+            text = self.source(current)
+            found[current] = text
+            pending.extend(self._referenced(current, text))
+        found[STYLESHEET] = self.source(STYLESHEET)
+        return found
+
+    def version(self, name: str) -> str:
+        return _digest(self.sources(name).items())
+
+    def load(self, name: str) -> LoadedTemplate:
+        """The template compiled from a snapshot of its current sources."""
+        sources = self.sources(name)
+        version = _digest(sources.items())
+        key = f"{name}\0{version}"
+        with self._lock:
+            loaded = self._compiled.get(key)
+            if loaded is not None:
+                self._compiled.move_to_end(key)
+                return loaded
+        try:
+            template = _environment(sources).get_template(name)
+        except TemplateError as error:
+            raise LetterError(f"{name}{_where(error)}: {error}") from None
+        loaded = LoadedTemplate(name, version, template, sources[STYLESHEET])
+        with self._lock:
+            self._compiled[key] = loaded
+            while len(self._compiled) > _CACHE_SIZE:
+                self._compiled.popitem(last=False)
+        return loaded
+
+    def _referenced(self, name: str, text: str) -> tuple[str, ...]:
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        cached = self._references.get(key)
+        if cached is not None:
+            return cached
+        try:
+            names = list(meta.find_referenced_templates(self._parser.parse(text, name)))
+        except TemplateError as error:
+            raise LetterError(f"{name}{_where(error)}: {error}") from None
+        if any(ref is None for ref in names):
+            raise LetterError(f"{name}: extends/includes/imports must name their template")
+        result = tuple(str(ref) for ref in names)
+        self._references[key] = result
+        return result
+
+
+def _digest(sources: Iterable[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for name, text in sorted(sources):
+        digest.update(name.encode("utf-8") + b"\0")
+        data = text.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+@cache
+def shipped_templates() -> Templates:
+    """The shipped set, no override (built on first use)."""
+    return Templates()
+
+
+def template_version(
+    kind: str, outcome: str | None = None, *, templates: Templates | None = None
+) -> str:
+    """SHA-256 (hex) over the template for this letter and everything it uses."""
+    return (templates or shipped_templates()).version(template_name(kind, outcome))
+
+
+def available_templates(templates: Templates | None = None) -> list[str]:
+    return (templates or shipped_templates()).available()
