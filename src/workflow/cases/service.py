@@ -11,33 +11,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.codes import APPLICANT_TYPES, CHANNELS
-from workflow.cases.ledger_store import Ledgers, append_entries, load_ledgers, refresh_clocks
+from workflow.cases.ledger_store import write_clock_changes
 from workflow.cases.numbering import next_number
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
+from workflow.cases.stepping import Fired, Stepper
 from workflow.clock import Clock
-from workflow.deadlines import EntryKind, WorkingCalendar
+from workflow.deadlines import WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import CaseNotFound, InvalidInput, StaleCase
-from workflow.lifecycle import CaseSnapshot, Decision, StepInput
-from workflow.lifecycle.effects import AppealAction, EffectPlan
+from workflow.lifecycle import StepInput
 from workflow.store.database import Database
 from workflow.store.records import (
     AgencyRecord,
-    AppealRecord,
     ApplicantRecord,
     CaseEventRecord,
     CaseRecord,
 )
 
 OPEN_TRIGGER = "open"
+_EVENTS = cast(Table, CaseEventRecord.__table__)
+_INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
+
+__all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase"]
 
 
 @dataclass(frozen=True)
@@ -67,20 +70,6 @@ class LetterIssuer(Protocol):
     ) -> None: ...
 
 
-@dataclass(frozen=True)
-class Fired:
-    """What a trigger did: for the CLI's answer and the sweeper's counts."""
-
-    number: str
-    trigger: str
-    source: str
-    dest: str
-    outcome: str | None
-    event_seq: int
-    version: int
-    warnings: tuple[str, ...]
-
-
 class CaseService:
     def __init__(
         self,
@@ -99,6 +88,12 @@ class CaseService:
     # -- registering --------------------------------------------------------------
 
     def open(self, new: NewCase) -> CaseRecord:
+        """Register an application in its own transaction."""
+        with self.database.transaction() as session:
+            return self.open_in(session, new)
+
+    def open_in(self, session: Session, new: NewCase) -> CaseRecord:
+        """Register within a caller's transaction (batch paths, imports)."""
         if new.applicant_type not in APPLICANT_TYPES:
             raise InvalidInput(
                 f"unknown applicant type {new.applicant_type!r}; "
@@ -109,19 +104,37 @@ class CaseService:
         if not new.applicant.strip() or not new.request.strip():
             raise InvalidInput("an application needs the applicant's name and the request text")
         definition = self.registry.latest(new.definition)
-        self._check_date(new.received_on, None, definition, "the receipt date")
-        with self.database.transaction() as session:
-            agency = find_agency(session, new.agency)
-            self.registry.register(session, definition, self.clock)
-            case = self._new_case(session, agency, new, definition)
-            step = StepInput(on=new.received_on, by=new.by)
-            plan = self.registry.lifecycle(definition).opening(step, self.calendar)
-            payload: dict[str, object] = {"applicant": new.applicant, "channel": new.channel}
-            event = self._record_event(session, case, OPEN_TRIGGER, None, payload, step)
-            self._apply_plan(session, case, event, plan, {}, definition, new.received_on)
-            if self.letters is not None and definition.opening.letters:
-                self.letters.issue(session, case, event, definition.opening.letters, definition)
-            return case
+        self.check_date(new.received_on, None, definition, "the receipt date")
+        agency = find_agency(session, new.agency)
+        self.registry.register(session, definition, self.clock)
+        case = self._new_case(session, agency, new, definition)
+        step = StepInput(on=new.received_on, by=new.by)
+        plan = self.registry.lifecycle(definition).opening(step, self.calendar)
+        values = {
+            "case_id": case.id,
+            "seq": 1,
+            "trigger": OPEN_TRIGGER,
+            "from_state": None,
+            "to_state": case.state,
+            "occurred_on": new.received_on,
+            "recorded_at": self.clock.now(),
+            "actor": new.by,
+            "payload": {"applicant": new.applicant, "channel": new.channel},
+            "imported": False,
+        }
+        event_id = session.connection().execute(_INSERT_EVENT, values).scalar_one()
+        ledgers = {clock: tuple(entries) for clock, entries in plan.clock_entries.items()}
+        write_clock_changes(
+            session,
+            [(case.id, event_id, plan.clock_entries)],
+            {case.id: (ledgers, dict.fromkeys(ledgers, new.received_on), definition)},
+            self.calendar,
+            self.clock.now(),
+        )
+        if self.letters is not None and definition.opening.letters:
+            event = CaseEventRecord(id=event_id, **values)
+            self.letters.issue(session, case, event, definition.opening.letters, definition)
+        return case
 
     def _new_case(
         self, session: Session, agency: AgencyRecord, new: NewCase, definition: WorkflowDefinition
@@ -179,127 +192,33 @@ class CaseService:
 
     def fire_in(self, session: Session, case: CaseRecord, trigger: str, step: StepInput) -> Fired:
         """Fire within a caller's transaction (the sweeper's path is the same as a handler's)."""
-        definition = self.registry.for_case(session, case.definition_id, case.definition_version)
-        self._check_date(step.on, case, definition, "the step's date (--on)")
-        ledgers = load_ledgers(session, case.id)
-        snapshot = CaseSnapshot(
-            number=case.number,
-            state=case.state,
-            received_on=case.received_on,
-            ledgers=ledgers,
-            corrections_requested=int("correction" in ledgers),
-            extensions=sum(entry.kind is EntryKind.EXTEND for entry in ledgers.get("answer", ())),
-            pending_appeals=pending_appeal_kinds(session, case.id)
-            if definition.is_closed(case.state)
-            else (),
-        )
-        decision = self.registry.lifecycle(definition).decide(
-            snapshot, trigger, step, self.calendar
-        )
-        payload = step.to_payload()
-        if decision.warnings:
-            payload["warnings"] = list(decision.warnings)
-        event = self._record_event(session, case, trigger, case.state, payload, step, decision)
-        self._apply_plan(session, case, event, decision.plan, ledgers, definition, step.on)
-        self._close_or_reopen(case, decision, definition, step.on)
-        session.flush()  # the version check happens here
-        if self.letters is not None and decision.letters:
-            self.letters.issue(session, case, event, decision.letters, definition)
-        return Fired(
-            number=case.number,
-            trigger=trigger,
-            source=decision.source,
-            dest=decision.dest,
-            outcome=decision.outcome,
-            event_seq=event.seq,
-            version=case.version,
-            warnings=decision.warnings,
-        )
+        return self.fire_many(session, [(case, trigger, step)])[0]
 
-    # -- writing --------------------------------------------------------------------
+    def fire_many(
+        self, session: Session, steps: Sequence[tuple[CaseRecord, str, StepInput]]
+    ) -> list[Fired]:
+        """Apply many steps, in order, within a caller's transaction (imports, replays).
 
-    def _record_event(
-        self,
-        session: Session,
-        case: CaseRecord,
-        trigger: str,
-        from_state: str | None,
-        payload: dict[str, object],
-        step: StepInput,
-        decision: Decision | None = None,
-    ) -> CaseEventRecord:
-        to_state = decision.dest if decision is not None else case.state
-        if decision is not None:  # the opening event's fields were set with the new row
-            case.state = to_state
-            case.event_count += 1
-            case.last_event_on = step.on
-            number = case.number
-            try:
-                # The case row first: its version check must trip before anything else
-                # of a concurrent step is written.
-                session.flush()
-            except StaleDataError as exc:
-                raise StaleCase(number) from exc
-        event = CaseEventRecord(
-            case_id=case.id,
-            seq=case.event_count,
-            trigger=trigger,
-            from_state=from_state,
-            to_state=to_state,
-            occurred_on=step.on,
-            recorded_at=self.clock.now(),
-            actor=step.by,
-            payload=payload,
-            imported=False,
-        )
-        session.add(event)
-        session.flush()
-        return event
-
-    def _apply_plan(
-        self,
-        session: Session,
-        case: CaseRecord,
-        event: CaseEventRecord,
-        plan: EffectPlan,
-        ledgers: Ledgers,
-        definition: WorkflowDefinition,
-        on: date,
-    ) -> None:
-        updated = append_entries(session, case.id, event.id, ledgers, plan.clock_entries)
-        refresh_clocks(
-            session,
-            case.id,
-            list(plan.clock_entries),
-            updated,
-            definition,
-            self.calendar,
-            on,
-            self.clock.now(),
-        )
-        if plan.appeal is not None:
-            apply_appeal(session, case, plan.appeal, on)
-
-    @staticmethod
-    def _close_or_reopen(
-        case: CaseRecord, decision: Decision, definition: WorkflowDefinition, on: date
-    ) -> None:
-        was_closed = definition.is_closed(decision.source)
-        now_closed = definition.is_closed(decision.dest)
-        if decision.outcome is not None and now_closed:
-            case.outcome = decision.outcome
-            case.closed_on = on
-            if case.first_closed_on is None:
-                case.first_closed_on = on
-                case.first_outcome = decision.outcome
-        elif was_closed and not now_closed:
-            case.outcome = None
-            case.closed_on = None
+        Decided one by one in memory, written together: one statement per table.
+        """
+        stepper = Stepper(self.registry, self.calendar, self.clock, self.check_date)
+        stepper.load(session, [case for case, _, _ in steps])
+        fired = [stepper.apply(case, trigger, step) for case, trigger, step in steps]
+        for work, event in stepper.write(session, self.clock.now()):
+            if self.letters is not None and event.letters:
+                self.letters.issue(
+                    session, work.record, event.as_record(), event.letters, work.definition
+                )
+        return fired
 
     # -- checks ---------------------------------------------------------------------
 
-    def _check_date(
-        self, on: date, case: CaseRecord | None, definition: WorkflowDefinition, what: str
+    def check_date(
+        self,
+        on: date,
+        last_event_on: date | None,
+        definition: WorkflowDefinition,
+        what: str = "the step's date (--on)",
     ) -> None:
         today = self.clock.today()
         if on > today:
@@ -309,34 +228,9 @@ class CaseService:
             raise InvalidInput(
                 f"{what} {on} is more than {window} days back; import old cases instead"
             )
-        if case is not None and on < case.last_event_on:
-            raise InvalidInput(f"{what} {on} is before the case's last step ({case.last_event_on})")
+        if last_event_on is not None and on < last_event_on:
+            raise InvalidInput(f"{what} {on} is before the case's last step ({last_event_on})")
         self.calendar.is_working_day(on)  # refuses a year with no published calendar
-
-
-def apply_appeal(session: Session, case: CaseRecord, action: AppealAction, on: date) -> None:
-    if action.action == "file":
-        session.add(AppealRecord(case_id=case.id, kind=action.kind or "", filed_on=on))
-        return
-    pending = session.scalars(
-        select(AppealRecord)
-        .where(AppealRecord.case_id == case.id, AppealRecord.result.is_(None))
-        .order_by(AppealRecord.filed_on.desc(), AppealRecord.id.desc())
-    ).first()
-    if pending is None:
-        raise InvalidInput(f"{case.number}: no pending appeal to resolve")
-    pending.result = action.result
-    pending.decided_on = on
-
-
-def pending_appeal_kinds(session: Session, case_id: int) -> tuple[str, ...]:
-    return tuple(
-        session.scalars(
-            select(AppealRecord.kind)
-            .where(AppealRecord.case_id == case_id, AppealRecord.result.is_(None))
-            .order_by(AppealRecord.filed_on, AppealRecord.id)
-        )
-    )
 
 
 def find_case(session: Session, number: str) -> CaseRecord:

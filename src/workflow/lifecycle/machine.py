@@ -1,11 +1,13 @@
 """The lifecycle: a definition bound to a ``transitions`` state machine.
 
 This is the only module that imports ``transitions``. One machine is built per
-definition version and kept; a case is bound, the trigger fired and the case
-unbound again (``add_model`` is quadratic in the number of models and never
-forgets them, so a long-lived machine must not accumulate cases). Every guard,
-condition and effect name was resolved when the definition was loaded, so a
-misspelt name cannot surface only when a trigger fires.
+definition version and kept. Cases are never added to it as models: ``add_model``
+is quadratic in the number of models and never forgets them, and binding even one
+model per firing costs more than the rest of the decision. Instead each thread
+has one long-lived model, a ``_Binding``, which is pointed at the case being
+decided (its context and state are set) and fired. Every guard, condition and
+effect name was resolved when the definition was loaded, so a misspelt name
+cannot surface only when a trigger fires.
 
 The result of firing is a ``Decision``: data the service persists.
 """
@@ -47,19 +49,29 @@ class Decision:
 
 @dataclass
 class _Binding:
-    """The short-lived model bound to the machine for one firing."""
+    """A thread's model on the machine, pointed at one case per firing."""
 
-    context: GuardContext
+    context: GuardContext | None = None
     state: str = ""
     refusals: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     chosen: TransitionSpec | None = None
 
+    def point_at(self, context: GuardContext) -> None:
+        self.context = context
+        self.refusals.clear()
+        self.warnings.clear()
+        self.chosen = None
+
 
 class Lifecycle:
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
-        self._lock = threading.Lock()  # bind/fire/unbind is one critical section
+        self._lock = threading.Lock()  # adding a thread's binding to the machine
+        self._bindings = threading.local()
+        self._from_state = {
+            state: set(definition.triggers_from(state)) for state in definition.states
+        }
         self._machine = Machine(
             model=None,
             states=list(definition.states),
@@ -92,8 +104,8 @@ class Lifecycle:
     ) -> Decision:
         """Check and fire ``trigger_name``; raise ``TransitionRejected`` with the reasons."""
         trigger = self.definition.triggers.get(trigger_name)
-        allowed = self.allowed_triggers(case.state)
-        if trigger is None or case.state not in trigger.sources:
+        if trigger is None or trigger_name not in self._from_state.get(case.state, ()):
+            allowed = self.allowed_triggers(case.state)
             raise TransitionRejected(case.number, trigger_name, case.state, allowed)
         extra = sorted(step.given() - set(trigger.inputs))
         if extra:
@@ -102,15 +114,13 @@ class Lifecycle:
                 f"{trigger_name} does not take {', '.join('--' + name for name in extra)} "
                 f"(it takes {takes})"
             )
-        binding = _Binding(GuardContext(self.definition, calendar, case, trigger, step))
-        with self._lock:
-            self._machine.add_model(binding, initial=case.state)
-            try:
-                fired = getattr(binding, trigger_name)()
-            finally:
-                self._machine.remove_model(binding)
+        binding = self._binding()
+        binding.point_at(GuardContext(self.definition, calendar, case, trigger, step))
+        self._machine.set_state(case.state, model=binding)
+        fired = getattr(binding, trigger_name)()
         if not fired or binding.chosen is None:
             reasons = list(dict.fromkeys(binding.refusals)) or ["no transition applies"]
+            allowed = self.allowed_triggers(case.state)
             raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
         dest = case.state if binding.chosen.dest == SAME_STATE else binding.chosen.dest
         plan = plan_effects(
@@ -132,6 +142,15 @@ class Lifecycle:
             warnings=tuple(dict.fromkeys(binding.warnings)),
         )
 
+    def _binding(self) -> _Binding:
+        binding: _Binding | None = getattr(self._bindings, "model", None)
+        if binding is None:
+            binding = _Binding()
+            with self._lock:
+                self._machine.add_model(binding, initial=self.definition.initial)
+            self._bindings.model = binding
+        return binding
+
     def opening(self, step: StepInput, calendar: WorkingCalendar) -> EffectPlan:
         """The effects of registering an application (start its clocks)."""
         return plan_effects(
@@ -150,10 +169,12 @@ class Lifecycle:
     def _admit(trigger: TriggerSpec, transition: TransitionSpec, event: EventData) -> bool:
         binding = event.model
         assert isinstance(binding, _Binding)
+        context = binding.context
+        assert context is not None
         refused = False
         warnings: list[str] = []
         for name in trigger.guards:
-            verdict = GUARDS[name](binding.context)
+            verdict = GUARDS[name](context)
             if verdict is None:
                 continue
             if verdict.warning:
@@ -163,7 +184,7 @@ class Lifecycle:
                 refused = True
         if refused:
             return False
-        if transition.when is not None and not CONDITIONS[transition.when](binding.context):
+        if transition.when is not None and not CONDITIONS[transition.when](context):
             return False
         binding.warnings.extend(warnings)
         return True

@@ -1,0 +1,162 @@
+"""Persisted transitions per second, against a raw sqlite3 baseline measured in the same run.
+
+* Per-step path: open N cases, drive each through a realistic path of five triggers
+  (consult a third party, reply, extend, decide, appeal), each trigger its own
+  transaction through ``CaseService.fire`` — what a handler's command costs.
+* Raw baseline: the same number of transactions, each one UPDATE of the case row and
+  one INSERT of an event row with ``sqlite3``, same journal mode and synchronous setting.
+* Batch path (import, replay): the same triggers applied many per transaction with
+  ``CaseService.fire_in``.
+* Memory: resident set size before and after, to show it stays flat as cases grow.
+
+Letters are off here (the letters benchmark measures them); ``BENCH_CASES`` sets N
+(default 10,000); ``BENCH_PG`` (a URL) adds PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from tests.stores import TestApplication, make_app
+
+from workflow.cases.service import NewCase
+from workflow.lifecycle import StepInput
+from workflow.store.records import CaseRecord
+
+TODAY = date(2026, 11, 26)
+RECEIVED = date(2026, 3, 2)
+PATH: list[tuple[str, dict[str, object], date]] = [
+    ("consult_third_party", {"party": "某科技有限公司"}, date(2026, 3, 5)),
+    ("receive_third_party_reply", {}, date(2026, 3, 12)),
+    ("extend", {"approver": "王主任"}, date(2026, 3, 13)),
+    ("decide", {"outcome": "disclosed.provided", "access": "电子邮件"}, date(2026, 4, 1)),
+    ("appeal", {"kind": "reconsideration"}, date(2026, 4, 10)),
+]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _new_case(i: int) -> NewCase:
+    return NewCase(
+        agency="zbgd",
+        applicant=f"申请人{i}",
+        applicant_type="natural_person",
+        channel="online",
+        received_on=RECEIVED,
+        request="2025年度财政预算执行情况",
+        by="bench",
+    )
+
+
+def _per_step(app: TestApplication, cases: int) -> tuple[float, int]:
+    numbers = [app.cases.open(_new_case(i)).number for i in range(cases)]
+    began = time.perf_counter()
+    fired = 0
+    for number in numbers:
+        for trigger, inputs, on in PATH:
+            app.cases.fire(number, trigger, StepInput(on=on, by="bench", **inputs))  # type: ignore[arg-type]
+            fired += 1
+    return time.perf_counter() - began, fired
+
+
+def _batch(app: TestApplication, cases: int, per_transaction: int = 1000) -> tuple[float, int]:
+    with app.database.transaction() as session:
+        numbers = [app.cases.open_in(session, _new_case(i)).number for i in range(cases)]
+    steps = [(number, step) for number in numbers for step in PATH]
+    began = time.perf_counter()
+    for start in range(0, len(steps), per_transaction):
+        with app.database.transaction() as session:
+            chunk = steps[start : start + per_transaction]
+            wanted = sorted({number for number, _ in chunk})
+            loaded = {
+                case.number: case
+                for case in session.scalars(select(CaseRecord).where(CaseRecord.number.in_(wanted)))
+            }
+            app.cases.fire_many(
+                session,
+                [
+                    (loaded[number], trigger, StepInput(on=on, by="bench", **inputs))  # type: ignore[arg-type]
+                    for number, (trigger, inputs, on) in chunk
+                ],
+            )
+    return time.perf_counter() - began, len(steps)
+
+
+def _raw_sqlite(path: Path, transactions: int) -> float:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, state TEXT, version INT)")
+    connection.execute(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, case_id INT, seq INT, trigger TEXT, "
+        "from_state TEXT, to_state TEXT, occurred_on TEXT, recorded_at TEXT, payload TEXT)"
+    )
+    cases = max(1, transactions // len(PATH))
+    connection.executemany(
+        "INSERT INTO cases VALUES (?, 'received', 1)", [(i,) for i in range(cases)]
+    )
+    began = time.perf_counter()
+    for n in range(transactions):
+        case_id = n % cases
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "UPDATE cases SET state = ?, version = version + 1 WHERE id = ? AND version >= 1",
+            ("extended", case_id),
+        )
+        connection.execute(
+            "INSERT INTO events (case_id, seq, trigger, from_state, to_state, occurred_on, "
+            "recorded_at, payload) VALUES (?, ?, 'extend', 'received', 'extended', '2026-03-02', "
+            "'2026-03-02T09:00:00+08:00', '{}')",
+            (case_id, n),
+        )
+        connection.execute("COMMIT")
+    elapsed = time.perf_counter() - began
+    connection.close()
+    return elapsed
+
+
+def _measure(label: str, url_for: Callable[[str], str], cases: int, raw: float | None) -> None:
+    app = make_app(url_for("steps"), today=TODAY)
+    rss_before = _rss_mb()
+    elapsed, fired = _per_step(app, cases)
+    rate = fired / elapsed
+    app.close()
+    line = f"{label} per-step: {fired:,} transitions in {elapsed:.1f} s = {rate:,.0f}/s"
+    if raw is not None:
+        raw_rate = fired / raw
+        line += f"; raw sqlite3 {raw_rate:,.0f}/s; ratio {rate / raw_rate:.0%}"
+    print(line, flush=True)
+    batch_app = make_app(url_for("batch"), today=TODAY)
+    elapsed, fired = _batch(batch_app, cases)
+    batch_app.close()
+    print(
+        f"{label} batch (1,000 per transaction): {fired / elapsed:,.0f} transitions/s", flush=True
+    )
+    print(f"{label} max RSS: {rss_before:.0f} MB before, {_rss_mb():.0f} MB after", flush=True)
+
+
+def run() -> None:
+    cases = int(os.environ.get("BENCH_CASES", "10000"))
+    with tempfile.TemporaryDirectory(prefix="workflow-bench-") as scratch:
+        root = Path(scratch)
+        raw = _raw_sqlite(root / "raw.db", cases * len(PATH))
+        _measure("SQLite", lambda name: f"sqlite:///{root / name}.db", cases, raw)
+    pg = os.environ.get("BENCH_PG")
+    if pg:
+        from tests.stores import postgres_database
+
+        for name in ("steps", "batch"):
+            pass
+        with postgres_database() as steps_url, postgres_database() as batch_url:
+            urls = {"steps": steps_url, "batch": batch_url}
+            _measure("PostgreSQL", urls.__getitem__, cases, None)

@@ -1,0 +1,283 @@
+"""Applying triggers to cases: decide in memory, then write every row in a few statements.
+
+A handler's command is one step on one case; an import or replay is thousands of
+steps in one transaction. Both go through ``Stepper``: ``load`` the cases with their
+ledgers and pending appeals, ``apply`` each step in order (the lifecycle decides;
+the working copy follows), then ``write`` everything with one ``executemany`` per
+table. The case rows are written first, each UPDATE guarded by the version it was
+loaded at, so a concurrent change is detected before anything else is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from workflow.cases.ledger_store import Ledgers, load_ledgers_of, write_clock_changes
+from workflow.cases.registry import DefinitionRegistry
+from workflow.clock import Clock
+from workflow.deadlines import ClockEntry, EntryKind, WorkingCalendar
+from workflow.definition import WorkflowDefinition
+from workflow.errors import InvalidInput, StaleCase
+from workflow.lifecycle import CaseSnapshot, Decision, StepInput
+from workflow.lifecycle.effects import AppealAction
+from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
+
+_CASES = cast(Table, CaseRecord.__table__)
+_EVENTS = cast(Table, CaseEventRecord.__table__)
+# The projection columns a step may change, all written by one prepared statement.
+PROJECTION = (
+    "state",
+    "event_count",
+    "last_event_on",
+    "outcome",
+    "closed_on",
+    "first_closed_on",
+    "first_outcome",
+)
+_UPDATE_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version"))
+    .values({name: bindparam(name) for name in (*PROJECTION, "version")})
+)
+_INSERT_EVENTS = _EVENTS.insert().returning(_EVENTS.c.id, sort_by_parameter_order=True)
+
+
+@dataclass(frozen=True)
+class Fired:
+    """What a trigger did: for the CLI's answer and the sweeper's counts."""
+
+    number: str
+    trigger: str
+    source: str
+    dest: str
+    outcome: str | None
+    event_seq: int
+    version: int
+    warnings: tuple[str, ...]
+
+
+@dataclass
+class _PendingEvent:
+    values: dict[str, Any]
+    entries: dict[str, list[ClockEntry]]
+    letters: tuple[str, ...]
+    id: int | None = None
+
+    def as_record(self) -> CaseEventRecord:
+        """A detached record of the written row (for the letters)."""
+        return CaseEventRecord(id=self.id, **self.values)
+
+
+@dataclass
+class CaseWork:
+    """A case's working copy while steps are applied to it in memory."""
+
+    record: CaseRecord
+    definition: WorkflowDefinition
+    ledgers: Ledgers
+    appeals: list[AppealRecord]
+    projection: dict[str, Any]
+    loaded_version: int
+    changed_clocks: dict[str, date] = field(default_factory=dict)
+    events: list[_PendingEvent] = field(default_factory=list)
+
+    def pending_appeals(self) -> list[AppealRecord]:
+        return [appeal for appeal in self.appeals if appeal.result is None]
+
+
+class Stepper:
+    def __init__(
+        self,
+        registry: DefinitionRegistry,
+        calendar: WorkingCalendar,
+        clock: Clock,
+        check_date: Callable[[date, date | None, WorkflowDefinition], None],
+    ) -> None:
+        self.registry = registry
+        self.calendar = calendar
+        self.clock = clock
+        self._check_date = check_date
+        self.work: dict[int, CaseWork] = {}
+
+    # -- loading ----------------------------------------------------------------
+
+    def load(self, session: Session, cases: Iterable[CaseRecord]) -> None:
+        new = [case for case in cases if case.id not in self.work]
+        if not new:
+            return
+        ledgers = load_ledgers_of(session, [case.id for case in new])
+        closed = [case.id for case in new if self._definition(session, case).is_closed(case.state)]
+        appeals: dict[int, list[AppealRecord]] = {}
+        if closed:
+            for appeal in session.scalars(
+                select(AppealRecord)
+                .where(AppealRecord.case_id.in_(closed))
+                .order_by(AppealRecord.filed_on, AppealRecord.id)
+            ):
+                appeals.setdefault(appeal.case_id, []).append(appeal)
+        for case in new:
+            self.work[case.id] = CaseWork(
+                record=case,
+                definition=self._definition(session, case),
+                ledgers=ledgers.get(case.id, {}),
+                appeals=appeals.get(case.id, []),
+                projection={name: getattr(case, name) for name in PROJECTION},
+                loaded_version=case.version,
+            )
+
+    def _definition(self, session: Session, case: CaseRecord) -> WorkflowDefinition:
+        return self.registry.for_case(session, case.definition_id, case.definition_version)
+
+    # -- applying ---------------------------------------------------------------
+
+    def apply(self, case: CaseRecord, trigger: str, step: StepInput) -> Fired:
+        work = self.work[case.id]
+        projection = work.projection
+        self._check_date(step.on, projection["last_event_on"], work.definition)
+        snapshot = CaseSnapshot(
+            number=case.number,
+            state=projection["state"],
+            received_on=case.received_on,
+            ledgers=work.ledgers,
+            corrections_requested=int("correction" in work.ledgers),
+            extensions=sum(e.kind is EntryKind.EXTEND for e in work.ledgers.get("answer", ())),
+            pending_appeals=tuple(a.kind for a in work.pending_appeals()),
+        )
+        decision = self.registry.lifecycle(work.definition).decide(
+            snapshot, trigger, step, self.calendar
+        )
+        payload = step.to_payload()
+        if decision.warnings:
+            payload["warnings"] = list(decision.warnings)
+        projection.update(
+            state=decision.dest,
+            event_count=projection["event_count"] + 1,
+            last_event_on=step.on,
+            **closure_changes(projection, decision, work.definition, step.on),
+        )
+        for clock, entries in decision.plan.clock_entries.items():
+            work.ledgers = {**work.ledgers, clock: (*work.ledgers.get(clock, ()), *entries)}
+            work.changed_clocks[clock] = step.on
+        if decision.plan.appeal is not None:
+            self._apply_appeal(work, decision.plan.appeal, step.on)
+        work.events.append(
+            _PendingEvent(
+                values={
+                    "case_id": case.id,
+                    "seq": projection["event_count"],
+                    "trigger": trigger,
+                    "from_state": decision.source,
+                    "to_state": decision.dest,
+                    "occurred_on": step.on,
+                    "recorded_at": self.clock.now(),
+                    "actor": step.by,
+                    "payload": payload,
+                    "imported": False,
+                },
+                entries=decision.plan.clock_entries,
+                letters=decision.letters,
+            )
+        )
+        return Fired(
+            number=case.number,
+            trigger=trigger,
+            source=decision.source,
+            dest=decision.dest,
+            outcome=decision.outcome,
+            event_seq=projection["event_count"],
+            version=work.loaded_version + 1,
+            warnings=decision.warnings,
+        )
+
+    @staticmethod
+    def _apply_appeal(work: CaseWork, action: AppealAction, on: date) -> None:
+        if action.action == "file":
+            work.appeals.append(
+                AppealRecord(case_id=work.record.id, kind=action.kind or "", filed_on=on)
+            )
+            return
+        pending = work.pending_appeals()
+        if not pending:
+            raise InvalidInput(f"{work.record.number}: no pending appeal to resolve")
+        # the latest pending appeal: the last filed (appeals are kept in filing order)
+        latest = max(pending, key=lambda a: (a.filed_on, work.appeals.index(a)))
+        latest.result = action.result
+        latest.decided_on = on
+
+    # -- writing ------------------------------------------------------------------
+
+    def write(self, session: Session, now: datetime) -> list[tuple[CaseWork, _PendingEvent]]:
+        """Write every change; return the written events, for the letters."""
+        works = [work for work in self.work.values() if work.events]
+        if not works:
+            return []
+        connection = session.connection()
+        rows = [
+            {
+                "b_id": work.record.id,
+                "b_version": work.loaded_version,
+                "version": work.loaded_version + 1,
+                **work.projection,
+            }
+            for work in works
+        ]
+        if len(rows) == 1 or not connection.dialect.supports_sane_multi_rowcount:
+            for row, work in zip(rows, works, strict=True):
+                if connection.execute(_UPDATE_CASE, row).rowcount != 1:
+                    raise StaleCase(work.record.number)
+        elif connection.execute(_UPDATE_CASE, rows).rowcount != len(rows):
+            raise StaleCase(", ".join(work.record.number for work in works))
+        for work in works:
+            for key, value in (*work.projection.items(), ("version", work.loaded_version + 1)):
+                set_committed_value(work.record, key, value)
+        events = [(work, event) for work in works for event in work.events]
+        ids = connection.execute(_INSERT_EVENTS, [event.values for _, event in events]).scalars()
+        for (_, event), event_id in zip(events, ids, strict=True):
+            event.id = event_id
+        write_clock_changes(
+            session,
+            [
+                (work.record.id, event.id, event.entries)
+                for work, event in events
+                if event.id is not None and event.entries
+            ],
+            {
+                work.record.id: (work.ledgers, work.changed_clocks, work.definition)
+                for work in works
+            },
+            self.calendar,
+            now,
+        )
+        for work in works:
+            for appeal in work.appeals:
+                if appeal.id is None:
+                    session.add(appeal)
+        written = events
+        for work in works:
+            work.events = []
+            work.changed_clocks = {}
+            work.loaded_version += 1
+        return written
+
+
+def closure_changes(
+    projection: dict[str, Any], decision: Decision, definition: WorkflowDefinition, on: date
+) -> dict[str, Any]:
+    """What closing (or reopening) does to the case row."""
+    was_closed = definition.is_closed(decision.source)
+    now_closed = definition.is_closed(decision.dest)
+    if decision.outcome is not None and now_closed:
+        changes: dict[str, Any] = {"outcome": decision.outcome, "closed_on": on}
+        if projection["first_closed_on"] is None:
+            changes.update(first_closed_on=on, first_outcome=decision.outcome)
+        return changes
+    if was_closed and not now_closed:
+        return {"outcome": None, "closed_on": None}
+    return {}
