@@ -1,58 +1,104 @@
 """``make run``: a walk-through of what the project does, on the embedded defaults.
 
-It drives the real command line, so every step shown is a command a user can
-type. It grows with each capability that lands.
+It drives the real command line against a fresh SQLite store in ``walkthrough/``
+(kept afterwards, to look at), so every step shown is a command a user can type.
+The story is told as of a fixed date (``WORKFLOW_TODAY``), so it reads the same
+whenever it is run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shlex
-import sys
-import tempfile
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from workflow.cli import cli
 
+TODAY = "2026-06-30"
+ROOT = Path("walkthrough")
 
-def step(title: str, args: Sequence[str]) -> None:
+
+def step(title: str, *args: str) -> str:
+    """Run one command as a user would and show it; return what it printed."""
     print(f"\n### {title}\n$ workflow {shlex.join(args)}", flush=True)
+    out = io.StringIO()
     try:
-        cli.main(args=list(args), prog_name="workflow", standalone_mode=False)
-    except Exception as exc:  # the walk-through shows refusals as a user would see them
+        with contextlib.redirect_stdout(out):
+            cli.main(args=list(args), prog_name="workflow", standalone_mode=False)
+    except Exception as exc:  # shown as a user would see it
+        print(out.getvalue(), end="")
         print(f"error: {exc}")
+        return ""
+    print(out.getvalue(), end="", flush=True)
+    return out.getvalue().strip()
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="workflow-walkthrough-") as scratch:
-        ledger = Path(scratch) / "answer-ledger.yaml"
-        ledger.write_text(
-            "clock: answer\n"
-            "as_of: 2026-04-01\n"
-            "entries:\n"
-            "  - {start: 2026-02-12, days: 20}\n"
-            "  - {pause: 2026-03-05, reason: third-party consultation}\n"
-            "  - {resume: 2026-03-20}\n"
-            "  - {extend: 2026-03-25, days: 20, approver: 办公室主任}\n",
-            encoding="utf-8",
-        )
-        print("Official working-day calendar and statutory clocks (Regulation Art. 33).")
-        step("Loaded calendar years and their notices", ["calendar", "years"])
-        step(
-            "Received Thu 2026-02-12: the 7-WD correction deadline is a make-up Saturday",
-            ["calendar", "add-workdays", "2026-02-12", "7"],
-        )
-        step("Is that Saturday a working day?", ["calendar", "is-workday", "2026-02-28"])
-        step("The 20-WD answer deadline", ["calendar", "add-workdays", "2026-02-12", "20"])
-        step(
-            "A clock paused for a third party, resumed, then extended: due date with its reasons",
-            ["calendar", "explain", str(ledger)],
-        )
-        step(
-            "A date in a year with no published calendar is refused, never guessed",
-            ["calendar", "add-workdays", "2027-03-01", "5"],
-        )
-    sys.stdout.flush()
+def open_case(applicant: str, kind: str, received: str, request: str) -> str:
+    return step(
+        f"Register {applicant}'s application received {received}",
+        "case", "open", "--agency", "zbgd", "--applicant", applicant, "--applicant-type", kind,
+        "--channel", "online", "--received", received, "--request", request, "--by", "李四",
+    )  # fmt: skip
+
+
+def fire(number: str, trigger: str, *options: str) -> None:
+    step(f"{number}: {trigger}", "case", "fire", number, trigger, "--by", "李四", *options)
+
+
+def calendar_part() -> None:
+    print("\n## 1. Official working days (Regulation Art. 33: 20 working days)")
+    step("Loaded calendar years and their notices", "calendar", "years")
+    step("Received Thu 2026-02-12: the 7-WD correction notice deadline", "calendar",
+         "add-workdays", "2026-02-12", "7")  # fmt: skip
+    step("That Saturday is a make-up working day", "calendar", "is-workday", "2026-02-28")
+    step("A year with no published calendar is refused, never guessed", "calendar",
+         "add-workdays", "2027-03-01", "5")  # fmt: skip
+
+
+def cases_part() -> list[str]:
+    print("\n## 2. Cases through the lifecycle (definitions/disclosure.yaml)")
+    step("Create the store", "init")
+    step(
+        "Add the agency with its letterhead data",
+        "agency", "add", "zbgd", "--name", "淄博高端装备及现代服务业产业园管理中心",
+        "--short-name", "淄高装", "--address", "淄博市高新区古侯路4317号", "--phone",
+        "0533-8100167", "--reconsideration-body", "淄博高新技术产业开发区管理委员会",
+        "--court", "淄博市张店区人民法院", "--head", "王主任",
+    )  # fmt: skip
+    first = open_case("张三", "natural_person", "2026-02-12", "2025年度财政预算执行情况")
+    fire(first, "consult_third_party", "--on", "2026-03-05", "--party", "某科技有限公司")
+    fire(first, "receive_third_party_reply", "--on", "2026-03-20")
+    fire(first, "extend", "--on", "2026-03-25", "--approver", "王主任")
+    fire(first, "decide", "--on", "2026-04-20", "--outcome", "partially_disclosed",
+         "--reason", "其中涉及第三方商业秘密的内容不予公开（第十五条）",
+         "--access", "以电子邮件方式提供")  # fmt: skip
+    step("The answer deadline, with its explanation", "case", "show", first)
+    second = open_case("某律师事务所", "legal_services", "2026-05-06", "某地块征收补偿方案")
+    fire(second, "request_correction", "--on", "2026-05-08", "--days", "10",
+         "--reason", "请明确所需信息的名称或文号")  # fmt: skip
+    third = open_case("李四", "natural_person", "2026-06-01", "某项目环境影响评价文件")
+    step("A trigger the state does not allow names the allowed ones", "case", "fire", third,
+         "receive_payment")  # fmt: skip
+    step("Open cases with a deadline within 10 working days", "case", "list", "--open",
+         "--due-within", "10")  # fmt: skip
+    step("Replay every case's events against the store", "verify")
+    return [first, second, third]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    os.environ["WORKFLOW_TODAY"] = TODAY
+    if ROOT.exists():
+        shutil.rmtree(ROOT)
+    ROOT.mkdir()
+    os.environ["WORKFLOW_DB"] = f"sqlite:///{ROOT / 'workflow.db'}"
+    print(f"Walk-through as of {TODAY}; the store is {ROOT / 'workflow.db'}.")
+    calendar_part()
+    cases_part()
+    print(f"\nDone. Inspect the store with: WORKFLOW_DB=sqlite:///{ROOT}/workflow.db workflow ...")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,24 @@
+"""``make run`` keeps working: the walk-through runs end to end on a fresh SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workflow import walkthrough
+
+
+@pytest.mark.integration
+def test_walkthrough_runs_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WORKFLOW_DB", raising=False)
+    walkthrough.main()
+    out = capsys.readouterr().out
+    assert "2026-02-28" in out  # the make-up Saturday
+    assert "no working-day calendar is loaded for 2027" in out
+    assert "paused 2026-03-05..2026-03-20 (征求第三方意见): 11 WD used, 9 left" in out
+    assert "verify: every case matches its event log" in out
+    assert (tmp_path / "walkthrough" / "workflow.db").is_file()
