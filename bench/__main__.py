@@ -8,6 +8,8 @@ import sys
 BENCHMARKS = {
     "calendar": "bench.calendar_bench",
     "letters": "bench.letters_bench",
+    "engine": "bench.engine_bench",
+    "letter_issuing": "bench.letter_issuing_bench",
 }
 
 

@@ -36,7 +36,10 @@ class Application:
 
     @cached_property
     def letters(self) -> LetterIssuer | None:
-        return None
+        # Imported on first use: commands that touch no case need no template engine.
+        from workflow.letters.issuing import ArchivingIssuer, LetterOptions
+
+        return ArchivingIssuer(self.calendar, self.clock, LetterOptions.from_environ())
 
     @cached_property
     def cases(self) -> CaseService:

@@ -1,11 +1,14 @@
-"""Helpers for the letter tests: external programs, and a scratch override directory."""
+"""Helpers for the letter tests: external programs, override directories, an app with letters."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.stores import TestApplication, make_app, store_url
 
 
 def program(*names: str) -> str:
@@ -23,3 +26,24 @@ def override(tmp_path: Path) -> Path:
     directory = tmp_path / "override"
     directory.mkdir()
     return directory
+
+
+@pytest.fixture
+def letters_app(
+    store_kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestApplication]:
+    """The application with letters on, on a fresh store (SQLite and PostgreSQL).
+
+    ``WORKFLOW_LETTER_TEMPLATES`` points at an empty directory: a test that wants an
+    agency's override writes ``<tmp>/letter-templates/<agency code>/...``.
+    """
+    root = tmp_path / "letter-templates"
+    root.mkdir()
+    monkeypatch.setenv("WORKFLOW_LETTER_TEMPLATES", str(root))
+    monkeypatch.delenv("WORKFLOW_LETTER_FORMATS", raising=False)
+    with store_url(store_kind, tmp_path) as url:
+        application = make_app(url, letters=True)
+        try:
+            yield application
+        finally:
+            application.close()

@@ -11,6 +11,7 @@ from workflow.cli.admin_commands import agency_group, definition_group, init, ve
 from workflow.cli.calendar_commands import calendar_group
 from workflow.cli.case_commands import case_group
 from workflow.cli.context import AppContext
+from workflow.cli.letter_commands import letter_group
 from workflow.errors import WorkflowError
 
 
@@ -42,7 +43,15 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (init, agency_group, case_group, calendar_group, definition_group, verify):
+for command in (
+    init,
+    agency_group,
+    case_group,
+    calendar_group,
+    definition_group,
+    verify,
+    letter_group,
+):
     cli.add_command(command)
 
 

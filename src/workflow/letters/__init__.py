@@ -1,8 +1,10 @@
 """Letters: what a letter needs (context), its templates, and its formats.
 
-The engine builds a ``LetterContext`` from its records, allocates the number with
-``letter_number`` and calls ``render_letter`` (or ``render``); it archives the bytes, the
-template name and version and ``context.to_json()``. Nothing here touches the store.
+What is exported here touches no store: a ``LetterContext`` in, documents out. The
+engine's side is imported by module: ``issuing`` (``ArchivingIssuer``: number, context
+from the records, render and archive, in the step's transaction), ``archive`` (letters
+and documents as issued; DOCX and PDF derived once from the archived HTML),
+``reissue`` and ``preview``.
 """
 
 from workflow.letters.blocks import Block, BlockKind

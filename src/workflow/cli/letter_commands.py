@@ -1,0 +1,240 @@
+"""``workflow letter ...``: a case's letters as issued, previews before a step, re-issues."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from workflow.cases.service import find_case
+from workflow.cli.context import AMOUNT, DATE, AppContext, app
+from workflow.errors import InvalidInput, LetterError
+from workflow.letters.archive import letter_document, letters_of
+from workflow.letters.issuing import ArchivingIssuer
+from workflow.letters.preview import choose, preview_letters
+from workflow.letters.record_data import letterhead_gaps
+from workflow.letters.reissue import reissue
+from workflow.letters.render import Format
+from workflow.lifecycle import StepInput
+from workflow.store.records import AgencyRecord
+
+FORMATS = click.Choice([fmt.value for fmt in (Format.HTML, Format.DOCX, Format.PDF, Format.TEXT)])
+OUTPUT = click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@click.group("letter")
+def letter_group() -> None:
+    """Letters: list a case's letters, render them as archived, preview, re-issue."""
+
+
+def _issuer(context: AppContext) -> ArchivingIssuer:
+    issuer = context.letters
+    if not isinstance(issuer, ArchivingIssuer):
+        raise LetterError("letters are not enabled in this application")
+    return issuer
+
+
+def _write(out: Path, content: bytes, summary: str) -> None:
+    if str(out) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        click.echo(summary, err=True)
+        return
+    try:
+        out.write_bytes(content)
+    except OSError as error:
+        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None
+    click.echo(f"{summary} -> {out}")
+
+
+@letter_group.command("list")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_letters(ctx: click.Context, number: str, as_json: bool) -> None:
+    """The letters of case NUMBER, in the order issued, with their stored formats."""
+    context = app(ctx)
+    with context.database.reading() as session:
+        letters = letters_of(session, number)
+        agency = session.get(AgencyRecord, find_case(session, number).agency_id)
+        gaps = letterhead_gaps(agency) if agency is not None else []
+        code = agency.code if agency is not None else "?"
+    if as_json:
+        rows = [
+            {
+                "number": letter.number,
+                "kind": letter.kind,
+                "event": letter.event,
+                "trigger": letter.trigger,
+                "issued_on": letter.issued_on.isoformat(),
+                "template": letter.template,
+                "template_version": letter.template_version,
+                "reissue_of": letter.reissue_of,
+                "documents": {
+                    fmt: {"sha256": sha256, "bytes": size}
+                    for fmt, (sha256, size) in letter.documents.items()
+                },
+            }
+            for letter in letters
+        ]
+        data = {"case": number, "letters": rows, "letterhead_unset": gaps}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for letter in letters:
+        again = f"  re-issues {letter.reissue_of}" if letter.reissue_of else ""
+        click.echo(
+            f"{letter.number}  event {letter.event} {letter.trigger}  {letter.kind}  "
+            f"{letter.issued_on}  [{' '.join(letter.documents)}]{again}"
+        )
+    click.echo(f"{len(letters)} letter(s)")
+    if gaps:
+        click.echo(
+            f"note: agency {code} has no {' or '.join(g.removeprefix('--') for g in gaps)} set; "
+            f"its letters name a generic body: `workflow agency set {code} "
+            + " ".join(f"{gap} ..." for gap in gaps)
+            + "`"
+        )
+
+
+@letter_group.command("render")
+@click.argument("number")
+@click.option("--event", type=int, help="The letter of this event (its number in the history).")
+@click.option("--kind", help="The letter of this kind (e.g. decision, correction_notice).")
+@click.option("--letter-number", help="The letter with this number (文号), e.g. a re-issued one.")
+@click.option("--format", "fmt", type=FORMATS, required=True, help="Document format.")
+@click.option("-o", "--output", "out", type=OUTPUT, required=True, help="File to write (- stdout).")
+@click.pass_context
+def render_command(
+    ctx: click.Context,
+    number: str,
+    event: int | None,
+    kind: str | None,
+    letter_number: str | None,
+    fmt: str,
+    out: Path,
+) -> None:
+    """Write a letter of case NUMBER as archived (default: its latest letter).
+
+    The bytes are the stored ones: the same file, with the same SHA-256, every time.
+    """
+    context = app(ctx)
+    letter, document = letter_document(
+        context.database,
+        context.clock,
+        number,
+        Format(fmt),
+        event=event,
+        kind=kind,
+        number=letter_number,
+    )
+    summary = (
+        f"{letter.number} {letter.kind} (event {letter.event}): {fmt} sha256 {document.sha256}"
+    )
+    _write(out, document.content, summary)
+
+
+def _step_options(function: _F) -> _F:
+    options = [
+        click.option("--on", "on", type=DATE, help="The legal date of the step (default today)."),
+        click.option("--outcome", help="Outcome code (decide)."),
+        click.option("--reason", help="Reasons, items to correct, Art. 35 reasons."),
+        click.option("--days", type=int, help="Working days (correction period, extension)."),
+        click.option("--until", type=DATE, help="An explicit date."),
+        click.option("--amount", type=AMOUNT, help="Fee in yuan (issue_fee_notice)."),
+        click.option("--party", help="Third party, consulted agency or responsible agency."),
+        click.option("--contact", help="That party's contact."),
+        click.option("--approver", help="Who approved an extension."),
+        click.option("--access", help="How, where and when the applicant gets the information."),
+        click.option("--by", "actor", default="system", show_default=True, help="Who fires it."),
+        click.option("--note", help="A note kept with the event."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@letter_group.command("preview")
+@click.argument("number")
+@click.argument("trigger")
+@_step_options
+@click.option("--kind", help="Which letter, when the step produces several.")
+@click.option("--format", "fmt", type=FORMATS, required=True, help="Document format.")
+@click.option("-o", "--output", "out", type=OUTPUT, required=True, help="File to write (- stdout).")
+@click.pass_context
+def preview_command(
+    ctx: click.Context,
+    number: str,
+    trigger: str,
+    on: date | None,
+    outcome: str | None,
+    reason: str | None,
+    days: int | None,
+    until: date | None,
+    amount: Decimal | None,
+    party: str | None,
+    contact: str | None,
+    approver: str | None,
+    access: str | None,
+    actor: str,
+    note: str | None,
+    kind: str | None,
+    fmt: str,
+    out: Path,
+) -> None:
+    """Render the letter TRIGGER would produce on case NUMBER, without firing it.
+
+    Takes the options of `case fire` that letters use (appeals produce none). Nothing is
+    stored and no number is allocated: the number shown is marked （暂定）.
+    """
+    context = app(ctx)
+    step = StepInput(
+        on=context.effective_date(on),
+        by=actor,
+        note=note,
+        outcome=outcome,
+        reason=reason,
+        days=days,
+        until=until,
+        amount=amount,
+        party=party,
+        contact=contact,
+        approver=approver,
+        access=access,
+    )
+    letters = preview_letters(
+        context.database, context.registry, _issuer(context), number, trigger, step, [Format(fmt)]
+    )
+    letter = choose(letters, kind)
+    summary = f"{letter.context.letter.number} {letter.name} (preview, not issued): {fmt}"
+    _write(out, letter.rendered.documents[Format(fmt)], summary)
+
+
+@letter_group.command("reissue")
+@click.argument("number")
+@click.option("--event", type=int, required=True, help="The event whose letters to re-issue.")
+@click.option("--kind", help="Only the letter of this kind.")
+@click.option("--on", "on", type=DATE, help="Date of re-issue (default today).")
+@click.pass_context
+def reissue_command(
+    ctx: click.Context, number: str, event: int, kind: str | None, on: date | None
+) -> None:
+    """Issue the letters of an event again: new numbers and rows; the originals stay."""
+    context = app(ctx)
+    issuer = _issuer(context)
+    with context.database.transaction() as session:
+        issued = reissue(session, issuer, number, event, context.effective_date(on), kind)
+        lines = [
+            f"{letter.context.letter.number} {letter.name} (event {event}) "
+            f"{letter.context.letter.issued_on}"
+            for letter in issued
+        ]
+    for line in lines:
+        click.echo(line)

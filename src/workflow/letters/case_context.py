@@ -1,0 +1,287 @@
+"""The context of the letters one step issues, built from the store's records.
+
+Everything comes from rows written in the step's own transaction: the agency's
+letterhead, the applicant, the case, the event's inputs (``StepInput``), the outcome as
+the case's definition describes it, and every clock's deadline after the step. Some
+facts a letter states are derived rather than typed in again:
+
+* ``step.days`` / ``step.until``: the period the step set, read from the clock entries
+  it wrote (the clock it started, extended or gave a date: its due date, and its length
+  in working days from the step's date; an extension: the days added); for an
+  automatic lapse, the period that lapsed;
+* ``step.amount`` of a lapse: the fee of the step that started the lapsed clock;
+* ``case.corrected_on``: the date of a step that both stopped the correction clock and
+  restarted the answer clock in full (Art. 30), i.e. a corrected application received;
+* ``step.appeal_*``: a decision re-made after a reconsideration or a court corrected the
+  previous one.
+
+* ``step.payment`` of a fee notice: at the agency's office, at its address (the engine
+  takes no payment instructions yet; an agency paid otherwise overrides ``fee_notice.j2``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
+from workflow.definition import WorkflowDefinition
+from workflow.definition.model import OUTCOME_FROM_INPUT
+from workflow.errors import LetterError
+from workflow.letters.context import DeadlineData, LetterContext, LetterData, OutcomeData, StepData
+from workflow.letters.record_data import applicant_of, case_data, given, letterhead_of
+from workflow.letters.templates import template_name
+from workflow.lifecycle import StepInput
+from workflow.store.records import (
+    AgencyRecord,
+    AppealRecord,
+    ApplicantRecord,
+    CaseEventRecord,
+    CaseRecord,
+    ClockEntryRecord,
+)
+
+DECISION = "decision"
+_PERIOD = frozenset({EntryKind.START, EntryKind.RESTART, EntryKind.EXTEND, EntryKind.SET_DUE})
+_ENTRIES = (
+    select(
+        ClockEntryRecord.event_id,
+        ClockEntryRecord.clock,
+        ClockEntryRecord.kind,
+        ClockEntryRecord.on,
+        ClockEntryRecord.days,
+        ClockEntryRecord.due_on,
+        ClockEntryRecord.reason,
+        ClockEntryRecord.approver,
+    )
+    .where(ClockEntryRecord.case_id == bindparam("b_case_id"))
+    .order_by(ClockEntryRecord.clock, ClockEntryRecord.seq)
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One clock entry of the case, with the event that wrote it."""
+
+    event_id: int
+    clock: str
+    entry: ClockEntry
+
+    @property
+    def kind(self) -> EntryKind:
+        return self.entry.kind
+
+
+def letter_kind(definition: WorkflowDefinition, name: str, outcome: str | None) -> str:
+    """The template kind of the definition's letter ``name`` (``decision`` for per-outcome ones).
+
+    A definition names a letter's template; the renderer finds a template by kind (and
+    outcome), so the two must agree: ``x`` -> ``x.j2``, ``decision/{outcome}``.
+    """
+    spec = definition.letters.get(name)
+    if spec is None:
+        raise LetterError(f"the definition has no letter {name!r}")
+    per_outcome = "{outcome}" in spec.template
+    kind = DECISION if per_outcome else spec.template
+    try:
+        wanted = spec.template_for(outcome if per_outcome else None) + ".j2"
+    except ValueError as error:
+        raise LetterError(str(error)) from None
+    if template_name(kind, outcome if per_outcome else None) != wanted:
+        raise LetterError(
+            f"letter {name}: template {spec.template!r} must be a letter kind "
+            "(e.g. correction_notice) or decision/{outcome}"
+        )
+    return kind
+
+
+class StepLetters:
+    """What the store knows of one step, loaded once for every letter the step issues."""
+
+    def __init__(
+        self,
+        session: Session,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        definition: WorkflowDefinition,
+        calendar: WorkingCalendar,
+    ) -> None:
+        self.session, self.case, self.event = session, case, event
+        self.definition, self.calendar = definition, calendar
+        found = session.execute(
+            select(AgencyRecord, ApplicantRecord)
+            .join_from(CaseRecord, AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
+            .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
+            .where(CaseRecord.id == case.id)
+        ).one_or_none()  # one statement for both: this runs with every step that has a letter
+        if found is None:  # foreign keys make this impossible
+            raise LetterError(f"{case.number}: its agency or applicant record is missing")
+        self.agency, self.applicant = found
+        self.step = StepInput.from_payload(event.occurred_on, event.actor, event.payload)
+        # Entries up to this step's: a batch writes several steps before their letters.
+        self.clock_rows = tuple(
+            _Entry(event_id, clock, ClockEntry(EntryKind(kind), on, days, due_on, reason, approver))
+            for event_id, clock, kind, on, days, due_on, reason, approver in session.connection()
+            .execute(_ENTRIES, {"b_case_id": case.id})
+            .all()
+            if event_id <= event.id
+        )
+        ledgers: dict[str, list[ClockEntry]] = {}
+        for row in self.clock_rows:
+            ledgers.setdefault(row.clock, []).append(row.entry)
+        self.deadlines: dict[str, Deadline] = {
+            clock: derive(entries, calendar, clock) for clock, entries in ledgers.items()
+        }
+
+    @property
+    def issued_on(self) -> date:
+        """A letter is dated on the step's legal date."""
+        return self.event.occurred_on
+
+    def context(self, name: str, number: str) -> LetterContext:
+        """The context of the definition's letter ``name``, numbered ``number``."""
+        spec = self.definition.letters[name]
+        outcome_code = self._outcome_code()
+        kind = letter_kind(self.definition, name, outcome_code)
+        outcome = self._outcome(outcome_code) if kind == DECISION else None
+        return LetterContext(
+            agency=letterhead_of(self.agency),
+            applicant=applicant_of(self.applicant),
+            case=case_data(self.case, self._corrected_on()),
+            letter=LetterData(kind=kind, title=spec.title, issued_on=self.issued_on, number=number),
+            step=self._step_data(with_appeal=kind == DECISION),
+            outcome=outcome,
+            deadlines={
+                clock: DeadlineData(deadline.due_on, deadline.length, deadline.extended_by)
+                for clock, deadline in self.deadlines.items()
+                if deadline.due_on is not None
+            },
+        )
+
+    # -- derived facts ----------------------------------------------------------------
+
+    def _outcome_code(self) -> str | None:
+        """The outcome this step decided: its trigger's, or the handler's (``--outcome``)."""
+        trigger = self.definition.triggers.get(self.event.trigger)
+        if trigger is not None and trigger.outcome == OUTCOME_FROM_INPUT:
+            return self.step.outcome
+        if trigger is not None and trigger.outcome is not None:
+            return trigger.outcome
+        return self.case.outcome
+
+    def _outcome(self, code: str | None) -> OutcomeData:
+        spec = self.definition.outcomes.get(code or "")
+        if spec is None:
+            raise LetterError(f"{self.case.number}: a decision letter needs the case's outcome")
+        return OutcomeData(
+            code=spec.code,
+            label=spec.label,
+            refusal=spec.refusal,
+            basis=spec.basis,
+            access=given(self.step.access),
+        )
+
+    def _step_data(self, *, with_appeal: bool) -> StepData:
+        step = self.step
+        days, until = self._period()
+        amount = step.amount if step.amount is not None else self._lapsed_fee()
+        appeal_kind, appeal_result = self._corrected_appeal() if with_appeal else (None, None)
+        return StepData(
+            trigger=self.event.trigger,
+            occurred_on=self.event.occurred_on,
+            reason=given(step.reason),
+            days=days if days is not None else step.days,
+            until=until if until is not None else step.until,
+            amount=amount,
+            payment=self._payment() if amount is not None else None,
+            party=given(step.party),
+            contact=given(step.contact),
+            note=given(step.note),
+            appeal_kind=appeal_kind,
+            appeal_result=appeal_result,
+        )
+
+    def _lapsed_clock(self) -> str | None:
+        trigger = self.definition.triggers.get(self.event.trigger)
+        if trigger is None or not trigger.automatic or trigger.clock not in self.deadlines:
+            return None
+        return trigger.clock
+
+    def _period(self) -> tuple[int | None, date | None]:
+        lapsed = self._lapsed_clock()
+        if lapsed is not None:
+            return self.deadlines[lapsed].length, self.deadlines[lapsed].due_on
+        for row in self.clock_rows:
+            spec = self.definition.clocks.get(row.clock)
+            if row.event_id != self.event.id or row.kind not in _PERIOD:
+                continue
+            if spec is None or spec.window:  # a window (7 WD for a notice) is no period
+                continue
+            due_on = self.deadlines[row.clock].due_on
+            if row.kind is EntryKind.EXTEND:
+                return row.entry.days, due_on
+            if due_on is None:
+                return None, None
+            return self.calendar.working_days_between(self.event.occurred_on, due_on), due_on
+        return None, None
+
+    def _lapsed_fee(self) -> str | None:
+        lapsed = self._lapsed_clock()
+        starts = [
+            row.event_id
+            for row in self.clock_rows
+            if row.clock == lapsed and row.kind in (EntryKind.START, EntryKind.RESTART)
+        ]
+        if not starts:
+            return None
+        payload = self.session.scalar(
+            select(CaseEventRecord.payload).where(CaseEventRecord.id == starts[-1])
+        )
+        amount = (payload or {}).get("amount")
+        return amount if isinstance(amount, str) else None
+
+    def _payment(self) -> str:
+        address = given(self.agency.address)
+        where = f"本机关（{address}）" if address else "本机关"
+        return f"持本通知书到{where}办理缴费手续"
+
+    def _corrected_on(self) -> date | None:
+        restarts = {
+            row.event_id: row.entry.on
+            for row in self.clock_rows
+            if row.clock == "answer" and row.kind is EntryKind.RESTART
+        }
+        found = [
+            restarts[row.event_id]
+            for row in self.clock_rows
+            if row.clock == "correction" and row.kind is EntryKind.STOP and row.event_id in restarts
+        ]
+        return max(found) if found else None
+
+    def _corrected_appeal(self) -> tuple[str | None, str | None]:
+        """(kind, "corrected") when this decision re-makes one an appeal corrected."""
+        appeal = self.session.scalars(
+            select(AppealRecord)
+            .where(AppealRecord.case_id == self.case.id, AppealRecord.decided_on.is_not(None))
+            .order_by(AppealRecord.decided_on.desc(), AppealRecord.id.desc())
+            .limit(1)
+        ).first()
+        if appeal is None or appeal.result != "corrected" or appeal.decided_on is None:
+            return None, None
+        closed = {name for name, state in self.definition.states.items() if state.closed}
+        earlier = self.session.execute(
+            select(CaseEventRecord.occurred_on, CaseEventRecord.from_state)
+            .where(
+                CaseEventRecord.case_id == self.case.id,
+                CaseEventRecord.seq < self.event.seq,
+                CaseEventRecord.to_state.in_(closed),
+            )
+            .order_by(CaseEventRecord.seq.desc())
+        ).all()
+        previous = next((on for on, source in earlier if source not in closed), None)
+        if previous is None or previous > appeal.decided_on:
+            return None, None  # a decision was already re-made since the appeal
+        return appeal.kind, appeal.result

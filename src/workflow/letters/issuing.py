@@ -1,0 +1,258 @@
+"""Issue the letters a step produces, inside the step's transaction: number, render, archive.
+
+``ArchivingIssuer`` is the engine's ``LetterIssuer``: ``CaseService`` calls it after a
+step's event and clock entries are written, in the same transaction. For each letter
+the definition attaches to the trigger (or to the opening) it
+
+1. allocates the letter number (文号) from the agency's gapless counter for the year of
+   issue (scope ``letter:<agency code>:<year>``; one sequence for every letter the
+   agency issues), formatted by the agency's ``letter_number_pattern``;
+2. builds the ``LetterContext`` from the records (``case_context``) and renders it with
+   the agency's templates (``<templates root>/<agency code>/`` over the shipped set);
+3. stores a ``letters`` row (number, kind, template name and version, the context as
+   JSON) and one ``letter_documents`` row (bytes, SHA-256) per format rendered now.
+
+HTML and text are rendered at issue (about a millisecond); DOCX and PDF are derived from
+the archived HTML the first time they are asked for and stored then (``archive``), so a
+step does not pay 100 ms for a PDF nobody prints. ``WORKFLOW_LETTER_FORMATS`` renders
+more formats at issue. A letter that cannot be written refuses the whole step: the
+counter, the event and everything else roll back, so numbers have no gaps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy import Table
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workflow.cases.numbering import current_number, next_number
+from workflow.clock import Clock
+from workflow.deadlines import WorkingCalendar
+from workflow.definition import WorkflowDefinition
+from workflow.errors import InvalidInput, LetterError
+from workflow.letters.case_context import StepLetters
+from workflow.letters.context import LetterContext
+from workflow.letters.missing_inputs import missing_inputs, refusal
+from workflow.letters.numbering import letter_number
+from workflow.letters.record_data import letterhead_of
+from workflow.letters.render import Format, RenderedLetter, letter_template, render_letter
+from workflow.letters.templates import Templates, shipped_templates
+from workflow.store.records import (
+    AgencyRecord,
+    CaseEventRecord,
+    CaseRecord,
+    LetterDocumentRecord,
+    LetterRecord,
+)
+
+TEMPLATES_ENV = "WORKFLOW_LETTER_TEMPLATES"
+FORMATS_ENV = "WORKFLOW_LETTER_FORMATS"
+AT_ISSUE = (Format.HTML, Format.TEXT)  # always: the archive derives DOCX and PDF from HTML
+PROVISIONAL = "（暂定）"
+_LETTERS = cast(Table, LetterRecord.__table__)
+_INSERT_LETTER = _LETTERS.insert().returning(_LETTERS.c.id)
+_INSERT_DOCUMENTS = cast(Table, LetterDocumentRecord.__table__).insert()
+
+
+@dataclass(frozen=True)
+class LetterOptions:
+    """Where agencies' template overrides live, and which formats are rendered at issue."""
+
+    templates_root: Path | None = None
+    formats: tuple[Format, ...] = AT_ISSUE
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> LetterOptions:
+        root = environ.get(TEMPLATES_ENV) or None
+        if root is not None and not Path(root).is_dir():
+            raise InvalidInput(f"{TEMPLATES_ENV}={root!r} is not a directory")
+        formats = list(AT_ISSUE)
+        for value in (environ.get(FORMATS_ENV) or "").split(","):
+            value = value.strip()
+            if not value:
+                continue
+            try:
+                fmt = Format(value)
+            except ValueError:
+                known = ", ".join(f.value for f in Format)
+                raise InvalidInput(f"{FORMATS_ENV}: unknown format {value!r}; {known}") from None
+            if fmt not in formats:
+                formats.append(fmt)
+        return cls(Path(root) if root is not None else None, tuple(formats))
+
+
+class AgencyTemplates:
+    """Each agency's templates: ``<root>/<agency code>/`` first when it exists, then shipped."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._by_directory: dict[Path, Templates] = {}
+        self._lock = threading.Lock()
+
+    def for_agency(self, code: str) -> Templates:
+        if self.root is None or not (self.root / code).is_dir():
+            return shipped_templates()
+        directory = self.root / code
+        with self._lock:
+            templates = self._by_directory.get(directory)
+            if templates is None:
+                templates = self._by_directory[directory] = Templates(override=directory)
+            return templates
+
+
+def allocate_number(session: Session, agency: AgencyRecord, on: date) -> str:
+    """The agency's next letter number for the year of ``on`` (gapless: rolls back with the
+    transaction)."""
+    seq = next_number(session, f"letter:{agency.code}:{on.year}")
+    return _format_number(agency, on, seq)
+
+
+def provisional_number(session: Session, agency: AgencyRecord, on: date, ahead: int = 0) -> str:
+    """The number a letter would get, marked provisional; nothing is allocated."""
+    seq = current_number(session, f"letter:{agency.code}:{on.year}") + 1 + ahead
+    return _format_number(agency, on, seq) + PROVISIONAL
+
+
+def _format_number(agency: AgencyRecord, on: date, seq: int) -> str:
+    short_name = letterhead_of(agency).short_name
+    pattern = agency.letter_number_pattern or None
+    return letter_number(
+        seq, year=on.year, short_name=short_name, code=agency.code, pattern=pattern
+    )
+
+
+@dataclass(frozen=True)
+class ComposedLetter:
+    name: str  # the definition's letter name: acknowledgement, decision, ...
+    context: LetterContext
+    rendered: RenderedLetter
+
+
+def archive_letter(
+    session: Session,
+    *,
+    case_id: int,
+    event_id: int,
+    agency: AgencyRecord,
+    letter: ComposedLetter,
+    now: datetime,
+) -> int:
+    """Store a rendered letter and its documents (two Core statements); return its id.
+
+    A number used twice (a pattern without ``{year}``) is refused.
+    """
+    number = letter.context.letter.number
+    connection = session.connection()
+    try:
+        letter_id: int = connection.execute(
+            _INSERT_LETTER,
+            {
+                "case_id": case_id,
+                "event_id": event_id,
+                "agency_id": agency.id,
+                "kind": letter.name,
+                "number": number,
+                "issued_on": letter.context.letter.issued_on,
+                "template": letter.rendered.template,
+                "template_version": letter.rendered.template_version,
+                "context": letter.context.to_json(),
+                "created_at": now,
+            },
+        ).scalar_one()
+    except IntegrityError:
+        raise LetterError(
+            f"letter number {number} of agency {agency.code} is already used: its letter "
+            "number pattern must contain {year} (set it with `workflow agency set "
+            f"{agency.code} --letter-number-pattern ...`)"
+        ) from None
+    connection.execute(
+        _INSERT_DOCUMENTS,
+        [
+            {
+                "letter_id": letter_id,
+                "format": fmt.value,
+                "content": content,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "created_at": now,
+            }
+            for fmt, content in letter.rendered.documents.items()
+        ],
+    )
+    return letter_id
+
+
+class ArchivingIssuer:
+    """The engine's ``LetterIssuer``: every letter a step produces, numbered and archived."""
+
+    def __init__(
+        self, calendar: WorkingCalendar, clock: Clock, options: LetterOptions | None = None
+    ) -> None:
+        self.calendar = calendar
+        self.clock = clock
+        self.options = options or LetterOptions()
+        self.templates = AgencyTemplates(self.options.templates_root)
+
+    def issue(
+        self,
+        session: Session,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        letters: Sequence[str],
+        definition: WorkflowDefinition,
+    ) -> None:
+        step = StepLetters(session, case, event, definition, self.calendar)
+        for name in letters:
+            number = allocate_number(session, step.agency, step.issued_on)
+            composed = self.compose(step, name, number, self.options.formats)
+            archive_letter(
+                session,
+                case_id=case.id,
+                event_id=event.id,
+                agency=step.agency,
+                letter=composed,
+                now=self.clock.now(),
+            )
+
+    def preview(
+        self,
+        session: Session,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        letters: Sequence[str],
+        definition: WorkflowDefinition,
+        formats: Sequence[Format],
+    ) -> list[ComposedLetter]:
+        """The letters as ``issue`` would write them, numbered provisionally, not stored."""
+        step = StepLetters(session, case, event, definition, self.calendar)
+        return [
+            self.compose(
+                step, name, provisional_number(session, step.agency, step.issued_on, ahead), formats
+            )
+            for ahead, name in enumerate(letters)
+        ]
+
+    def compose(
+        self, step: StepLetters, name: str, number: str, formats: Sequence[Format]
+    ) -> ComposedLetter:
+        context = step.context(name, number)
+        templates = self.templates.for_agency(step.agency.code)
+        try:
+            rendered = render_letter(context, formats, templates=templates)
+        except LetterError as error:
+            trigger = step.definition.triggers.get(step.event.trigger)
+            declared = trigger.inputs if trigger is not None else ()
+            given = step.step.given()
+            candidates = [item for item in declared if item not in given]
+            missing, any_one = missing_inputs(context, templates, candidates)
+            where = f"{step.case.number}: {step.event.trigger}"
+            raise refusal(where, name, letter_template(context), error, missing, any_one) from None
+        return ComposedLetter(name, context, rendered)

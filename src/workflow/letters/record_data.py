@@ -1,0 +1,65 @@
+"""The letter data of an agency, an applicant and a case, read from their records.
+
+The agency's letterhead has fallbacks, so a letter never prints a blank: an agency
+without a short name is numbered with its code; without a reconsideration body or a
+court, its letters name "有管辖权的行政复议机关" / "有管辖权的人民法院" (the competent body, as
+many offices write it; ``letterhead_gaps`` lists what to set, and ``workflow letter
+list`` says so); without a seal text, "（印章）".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workflow.letters.context import ApplicantData, CaseData, LetterheadData
+from workflow.store.records import AgencyRecord, ApplicantRecord, CaseRecord
+
+GENERIC_RECONSIDERATION_BODY = "有管辖权的行政复议机关"
+GENERIC_COURT = "有管辖权的人民法院"
+DEFAULT_SEAL = "（印章）"
+
+
+def given(value: str | None) -> str | None:
+    """The text, stripped; ``None`` for nothing or blanks."""
+    return value.strip() if value is not None and value.strip() else None
+
+
+def letterhead_of(agency: AgencyRecord) -> LetterheadData:
+    return LetterheadData(
+        code=agency.code,
+        name=agency.name,
+        short_name=given(agency.short_name) or agency.code,
+        reconsideration_body=given(agency.reconsideration_body) or GENERIC_RECONSIDERATION_BODY,
+        court=given(agency.court) or GENERIC_COURT,
+        seal_text=given(agency.seal_text) or DEFAULT_SEAL,
+        address=given(agency.address),
+        postcode=given(agency.postcode),
+        phone=given(agency.phone),
+        email=given(agency.email),
+    )
+
+
+def letterhead_gaps(agency: AgencyRecord) -> list[str]:
+    """The remedy fields an agency has not set; its letters name a generic body instead."""
+    return [
+        option
+        for option, value in (
+            ("--reconsideration-body", agency.reconsideration_body),
+            ("--court", agency.court),
+        )
+        if given(value) is None
+    ]
+
+
+def applicant_of(record: ApplicantRecord) -> ApplicantData:
+    return ApplicantData(name=record.name, type=record.type, contact=given(record.contact))
+
+
+def case_data(case: CaseRecord, corrected_on: date | None) -> CaseData:
+    return CaseData(
+        number=case.number,
+        received_on=case.received_on,
+        channel=case.channel,
+        request=case.request,
+        corrected_on=corrected_on,
+    )
