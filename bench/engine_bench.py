@@ -155,8 +155,6 @@ def run() -> None:
     if pg:
         from tests.stores import postgres_database
 
-        for name in ("steps", "batch"):
-            pass
         with postgres_database() as steps_url, postgres_database() as batch_url:
             urls = {"steps": steps_url, "batch": batch_url}
             _measure("PostgreSQL", urls.__getitem__, cases, None)
