@@ -10,6 +10,7 @@ BENCHMARKS = {
     "letters": "bench.letters_bench",
     "engine": "bench.engine_bench",
     "letter_issuing": "bench.letter_issuing_bench",
+    "sweep": "bench.sweep_bench",
 }
 
 

@@ -12,6 +12,7 @@ from workflow.cli.calendar_commands import calendar_group
 from workflow.cli.case_commands import case_group
 from workflow.cli.context import AppContext
 from workflow.cli.letter_commands import letter_group
+from workflow.cli.scheduler_commands import outbox_group, scheduler_group, sweep
 from workflow.errors import WorkflowError
 
 
@@ -50,6 +51,9 @@ for command in (
     calendar_group,
     definition_group,
     verify,
+    sweep,
+    scheduler_group,
+    outbox_group,
     letter_group,
 ):
     cli.add_command(command)

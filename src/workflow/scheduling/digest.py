@@ -1,0 +1,124 @@
+"""The daily digest: for each handler and agency head, the cases due soon and the overdue ones.
+
+"Due soon" is a running clock due within ``due_within`` working days of the day;
+"overdue" is one past its due date (both derived from the clocks projection, never
+stored). Each person's digest is queued once per day, key ``digest:<date>:<person>``:
+a second run the same day (another scheduler process, a restart) adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow.cases.service import CaseService
+from workflow.scheduling.notify_config import NotificationConfig
+from workflow.scheduling.outbox import enqueue, message_key, recipients
+from workflow.scheduling.reminder_context import standing
+from workflow.scheduling.texts import DIGEST_TEMPLATE, MessageTexts
+from workflow.store.records import AgencyRecord, ApplicantRecord, CaseRecord, ClockRecord
+
+DEFAULT_DUE_WITHIN = 3
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    as_of: date
+    due_within: int
+    people: int  # people with something to report
+    queued: int  # digests written now
+    already_queued: int  # digests this day already had
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "due_within": self.due_within,
+            "people": self.people,
+            "queued": self.queued,
+            "already_queued": self.already_queued,
+        }
+
+
+class DigestWriter:
+    def __init__(
+        self,
+        cases: CaseService,
+        config: NotificationConfig | None = None,
+        texts: MessageTexts | None = None,
+    ) -> None:
+        self.cases = cases
+        self.config = config or NotificationConfig()
+        self.texts = texts or MessageTexts(self.config.templates)
+
+    def queue(self, as_of: date, due_within: int = DEFAULT_DUE_WITHIN) -> DigestReport:
+        """Queue each person's digest for ``as_of``; people with nothing due get none."""
+        lists = self._lists(as_of, due_within)
+        queued = 0
+        now = self.cases.clock.now()
+        for person, buckets in lists.items():
+            context = {
+                "recipient": person,
+                "as_of": as_of,
+                "due_within": due_within,
+                "overdue": sorted(buckets["overdue"], key=_by_due),
+                "due_soon": sorted(buckets["due_soon"], key=_by_due),
+            }
+            message = self.texts.render(DIGEST_TEMPLATE, context)
+            with self.cases.database.transaction() as session:
+                queued += enqueue(
+                    session,
+                    key=message_key("digest", as_of.isoformat(), person),
+                    kind="digest",
+                    case_id=None,
+                    person=person,
+                    message=message,
+                    config=self.config,
+                    now=now,
+                )
+        return DigestReport(as_of, due_within, len(lists), queued, len(lists) - queued)
+
+    def _lists(self, as_of: date, due_within: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        calendar = self.cases.calendar
+        horizon = calendar.add_working_days(as_of, due_within)
+        lists: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
+            lambda: {"overdue": [], "due_soon": []}
+        )
+        with self.cases.database.reading() as session:
+            rows = session.execute(
+                select(ClockRecord, CaseRecord, AgencyRecord, ApplicantRecord.name)
+                .join(CaseRecord, CaseRecord.id == ClockRecord.case_id)
+                .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
+                .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
+                .where(ClockRecord.status == "running", ClockRecord.due_on <= horizon)
+                .order_by(ClockRecord.due_on, CaseRecord.number)
+            ).all()
+            for clock, case, agency, applicant in rows:
+                definition = self.cases.registry.for_case(
+                    session, case.definition_id, case.definition_version
+                )
+                spec = definition.clocks.get(clock.name)
+                if clock.due_on is None or spec is None or spec.window:
+                    continue  # a window closes; it is never "overdue"
+                now = standing(calendar, as_of, clock.due_on)
+                item = {
+                    "number": case.number,
+                    "agency": agency.name,
+                    "applicant": applicant,
+                    "clock_label": spec.label,
+                    "due_on": clock.due_on,
+                    "remaining": now.remaining,
+                    "overdue": now.overdue,
+                    "state_label": definition.states[case.state].label,
+                }
+                bucket = "overdue" if now.position == "after" else "due_soon"
+                for recipient in recipients(("handler", "head"), case, agency):
+                    lists[recipient.person][bucket].append({**item, "role": recipient.role_label})
+        return dict(lists)
+
+
+def _by_due(item: dict[str, Any]) -> tuple[date, str]:
+    return item["due_on"], item["number"]

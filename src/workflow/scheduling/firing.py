@@ -1,0 +1,235 @@
+"""Firing one case's due timers, inside that case's transaction.
+
+For each due timer, earliest first:
+
+* **stale** (its clock's version has moved on, or the clock no longer runs): marked
+  ``dropped``, never sent. The case service already supersedes old timers when a
+  clock changes; this check is the second line, for rows written by anything else.
+* **lapse**: fired through ``CaseService.fire_in``, the path a handler's step takes,
+  dated on the timer's due date (the first working day after the period). A lapse
+  the lifecycle refuses is marked ``failed`` with the reason and not retried.
+* **reminder**: one outbox message per recipient, then ``done``. A daily overdue
+  reminder re-arms itself for the next working day (key ``...:overdue:<date>``).
+
+Catch-up after downtime: ``before_N`` and ``on_due`` reminders that are still valid
+fire once each, in due order, saying how things stand on the sweep day and that
+they are late. Missed daily overdue reminders collapse into one for the current
+state: only one is pending per clock version, and it re-arms from the sweep day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.cases.service import CaseService
+from workflow.errors import InvalidInput, TransitionRejected
+from workflow.lifecycle import StepInput
+from workflow.lifecycle.timers import LAPSE, REMINDER, timer_key
+from workflow.scheduling.claims import PENDING, claim_case, claim_due_timers
+from workflow.scheduling.notify_config import NotificationConfig
+from workflow.scheduling.outbox import enqueue, message_key, recipients
+from workflow.scheduling.reminder_context import reminder_context
+from workflow.scheduling.texts import REMINDER_TEMPLATE, MessageTexts
+from workflow.store.records import (
+    AgencyRecord,
+    ApplicantRecord,
+    CaseRecord,
+    ClockRecord,
+    TimerRecord,
+)
+
+SCHEDULER = "scheduler"  # the actor of automatic steps
+DAILY_OVERDUE = "overdue"
+MAX_ROUNDS = 10  # after each lapse the case's timers are read again; left-overs: next sweep
+
+
+@dataclass
+class CaseTally:
+    """What one case's sweep did."""
+
+    number: str
+    fired: int = 0  # timers done: reminders sent and lapses fired
+    lapses: int = 0
+    reminders: int = 0  # outbox messages queued
+    dropped: int = 0
+    refused: int = 0
+    rearmed: int = 0
+    collapsed: int = 0
+    refusals: list[dict[str, str]] = field(default_factory=list)
+    failed: bool = False  # rolled back: nothing above happened
+
+
+class TimerFiring:
+    def __init__(self, cases: CaseService, texts: MessageTexts, config: NotificationConfig) -> None:
+        self.cases = cases
+        self.texts = texts
+        self.config = config
+
+    def fire_case(self, session: Session, case_id: int, as_of: date) -> CaseTally | None:
+        """Fire the case's due timers; None when another transaction holds the case."""
+        case = claim_case(session, case_id)
+        if case is None:
+            return None
+        tally = CaseTally(case.number)
+        now = self.cases.clock.now()
+        for _round in range(MAX_ROUNDS):
+            timers = claim_due_timers(session, case.id, as_of)
+            if not timers:
+                break
+            for timer in _collapse_daily_overdue(timers, tally, as_of, now):
+                if self._fire(session, case, timer, as_of, now, tally):
+                    break  # the case changed: read its timers again (some superseded, some new)
+        return tally
+
+    def _fire(
+        self,
+        session: Session,
+        case: CaseRecord,
+        timer: TimerRecord,
+        as_of: date,
+        now: datetime,
+        tally: CaseTally,
+    ) -> bool:
+        """Fire one timer; True when a lapse changed the case."""
+        # the clocks projection may have been rewritten by a lapse in this transaction
+        clock = session.get(ClockRecord, (case.id, timer.clock), populate_existing=True)
+        if clock is None or clock.version != timer.clock_version or clock.status != "running":
+            state = "gone" if clock is None else f"{clock.status}, version {clock.version}"
+            _close(timer, "dropped", now, as_of, reason=f"stale: the clock is {state}")
+            tally.dropped += 1
+            return False
+        if timer.kind == LAPSE:
+            return self._lapse(session, case, timer, as_of, now, tally)
+        self._remind(session, case, clock, timer, as_of, now, tally)
+        return False
+
+    def _lapse(
+        self,
+        session: Session,
+        case: CaseRecord,
+        timer: TimerRecord,
+        as_of: date,
+        now: datetime,
+        tally: CaseTally,
+    ) -> bool:
+        step = StepInput(on=timer.due_on, by=SCHEDULER, note=f"{timer.clock} period lapsed")
+        try:
+            if timer.trigger is None:
+                raise InvalidInput(f"lapse timer {timer.key} names no trigger")
+            with session.begin_nested():  # a refusal leaves nothing half-written
+                fired = self.cases.fire_in(session, case, timer.trigger, step)
+        except (TransitionRejected, InvalidInput) as exc:
+            _close(timer, "failed", now, as_of, refused=str(exc))
+            tally.refused += 1
+            tally.refusals.append({"case": case.number, "timer": timer.key, "reason": str(exc)})
+            return False
+        _close(
+            timer,
+            "done",
+            now,
+            as_of,
+            event=fired.event_seq,
+            transition=f"{fired.source} -> {fired.dest}",
+            outcome=fired.outcome,
+        )
+        tally.fired += 1
+        tally.lapses += 1
+        return True
+
+    def _remind(
+        self,
+        session: Session,
+        case: CaseRecord,
+        clock: ClockRecord,
+        timer: TimerRecord,
+        as_of: date,
+        now: datetime,
+        tally: CaseTally,
+    ) -> None:
+        definition = self.cases.registry.for_case(
+            session, case.definition_id, case.definition_version
+        )
+        spec = definition.reminders.get(timer.clock)
+        agency = session.get(AgencyRecord, case.agency_id)
+        applicant = session.get(ApplicantRecord, case.applicant_id)
+        assert agency is not None  # foreign keys
+        assert applicant is not None
+        context = reminder_context(
+            self.cases.calendar, definition, case, agency, applicant, clock, timer, as_of
+        )
+        keys: list[str] = []
+        for recipient in recipients(spec.to if spec else ("handler",), case, agency):
+            message = self.texts.render(
+                REMINDER_TEMPLATE,
+                {**context, "recipient": recipient.person, "role": recipient.role_label},
+            )
+            key = message_key("reminder", timer.key, recipient.person)
+            if enqueue(
+                session,
+                key=key,
+                kind="reminder",
+                case_id=case.id,
+                person=recipient.person,
+                message=message,
+                config=self.config,
+                now=now,
+            ):
+                tally.reminders += 1
+                keys.append(key)
+        _close(timer, "done", now, as_of, messages=keys, late=as_of > timer.due_on)
+        tally.fired += 1
+        if timer.name == DAILY_OVERDUE:
+            tally.rearmed += self._rearm(session, timer, as_of, now)
+
+    def _rearm(self, session: Session, timer: TimerRecord, as_of: date, now: datetime) -> int:
+        next_day = self.cases.calendar.next_working_day(as_of)
+        base = timer_key(timer.case_id, timer.clock, timer.clock_version, DAILY_OVERDUE)
+        key = f"{base}:{next_day.isoformat()}"
+        if session.scalar(select(TimerRecord.id).where(TimerRecord.key == key)) is not None:
+            return 0
+        session.add(
+            TimerRecord(
+                key=key,
+                case_id=timer.case_id,
+                clock=timer.clock,
+                clock_version=timer.clock_version,
+                kind=REMINDER,
+                name=DAILY_OVERDUE,
+                trigger=None,
+                due_on=next_day,
+                status=PENDING,
+                created_at=now,
+                detail={"rearmed_from": timer.key},
+            )
+        )
+        return 1
+
+
+def _collapse_daily_overdue(
+    timers: list[TimerRecord], tally: CaseTally, as_of: date, now: datetime
+) -> list[TimerRecord]:
+    """Of several due daily-overdue reminders of one clock version, only the last is sent."""
+    last: dict[tuple[str, int], TimerRecord] = {}
+    for timer in timers:
+        if timer.name == DAILY_OVERDUE:
+            last[(timer.clock, timer.clock_version)] = timer
+    kept: list[TimerRecord] = []
+    for timer in timers:
+        survivor = last.get((timer.clock, timer.clock_version))
+        if timer.name == DAILY_OVERDUE and survivor is not None and survivor is not timer:
+            _close(timer, "done", now, as_of, collapsed_into=survivor.key)
+            tally.collapsed += 1
+        else:
+            kept.append(timer)
+    return kept
+
+
+def _close(timer: TimerRecord, status: str, now: datetime, as_of: date, **detail: Any) -> None:
+    timer.status = status
+    timer.fired_at = now
+    timer.detail = {**(timer.detail or {}), "as_of": as_of.isoformat(), **detail}

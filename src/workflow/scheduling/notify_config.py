@@ -1,0 +1,210 @@
+"""Who receives reminders and digests, and how: the notification config (``--notify FILE``).
+
+A small YAML file, every key optional; an unknown key is refused, so a typo never
+silently drops a reminder::
+
+    file: {directory: outbox}          # the zero-setup default: one file per message
+    email: {host: smtp.example.org, port: 25, sender: gongkai@example.org,
+            starttls: false, username: null, password_env: WORKFLOW_SMTP_PASSWORD,
+            timeout: 30}
+    webhook: {timeout: 10}
+    retry: {max_attempts: 8, backoff_seconds: 60, max_backoff_seconds: 21600}
+    templates: my-reminders            # overrides notifications/reminders/ file by file
+    users:
+      李四: {email: lisi@example.org}
+      王主任: {webhook: "https://hooks.example.org/workflow"}
+      agency:zbgd: {email: gongkai@example.org}   # cases with neither handler nor head
+
+A person not listed gets files (channel ``file``). Relative paths are relative to
+the config file. The SMTP password is read from the environment variable named by
+``password_env``, never from the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workflow.errors import InvalidInput
+
+CHANNELS = ("file", "email", "webhook")
+MAX_ADDRESS = 300  # the outbox's recipient column
+TOP_KEYS = {"file", "email", "webhook", "retry", "templates", "users"}
+RETRY_KEYS = {"max_attempts", "backoff_seconds", "max_backoff_seconds"}
+
+
+@dataclass(frozen=True)
+class Address:
+    channel: str
+    recipient: str  # an e-mail address, a webhook URL, or the person's name (file)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 25
+    sender: str = "workflow@localhost"
+    starttls: bool = False
+    username: str | None = None
+    password_env: str | None = None
+    timeout: float = 30.0
+
+    def password(self, environ: Mapping[str, str] = os.environ) -> str | None:
+        return environ.get(self.password_env) if self.password_env else None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    backoff_seconds: float = 60.0
+    max_backoff_seconds: float = 6 * 3600.0
+
+    def delay(self, attempts: int) -> timedelta:
+        """Wait before the next try after ``attempts`` failures: doubling, capped."""
+        seconds = self.backoff_seconds * 2 ** max(0, attempts - 1)
+        return timedelta(seconds=min(seconds, self.max_backoff_seconds))
+
+
+@dataclass(frozen=True)
+class UserAddress:
+    email: str | None = None
+    webhook: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class NotificationConfig:
+    file_directory: Path = Path("outbox")
+    smtp: SmtpSettings = SmtpSettings()
+    webhook_timeout: float = 10.0
+    retry: RetryPolicy = RetryPolicy()
+    templates: Path | None = None
+    users: Mapping[str, UserAddress] = field(default_factory=dict)
+
+    def address(self, person: str) -> Address:
+        user = self.users.get(person)
+        if user is None:
+            return Address("file", person)
+        channel = user.channel or ("email" if user.email else "webhook" if user.webhook else "file")
+        if channel == "email" and user.email:
+            return Address("email", user.email)
+        if channel == "webhook" and user.webhook:
+            return Address("webhook", user.webhook)
+        return Address("file", person)
+
+
+def load_notification_config(
+    path: Path | None = None, environ: Mapping[str, str] = os.environ
+) -> NotificationConfig:
+    """The config from ``path``, else from ``WORKFLOW_NOTIFY``, else the defaults."""
+    if path is None and environ.get("WORKFLOW_NOTIFY"):
+        path = Path(environ["WORKFLOW_NOTIFY"])
+    if path is None:
+        return NotificationConfig()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidInput(f"{path}: cannot read the notification config: {exc}") from exc
+    return _Reader(path).config(data)
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.base = path.parent
+
+    def fail(self, key: str, problem: str) -> InvalidInput:
+        return InvalidInput(f"{self.path}: {key}: {problem}")
+
+    def mapping(self, value: Any, key: str, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a mapping")
+        unknown = sorted(str(name) for name in value if name not in allowed)
+        if unknown:
+            raise self.fail(key, f"unknown key(s) {', '.join(unknown)}; known: {sorted(allowed)}")
+        return value
+
+    def number(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.fail(key, "must be a positive number")
+        return float(value)
+
+    def text(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string")
+        if len(value) > MAX_ADDRESS:
+            raise self.fail(key, f"longer than {MAX_ADDRESS} characters")
+        return value
+
+    def config(self, data: Any) -> NotificationConfig:
+        top = self.mapping(data, "(top)", TOP_KEYS)
+        file = self.mapping(top.get("file", {}), "file", {"directory"})
+        webhook = self.mapping(top.get("webhook", {}), "webhook", {"timeout"})
+        templates = top.get("templates")
+        return NotificationConfig(
+            file_directory=self.base / self.text(file.get("directory", "outbox"), "file.directory"),
+            smtp=self.smtp(top.get("email", {})),
+            webhook_timeout=self.number(webhook.get("timeout", 10), "webhook.timeout"),
+            retry=self.retry(top.get("retry", {})),
+            templates=self.base / self.text(templates, "templates") if templates else None,
+            users=self.users(top.get("users", {})),
+        )
+
+    def smtp(self, value: Any) -> SmtpSettings:
+        allowed = {"host", "port", "sender", "starttls", "username", "password_env", "timeout"}
+        smtp = self.mapping(value, "email", allowed)
+        defaults = SmtpSettings()
+        username = smtp.get("username")
+        password_env = smtp.get("password_env")
+        return SmtpSettings(
+            host=self.text(smtp.get("host", defaults.host), "email.host"),
+            port=int(self.number(smtp.get("port", defaults.port), "email.port")),
+            sender=self.text(smtp.get("sender", defaults.sender), "email.sender"),
+            starttls=bool(smtp.get("starttls", False)),
+            username=self.text(username, "email.username") if username else None,
+            password_env=self.text(password_env, "email.password_env") if password_env else None,
+            timeout=self.number(smtp.get("timeout", defaults.timeout), "email.timeout"),
+        )
+
+    def retry(self, value: Any) -> RetryPolicy:
+        retry = self.mapping(value, "retry", RETRY_KEYS)
+        defaults = RetryPolicy()
+        return RetryPolicy(
+            max_attempts=int(self.number(retry.get("max_attempts", 8), "retry.max_attempts")),
+            backoff_seconds=self.number(
+                retry.get("backoff_seconds", defaults.backoff_seconds), "retry.backoff_seconds"
+            ),
+            max_backoff_seconds=self.number(
+                retry.get("max_backoff_seconds", defaults.max_backoff_seconds),
+                "retry.max_backoff_seconds",
+            ),
+        )
+
+    def users(self, value: Any) -> dict[str, UserAddress]:
+        if not isinstance(value, dict):
+            raise self.fail("users", "must map a person's name to their address")
+        users: dict[str, UserAddress] = {}
+        for name, entry in value.items():
+            key = f"users.{name}"
+            fields = self.mapping(entry, key, {"email", "webhook", "channel"})
+            email = self.text(fields["email"], f"{key}.email") if "email" in fields else None
+            webhook = (
+                self.text(fields["webhook"], f"{key}.webhook") if "webhook" in fields else None
+            )
+            channel = fields.get("channel")
+            if email is not None and "@" not in email:
+                raise self.fail(f"{key}.email", f"{email!r} is not an e-mail address")
+            if webhook is not None and not webhook.startswith(("http://", "https://")):
+                raise self.fail(f"{key}.webhook", "must be an http:// or https:// URL")
+            if channel is not None and channel not in CHANNELS:
+                raise self.fail(f"{key}.channel", f"must be one of {', '.join(CHANNELS)}")
+            if (channel == "email" and email is None) or (channel == "webhook" and webhook is None):
+                raise self.fail(f"{key}.channel", f"channel {channel} needs a {channel} address")
+            users[str(name)] = UserAddress(email, webhook, channel)
+        return users

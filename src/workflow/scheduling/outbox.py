@@ -1,0 +1,138 @@
+"""The outbox: messages written in the transaction that caused them, delivered afterwards.
+
+Every message carries a key the receiver sees: the e-mail's ``X-Workflow-Key``
+header (and a ``Message-ID`` derived from it), the webhook's ``Idempotency-Key``
+header, the file's name. Keys are unique in the table and ASCII:
+``reminder:<timer key>:<person>`` and ``digest:<date>:<person>``; a person whose name
+is not plain ASCII (most Chinese names) appears as ``p`` + 12 hex digits of the
+name's SHA-256, so the same person always gets the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workflow.scheduling.notify_config import NotificationConfig
+from workflow.scheduling.texts import Message
+from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
+
+MAX_KEY = 200
+STATUSES = ("pending", "sent", "failed")
+ROLE_LABELS = {"handler": "承办人", "head": "负责人", "agency": "本机关"}
+_PLAIN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+
+
+def person_token(person: str) -> str:
+    if _PLAIN.fullmatch(person):
+        return person
+    return "p" + hashlib.sha256(person.encode("utf-8")).hexdigest()[:12]
+
+
+def message_key(prefix: str, subject_key: str, person: str) -> str:
+    key = f"{prefix}:{subject_key}:{person_token(person)}"
+    if len(key) > MAX_KEY:
+        key = key[: MAX_KEY - 17] + "~" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    return key
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person: str
+    roles: tuple[str, ...]  # handler, head, agency
+
+    @property
+    def role_label(self) -> str:
+        return "、".join(ROLE_LABELS[role] for role in self.roles)
+
+
+def recipients(roles: Iterable[str], case: CaseRecord, agency: AgencyRecord) -> list[Recipient]:
+    """The people behind the roles, each once; a case with nobody goes to the agency.
+
+    ``agency:<code>`` is an address like any other person's (map it in ``users:``),
+    so a reminder is never dropped for want of a handler.
+    """
+    people: dict[str, list[str]] = {}
+    for role in roles:
+        person = case.handler if role == "handler" else agency.head if role == "head" else None
+        if person:
+            people.setdefault(person, []).append(role)
+    if not people:
+        people[f"agency:{agency.code}"] = ["agency"]
+    return [Recipient(person, tuple(found)) for person, found in people.items()]
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    case_id: int | None,
+    person: str,
+    message: Message,
+    config: NotificationConfig,
+    now: datetime,
+) -> bool:
+    """Write a message unless its key is already there; True when written."""
+    if session.scalar(select(OutboxRecord.id).where(OutboxRecord.key == key)) is not None:
+        return False
+    address = config.address(person)
+    row = OutboxRecord(
+        key=key,
+        case_id=case_id,
+        kind=kind,
+        channel=address.channel,
+        recipient=address.recipient,
+        subject=message.subject[:300],
+        body=message.body,
+        status="pending",
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    try:
+        with session.begin_nested():  # a concurrent writer of the same key wins; we skip
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def outbox_rows(session: Session, status: str | None, limit: int | None) -> list[dict[str, Any]]:
+    """The JSON form of ``workflow outbox list``: newest first."""
+    query = (
+        select(OutboxRecord, CaseRecord.number)
+        .outerjoin(CaseRecord, CaseRecord.id == OutboxRecord.case_id)
+        .order_by(OutboxRecord.id.desc())
+    )
+    if status is not None:
+        query = query.where(OutboxRecord.status == status)
+    if limit:
+        query = query.limit(limit)
+    return [
+        {
+            "id": row.id,
+            "key": row.key,
+            "kind": row.kind,
+            "case": number,
+            "channel": row.channel,
+            "recipient": row.recipient,
+            "subject": row.subject,
+            "body": row.body,
+            "status": row.status,
+            "attempts": row.attempts,
+            "created_at": row.created_at.isoformat(),
+            "next_attempt_at": row.next_attempt_at.isoformat(),
+            "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            "last_error": row.last_error,
+        }
+        for row, number in session.execute(query)
+    ]
