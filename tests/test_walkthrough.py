@@ -21,4 +21,6 @@ def test_walkthrough_runs_end_to_end(
     assert "no working-day calendar is loaded for 2027" in out
     assert "paused 2026-03-05..2026-03-20 (征求第三方意见): 11 WD used, 9 left" in out
     assert "verify: every case matches its event log" in out
+    assert "lapse_correction: needs_correction -> decided by scheduler" in out
+    assert "(run 2): 0 timers fired" in out  # nothing fires twice
     assert (tmp_path / "walkthrough" / "workflow.db").is_file()

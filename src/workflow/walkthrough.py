@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workflow.cli import cli
+from workflow.scheduling.walkthrough import scheduler_part
 
 TODAY = "2026-06-30"
 ROOT = Path("walkthrough")
@@ -97,7 +98,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.environ["WORKFLOW_DB"] = f"sqlite:///{ROOT / 'workflow.db'}"
     print(f"Walk-through as of {TODAY}; the store is {ROOT / 'workflow.db'}.")
     calendar_part()
-    cases_part()
+    _, lapsing, _ = cases_part()
+    scheduler_part(step, ROOT, lapsing)
     print(f"\nDone. Inspect the store with: WORKFLOW_DB=sqlite:///{ROOT}/workflow.db workflow ...")
 
 
