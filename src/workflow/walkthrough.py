@@ -90,6 +90,21 @@ def cases_part() -> list[str]:
     return [first, second, third]
 
 
+def letters_part(decided: str) -> None:
+    print("\n## 3. Letters: issued with each step, numbered, archived")
+    step("The letters the first case produced", "letter", "list", decided)
+    text = ROOT / "letters" / f"{decided}-answer.txt"
+    text.parent.mkdir(exist_ok=True)
+    step("Its answer letter, as archived (text form)", "letter", "render", decided,
+         "--format", "txt", "-o", str(text))  # fmt: skip
+    print(text.read_text(encoding="utf-8"))
+    for fmt in ("html", "docx", "pdf"):
+        target = ROOT / "letters" / f"{decided}-answer.{fmt}"
+        target.parent.mkdir(exist_ok=True)
+        step(f"The same letter as {fmt.upper()}", "letter", "render", decided, "--format", fmt,
+             "-o", str(target))  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     os.environ["WORKFLOW_TODAY"] = TODAY
     if ROOT.exists():
@@ -98,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.environ["WORKFLOW_DB"] = f"sqlite:///{ROOT / 'workflow.db'}"
     print(f"Walk-through as of {TODAY}; the store is {ROOT / 'workflow.db'}.")
     calendar_part()
-    _, lapsing, _ = cases_part()
+    decided, lapsing, _ = cases_part()
+    letters_part(decided)
     scheduler_part(step, ROOT, lapsing)
     print(f"\nDone. Inspect the store with: WORKFLOW_DB=sqlite:///{ROOT}/workflow.db workflow ...")
 

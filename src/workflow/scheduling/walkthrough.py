@@ -22,7 +22,7 @@ def scheduler_part(step: Step, root: Path, lapsing: str) -> None:
         "file: {directory: outbox}\n",
         encoding="utf-8",
     )
-    print("\n## 3. The scheduler: reminders and automatic lapses, each fired once")
+    print("\n## 4. The scheduler: reminders and automatic lapses, each fired once")
     step("The scheduler was not running: its first sweep fires all that fell due, once", "sweep")
     step("A second sweep finds nothing left to fire", "sweep")
     step("The reminders wait in the outbox", "outbox", "list")
