@@ -11,6 +11,7 @@ BENCHMARKS = {
     "engine": "bench.engine_bench",
     "letter_issuing": "bench.letter_issuing_bench",
     "sweep": "bench.sweep_bench",
+    "report": "bench.report_bench",
 }
 
 

@@ -11,7 +11,9 @@ from workflow.cli.admin_commands import agency_group, definition_group, init, ve
 from workflow.cli.calendar_commands import calendar_group
 from workflow.cli.case_commands import case_group
 from workflow.cli.context import AppContext
+from workflow.cli.import_commands import import_group
 from workflow.cli.letter_commands import letter_group
+from workflow.cli.report_commands import report_group
 from workflow.cli.scheduler_commands import outbox_group, scheduler_group, sweep
 from workflow.errors import WorkflowError
 
@@ -54,6 +56,8 @@ for command in (
     sweep,
     scheduler_group,
     outbox_group,
+    report_group,
+    import_group,
     letter_group,
 ):
     cli.add_command(command)

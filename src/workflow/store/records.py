@@ -95,6 +95,10 @@ class CaseRecord(Base):
     __table_args__ = (
         Index("ix_cases_agency_received", "agency_id", "received_on"),
         Index("ix_cases_agency_closed", "agency_id", "first_closed_on"),
+        Index("ix_cases_recorded", "recorded_on", "received_on"),
+        Index("ix_cases_closure_recorded", "first_closed_recorded_on", "first_closed_on"),
+        # the report's carried-in cases: closed from 1 January on, received before it
+        Index("ix_cases_agency_closed_received", "agency_id", "first_closed_on", "received_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +123,12 @@ class CaseRecord(Base):
     event_count: Mapped[int] = mapped_column(Integer)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer)
+    # When the store learned of the case and of its first closure: the China dates of
+    # the events' recorded_at, so a report "as of D" counts only what was recorded by D
+    # without reading the event log. Null until stamped: imports write them, and
+    # reporting/stamps.py derives the others from the events before each report.
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    first_closed_recorded_on: Mapped[date | None] = mapped_column(Date)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -265,6 +275,10 @@ class AppealRecord(Base):
     result: Mapped[str | None] = mapped_column(String(32))
     decided_on: Mapped[date | None] = mapped_column(Date)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the filing and the result were recorded (China dates), for reports as of a
+    # date; stamped like the case's (null until then).
+    filed_recorded_on: Mapped[date | None] = mapped_column(Date)
+    decided_recorded_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CounterRecord(Base):

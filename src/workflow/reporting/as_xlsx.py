@@ -1,0 +1,110 @@
+"""The report as an Excel workbook laid out like the published tables (openpyxl).
+
+Sheets 表三 and 表四 carry the 2021 Format's merged headers and labels from ``grid``,
+numbers as numbers; sheet 检查 lists the checks and the late-recorded cases. The
+workbook's document dates are the as-of date, so the same report gives the same file
+content whenever it is run.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, time
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workflow.clock import CHINA
+from workflow.reporting.format2021 import TITLE_TABLE3, TITLE_TABLE4
+from workflow.reporting.grid import LABEL_COLUMNS, Grid, table3_grid, table4_grid
+from workflow.reporting.report import AnnualReport
+
+FONT = "宋体"
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+GRID_TOP = 4  # 1-based sheet row where a table's grid starts (after title and notes)
+
+
+def to_xlsx(report: AnnualReport) -> bytes:
+    workbook = Workbook()
+    table3 = workbook.active
+    assert table3 is not None
+    table3.title = "表三"
+    _sheet(table3, report, TITLE_TABLE3, table3_grid(report.table3), label_widths=(14, 14, 36))
+    table4 = workbook.create_sheet("表四")
+    _sheet(table4, report, TITLE_TABLE4, table4_grid(report.table4), label_widths=())
+    table4.cell(2, 1, f"表四口径（{report.appeals_rule.value}）：{report.appeals_rule.description}")
+    _checks(workbook.create_sheet("检查"), report)
+    stamp = datetime.combine(report.as_of, time(0, 0), CHINA).replace(tzinfo=None)
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = "workflow"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _sheet(
+    sheet: Worksheet, report: AnnualReport, title: str, grid: Grid, label_widths: tuple[int, ...]
+) -> None:
+    sheet.cell(1, 1, title).font = Font(name=FONT, size=14, bold=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=grid.width)
+    sheet.cell(2, 1, f"{report.scope.name} {report.year}年（数据截至 {report.as_of}）")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=grid.width)
+    for cell in grid.cells:
+        row, col = GRID_TOP + cell.row, 1 + cell.col
+        target = sheet.cell(row, col, int(cell.text) if cell.number else cell.text)
+        target.font = Font(name=FONT, size=10, bold=cell.header)
+        label = not cell.header and not cell.number
+        target.alignment = _LEFT if label and cell.col == LABEL_COLUMNS - 1 else _CENTER
+        for r in range(row, row + cell.rowspan):
+            for c in range(col, col + cell.colspan):
+                sheet.cell(r, c).border = _BORDER
+        if cell.rowspan > 1 or cell.colspan > 1:
+            sheet.merge_cells(
+                start_row=row,
+                start_column=col,
+                end_row=row + cell.rowspan - 1,
+                end_column=col + cell.colspan - 1,
+            )
+    for index in range(grid.width):
+        width = label_widths[index] if index < len(label_widths) else 10
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    corner = get_column_letter(1 + len(label_widths)) + str(GRID_TOP + grid.header_rows)
+    sheet.freeze_panes = corner
+
+
+def _checks(sheet: Worksheet, report: AnnualReport) -> None:
+    sheet.append(["检查", "code", "status", "detail", "case_count", "cases"])
+    for check in report.checks:
+        sheet.append(
+            [
+                check.title,
+                check.code,
+                check.status.value,
+                check.detail,
+                check.case_count,
+                " ".join(check.cases),
+            ]
+        )
+    for change in report.changes:
+        if change.case_count:
+            sheet.append(
+                [
+                    change.sentence,
+                    change.code,
+                    "counted" if change.counted else "not counted",
+                    f"{change.after}..{change.until}",
+                    change.case_count,
+                    " ".join(change.cases),
+                ]
+            )
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.font = Font(name=FONT, size=10, bold=cell.row == 1)
+    for letter, width in zip("ABCDEF", (36, 14, 10, 60, 10, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
