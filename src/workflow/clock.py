@@ -51,6 +51,11 @@ class FixedClock:
         self._instant += delta
 
 
+def china_date(instant: datetime) -> date:
+    """The China date of a stored instant (SQLite hands back naive China wall time)."""
+    return instant.astimezone(CHINA).date() if instant.tzinfo is not None else instant.date()
+
+
 def _as_instant(value: datetime | date) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:

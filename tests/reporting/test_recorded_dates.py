@@ -7,7 +7,7 @@ from datetime import date
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.stores import TODAY, TestApplication
 from workflow.cases.service import NewCase
@@ -49,8 +49,17 @@ def test_recorded_dates_come_from_the_events_not_the_legal_dates(app: TestApplic
     app.cases.fire(number, "decide", StepInput(on=date(2026, 6, 3), outcome="other.other"))
     clock.set(TODAY)
 
+    # the steps stamped their recorded dates; a store from before that is caught up
+    assert catch_up(app.database, app.registry) == 0
+    stamped = _recorded(app)
+    with app.database.transaction() as session:
+        session.execute(update(CaseRecord).values(recorded_on=None, first_closed_recorded_on=None))
+        session.execute(
+            update(AppealRecord).values(filed_recorded_on=None, decided_recorded_on=None)
+        )
     assert catch_up(app.database, app.registry) == 1
     assert catch_up(app.database, app.registry) == 0  # nothing left to stamp
+    assert _recorded(app) == stamped
     with app.database.reading() as session:
         case = session.scalars(select(CaseRecord)).one()
         appeal = session.scalars(select(AppealRecord)).one()
@@ -66,3 +75,15 @@ def test_recorded_dates_come_from_the_events_not_the_legal_dates(app: TestApplic
         date(2026, 6, 3),
     )
     assert case.version == 6  # stamping is not a step: the lock version is untouched
+
+
+def _recorded(app: TestApplication) -> tuple[object, ...]:
+    with app.database.reading() as session:
+        case = session.scalars(select(CaseRecord)).one()
+        appeal = session.scalars(select(AppealRecord)).one()
+        return (
+            case.recorded_on,
+            case.first_closed_recorded_on,
+            appeal.filed_recorded_on,
+            appeal.decided_recorded_on,
+        )

@@ -162,6 +162,7 @@ class CaseService:
             state=definition.initial,
             last_event_on=new.received_on,
             event_count=1,  # the opening event, written next
+            recorded_on=self.clock.today(),
             imported=False,
         )
         session.add(case)

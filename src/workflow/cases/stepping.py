@@ -40,6 +40,7 @@ PROJECTION = (
     "closed_on",
     "first_closed_on",
     "first_outcome",
+    "first_closed_recorded_on",  # when the store learned of it: reports "as of" a date
 )
 _UPDATE_CASE = (
     update(_CASES)
@@ -160,13 +161,13 @@ class Stepper:
             state=decision.dest,
             event_count=projection["event_count"] + 1,
             last_event_on=step.on,
-            **closure_changes(projection, decision, work.definition, step.on),
+            **closure_changes(projection, decision, work.definition, step.on, self.clock.today()),
         )
         for clock, entries in decision.plan.clock_entries.items():
             work.ledgers = {**work.ledgers, clock: (*work.ledgers.get(clock, ()), *entries)}
             work.changed_clocks[clock] = step.on
         if decision.plan.appeal is not None:
-            self._apply_appeal(work, decision.plan.appeal, step.on)
+            self._apply_appeal(work, decision.plan.appeal, step.on, self.clock.today())
         work.events.append(
             _PendingEvent(
                 values={
@@ -197,10 +198,15 @@ class Stepper:
         )
 
     @staticmethod
-    def _apply_appeal(work: CaseWork, action: AppealAction, on: date) -> None:
+    def _apply_appeal(work: CaseWork, action: AppealAction, on: date, recorded_on: date) -> None:
         if action.action == "file":
             work.appeals.append(
-                AppealRecord(case_id=work.record.id, kind=action.kind or "", filed_on=on)
+                AppealRecord(
+                    case_id=work.record.id,
+                    kind=action.kind or "",
+                    filed_on=on,
+                    filed_recorded_on=recorded_on,
+                )
             )
             return
         pending = work.pending_appeals()
@@ -210,6 +216,7 @@ class Stepper:
         latest = max(pending, key=lambda a: (a.filed_on, work.appeals.index(a)))
         latest.result = action.result
         latest.decided_on = on
+        latest.decided_recorded_on = recorded_on
 
     # -- writing ------------------------------------------------------------------
 
@@ -268,7 +275,11 @@ class Stepper:
 
 
 def closure_changes(
-    projection: dict[str, Any], decision: Decision, definition: WorkflowDefinition, on: date
+    projection: dict[str, Any],
+    decision: Decision,
+    definition: WorkflowDefinition,
+    on: date,
+    recorded_on: date,
 ) -> dict[str, Any]:
     """What closing (or reopening) does to the case row."""
     was_closed = definition.is_closed(decision.source)
@@ -276,7 +287,11 @@ def closure_changes(
     if decision.outcome is not None and now_closed:
         changes: dict[str, Any] = {"outcome": decision.outcome, "closed_on": on}
         if projection["first_closed_on"] is None:
-            changes.update(first_closed_on=on, first_outcome=decision.outcome)
+            changes.update(
+                first_closed_on=on,
+                first_outcome=decision.outcome,
+                first_closed_recorded_on=recorded_on,
+            )
         return changes
     if was_closed and not now_closed:
         return {"outcome": None, "closed_on": None}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from workflow.cases.ledger_store import Ledgers, load_ledgers
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import OPEN_TRIGGER
+from workflow.clock import china_date
 from workflow.deadlines import EntryKind, WorkingCalendar, derive
 from workflow.errors import WorkflowError
 from workflow.lifecycle import CaseSnapshot, StepInput
@@ -45,6 +46,8 @@ class _Replayed:
     outcome: str | None = None
     closed_on: date | None = None
     first_closed_on: date | None = None
+    first_closed_recorded_on: date | None = None
+    recorded_on: date | None = None
     first_outcome: str | None = None
     last_event_on: date | None = None
     event_count: int = 0
@@ -87,6 +90,9 @@ def verify_case(
     for event in events:
         step = StepInput.from_payload(event.occurred_on, event.actor, event.payload)
         replay.event_count += 1
+        recorded_on = china_date(event.recorded_at)
+        if replay.recorded_on is None:
+            replay.recorded_on = recorded_on
         replay.last_event_on = event.occurred_on
         if event.trigger == OPEN_TRIGGER:
             plan = lifecycle.opening(step, calendar)
@@ -95,7 +101,7 @@ def verify_case(
             replay.state = event.to_state
             outcome = event.payload.get("outcome")
             if outcome:
-                _close(replay, str(outcome), event.occurred_on)
+                _close(replay, str(outcome), event.occurred_on, recorded_on)
             continue
         else:
             assert replay.state is not None
@@ -121,7 +127,7 @@ def verify_case(
                 return
             was_closed = definition.is_closed(decision.source)
             if decision.outcome is not None and definition.is_closed(decision.dest):
-                _close(replay, decision.outcome, event.occurred_on)
+                _close(replay, decision.outcome, event.occurred_on, recorded_on)
             elif was_closed and not definition.is_closed(decision.dest):
                 replay.outcome = replay.closed_on = None
             replay.state = decision.dest
@@ -165,11 +171,12 @@ def verify_case(
         yield Difference(case.number, "appeals", stored_appeals, replay.appeals)
 
 
-def _close(replay: _Replayed, outcome: str, on: date) -> None:
+def _close(replay: _Replayed, outcome: str, on: date, recorded_on: date) -> None:
     replay.outcome = outcome
     replay.closed_on = on
     if replay.first_closed_on is None:
         replay.first_closed_on = on
+        replay.first_closed_recorded_on = recorded_on
         replay.first_outcome = outcome
 
 
@@ -191,6 +198,8 @@ def _compare_case(case: CaseRecord, replay: _Replayed) -> Iterator[Difference]:
         "outcome",
         "closed_on",
         "first_closed_on",
+        "first_closed_recorded_on",
+        "recorded_on",
         "first_outcome",
         "last_event_on",
         "event_count",
