@@ -126,8 +126,10 @@ class ImportRejected(WorkflowError):
         self.path = str(path)
         self.problems = tuple(problems)
         lines = [f"row {row}: {field}: {problem}" for row, field, problem in self.problems]
+        rows = len({row for row, _, _ in self.problems})
         super().__init__(
-            f"{path}: {len(self.problems)} bad row(s), nothing imported\n" + "\n".join(lines)
+            f"{path}: {rows} bad row(s), {len(self.problems)} problem(s), nothing imported\n"
+            + "\n".join(lines)
         )
 
 
