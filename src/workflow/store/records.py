@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -193,7 +194,17 @@ class TimerRecord(Base):
     """
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_status_due", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_timers_status_due", "status", "due_on"),
+        # every step supersedes its changed clocks' pending timers: a small partial index
+        Index(
+            "ix_timers_pending_by_case",
+            "case_id",
+            "clock",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
