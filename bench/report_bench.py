@@ -48,7 +48,8 @@ OUTCOMES = (
     + ["unavailable.other_agency", "withheld.process_information", "not_processed.duplicate"]
     + ["other.withdrawn", "other.correction_lapsed", "withheld.third_party_rights"]
 )
-PG_BASE = os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# BENCH_PG=1 adds PostgreSQL, on the server the tests use (WORKFLOW_TEST_PG)
+PG_BASE = os.environ.get("WORKFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CASE_COLUMNS = (
     "id, number, agency_id, applicant_id, applicant_type, channel, received_on, request, "
     "definition_id, definition_version, state, outcome, closed_on, first_closed_on, "
@@ -224,11 +225,17 @@ def _store(kind: str, directory: Path) -> Iterator[str]:
         yield f"sqlite:///{directory / f'report-{uuid.uuid4().hex[:8]}.db'}"
         return
     name = f"workflow_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(PG_BASE), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        make_url(PG_BASE).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(PG_BASE).set(database=name).render_as_string(hide_password=False)
+        yield (
+            make_url(PG_BASE)
+            .set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -240,7 +247,7 @@ def run() -> None:
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        for kind in ("sqlite", "postgres"):
+        for kind in ("sqlite", "postgres") if os.environ.get("BENCH_PG") else ("sqlite",):
             print(f"-- {kind}")
             with _store(kind, directory) as url:
                 app = make_app(url, today=TODAY)

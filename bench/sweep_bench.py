@@ -57,7 +57,7 @@ def run() -> None:
     stores: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
         ("sqlite", _sqlite_store)
     ]
-    if os.environ.get("WORKFLOW_BENCH_PG"):
+    if os.environ.get("BENCH_PG"):  # BENCH_PG=1: also on the tests' server (WORKFLOW_TEST_PG)
         stores.append(("postgresql", _postgres_store))
     only = os.environ.get("SWEEP_BENCH_STORES")
     for kind, store in stores:
@@ -283,7 +283,8 @@ def _sqlite_store() -> Iterator[str]:
 
 @contextmanager
 def _postgres_store() -> Iterator[str]:
-    base = make_url(os.environ["WORKFLOW_BENCH_PG"]).set(drivername="postgresql+psycopg")
+    server = os.environ.get("WORKFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    base = make_url(server).set(drivername="postgresql+psycopg")
     name = f"workflow_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base.render_as_string(False), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
