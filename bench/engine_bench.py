@@ -64,20 +64,26 @@ def _new_case(i: int) -> NewCase:
     )
 
 
-def _per_step(app: TestApplication, numbers: list[str]) -> tuple[float, int]:
+def _per_step(app: TestApplication, numbers: list[str]) -> tuple[float, int, list[float]]:
+    """Drive every case; also the RSS at each quarter of the run (memory must stay flat)."""
     began = time.perf_counter()
     fired = 0
-    for number in numbers:
+    quarters = {len(numbers) * q // 4 for q in (1, 2, 3, 4)}
+    rss: list[float] = []
+    for index, number in enumerate(numbers, 1):
         for trigger, inputs, on in PATH:
             app.cases.fire(number, trigger, StepInput(on=on, by="bench", **inputs))  # type: ignore[arg-type]
             fired += 1
-    return time.perf_counter() - began, fired
+        if index in quarters:
+            rss.append(_rss_mb())
+    return time.perf_counter() - began, fired, rss
 
 
 class _Recorder:
-    """Every SQL statement the engine sends to the driver, grouped by transaction."""
+    """The SQL statements the engine sends to the driver for its first ``limit`` steps."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, limit: int) -> None:
+        self.limit = limit
         self.transactions: list[list[tuple[str, Any, bool]]] = []
         self._current: list[tuple[str, Any, bool]] = []
         event.listen(engine, "before_cursor_execute", self._execute)
@@ -88,9 +94,9 @@ class _Recorder:
             self._current.append((sql, params, many))
 
     def _commit(self, _connection: Any) -> None:
-        if self._current:
+        if self._current and len(self.transactions) < self.limit:
             self.transactions.append(self._current)
-            self._current = []
+        self._current = []
 
 
 def _same_sql_sqlite(path: Path, transactions: list[list[tuple[str, Any, bool]]]) -> float:
@@ -180,19 +186,20 @@ def _measure(
         source.backup(target)
         source.close()
         target.close()
-    recorder = _Recorder(app.database.engine)
-    rss_before = _rss_mb()
-    elapsed, fired = _per_step(app, numbers)
+    recorder = _Recorder(app.database.engine, limit=5_000)
+    elapsed, fired, rss = _per_step(app, numbers)
     rate = fired / elapsed
     app.close()
     print(f"{label} per-step: {fired:,} transitions in {elapsed:.1f} s = {rate:,.0f}/s", flush=True)
     if raw is not None and root is not None:
         raw_rate = fired / raw
-        same = fired / _same_sql_sqlite(root / "replay.db", recorder.transactions)
+        replayed = len(recorder.transactions)
+        same = replayed / _same_sql_sqlite(root / "replay.db", recorder.transactions)
         print(
             f"{label} raw sqlite3, one UPDATE + one INSERT per transaction: {raw_rate:,.0f}/s "
             f"(engine {rate / raw_rate:.0%} of it)\n"
-            f"{label} raw sqlite3 replaying the engine's own statements: {same:,.0f}/s "
+            f"{label} raw sqlite3 replaying the engine's own statements (first {replayed:,} "
+            f"steps): {same:,.0f}/s "
             f"(engine {rate / same:.0%} of it)",
             flush=True,
         )
@@ -202,7 +209,8 @@ def _measure(
     print(
         f"{label} batch (1,000 per transaction): {fired / elapsed:,.0f} transitions/s", flush=True
     )
-    print(f"{label} max RSS: {rss_before:.0f} MB before, {_rss_mb():.0f} MB after", flush=True)
+    quarters = ", ".join(f"{value:.0f}" for value in rss)
+    print(f"{label} max RSS (MB) after each quarter of the per-step run: {quarters}", flush=True)
 
 
 def run() -> None:
