@@ -24,7 +24,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -196,19 +195,13 @@ class TimerRecord(Base):
     __tablename__ = "timers"
     __table_args__ = (
         Index("ix_timers_status_due", "status", "due_on"),
-        # every step supersedes its changed clocks' pending timers: a small partial index
-        Index(
-            "ix_timers_pending_by_case",
-            "case_id",
-            "clock",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
-        ),
+        # every step supersedes its changed clocks' pending timers
+        Index("ix_timers_case_clock_status", "case_id", "clock", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     clock: Mapped[str] = mapped_column(String(64))
     clock_version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # reminder | lapse
