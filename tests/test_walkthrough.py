@@ -23,7 +23,9 @@ def test_walkthrough_runs_end_to_end(
     assert "verify: every case matches its event log" in out
     assert "lapse_correction: needs_correction -> decided by scheduler" in out
     assert "(run 2): 0 timers fired" in out  # nothing fires twice
-    assert "应当先申请行政复议" in out  # the partial refusal's remedy clause, since 2024
+    assert "应当先申请行政复议" in out
+    assert "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 1 |" in out
+    assert "✓ 一 + 二 = 三(七) + 四" in out  # the partial refusal's remedy clause, since 2024
     assert (tmp_path / "walkthrough" / "workflow.db").is_file()
     letters = tmp_path / "walkthrough" / "letters"
     assert {p.suffix for p in letters.iterdir()} == {".txt", ".html", ".docx", ".pdf"}

@@ -105,6 +105,15 @@ def letters_part(decided: str) -> None:
              "-o", str(target))  # fmt: skip
 
 
+def report_part() -> None:
+    print("\n## 5. The annual report's tables 三 and 四, from the cases, checked")
+    step("Tables 三 and 四 for 2026 so far (Markdown; also csv, xlsx, json, html)", "report",
+         "annual", "--year", "2026", "--agency", "zbgd")  # fmt: skip
+    target = ROOT / "report-2026.xlsx"
+    step("The same as a spreadsheet laid out like the published tables", "report", "annual",
+         "--year", "2026", "--agency", "zbgd", "-o", str(target))  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     os.environ["WORKFLOW_TODAY"] = TODAY
     if ROOT.exists():
@@ -116,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     decided, lapsing, _ = cases_part()
     letters_part(decided)
     scheduler_part(step, ROOT, lapsing)
+    report_part()
     print(f"\nDone. Inspect the store with: WORKFLOW_DB=sqlite:///{ROOT}/workflow.db workflow ...")
 
 
