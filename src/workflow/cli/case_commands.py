@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import click
@@ -12,8 +11,8 @@ import click
 from workflow.cases.codes import APPLICANT_TYPES, CHANNELS
 from workflow.cases.service import NewCase
 from workflow.cases.views import CaseFilter, list_cases, show_case
-from workflow.cli.context import AMOUNT, DATE, app
-from workflow.lifecycle import StepInput
+from workflow.cli.context import DATE, app
+from workflow.cli.step_options import step_input, step_options
 
 
 @click.group("case")
@@ -77,62 +76,22 @@ def open_case(
 @case_group.command("fire")
 @click.argument("number")
 @click.argument("trigger")
-@click.option("--on", "on", type=DATE, help="The legal date of the step (default today, China).")
-@click.option("--outcome", help="Outcome code (decide).")
-@click.option("--reason", help="Legal reasons (refusals), items to correct, Art. 35 reasons.")
-@click.option("--days", type=int, help="Working days (correction period, extension).")
-@click.option("--until", type=DATE, help="An explicit date (correction period, Art. 35).")
-@click.option("--kind", help="Appeal kind (appeal).")
-@click.option("--result", help="Appeal result (resolve_appeal).")
-@click.option("--amount", type=AMOUNT, help="Fee in yuan (issue_fee_notice).")
-@click.option("--party", help="Third party, consulted agency or responsible agency.")
-@click.option("--contact", help="That party's contact.")
-@click.option("--approver", help="Who approved an extension (head of the disclosure office).")
-@click.option("--access", help="How, where and when the applicant gets the information (decide).")
-@click.option("--by", "actor", default="system", show_default=True, help="Who fires it.")
-@click.option("--note", help="A note kept with the event.")
+@step_options()
 @click.option("--expect-version", type=int, help="Refuse if the case changed since this version.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def fire(
     ctx: click.Context,
+    /,
     number: str,
     trigger: str,
-    on: date | None,
-    outcome: str | None,
-    reason: str | None,
-    days: int | None,
-    until: date | None,
-    kind: str | None,
-    result: str | None,
-    amount: Decimal | None,
-    party: str | None,
-    contact: str | None,
-    approver: str | None,
-    access: str | None,
-    actor: str,
-    note: str | None,
     expect_version: int | None,
     as_json: bool,
+    **options: Any,
 ) -> None:
     """Fire TRIGGER on case NUMBER (e.g. extend, decide, request_correction)."""
     context = app(ctx)
-    step = StepInput(
-        on=context.effective_date(on),
-        by=actor,
-        note=note,
-        outcome=outcome,
-        reason=reason,
-        days=days,
-        until=until,
-        kind=kind,
-        result=result,
-        amount=amount,
-        party=party,
-        contact=contact,
-        approver=approver,
-        access=access,
-    )
+    step = step_input(context, options)
     fired = context.cases.fire(number, trigger, step, expected_version=expect_version)
     if as_json:
         _echo_json(

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from workflow.cases.service import find_case
-from workflow.cli.context import AMOUNT, DATE, AppContext, app
+from workflow.cli.context import DATE, AppContext, app
+from workflow.cli.step_options import step_input, step_options
 from workflow.errors import InvalidInput, LetterError
 from workflow.letters.archive import letter_document, letters_of
 from workflow.letters.issuing import ArchivingIssuer
@@ -21,12 +20,10 @@ from workflow.letters.preview import choose, preview_letters
 from workflow.letters.record_data import letterhead_gaps
 from workflow.letters.reissue import reissue
 from workflow.letters.render import Format
-from workflow.lifecycle import StepInput
 from workflow.store.records import AgencyRecord
 
 FORMATS = click.Choice([fmt.value for fmt in (Format.HTML, Format.DOCX, Format.PDF, Format.TEXT)])
 OUTPUT = click.Path(dir_okay=False, allow_dash=True, path_type=Path)
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 @click.group("letter")
@@ -141,53 +138,23 @@ def render_command(
     _write(out, document.content, summary)
 
 
-def _step_options(function: _F) -> _F:
-    options = [
-        click.option("--on", "on", type=DATE, help="The legal date of the step (default today)."),
-        click.option("--outcome", help="Outcome code (decide)."),
-        click.option("--reason", help="Reasons, items to correct, Art. 35 reasons."),
-        click.option("--days", type=int, help="Working days (correction period, extension)."),
-        click.option("--until", type=DATE, help="An explicit date."),
-        click.option("--amount", type=AMOUNT, help="Fee in yuan (issue_fee_notice)."),
-        click.option("--party", help="Third party, consulted agency or responsible agency."),
-        click.option("--contact", help="That party's contact."),
-        click.option("--approver", help="Who approved an extension."),
-        click.option("--access", help="How, where and when the applicant gets the information."),
-        click.option("--by", "actor", default="system", show_default=True, help="Who fires it."),
-        click.option("--note", help="A note kept with the event."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
 @letter_group.command("preview")
 @click.argument("number")
 @click.argument("trigger")
-@_step_options
+@step_options(appeals=False)
 @click.option("--kind", help="Which letter, when the step produces several.")
 @click.option("--format", "fmt", type=FORMATS, required=True, help="Document format.")
 @click.option("-o", "--output", "out", type=OUTPUT, required=True, help="File to write (- stdout).")
 @click.pass_context
 def preview_command(
     ctx: click.Context,
+    /,
     number: str,
     trigger: str,
-    on: date | None,
-    outcome: str | None,
-    reason: str | None,
-    days: int | None,
-    until: date | None,
-    amount: Decimal | None,
-    party: str | None,
-    contact: str | None,
-    approver: str | None,
-    access: str | None,
-    actor: str,
-    note: str | None,
     kind: str | None,
     fmt: str,
     out: Path,
+    **options: Any,
 ) -> None:
     """Render the letter TRIGGER would produce on case NUMBER, without firing it.
 
@@ -195,20 +162,7 @@ def preview_command(
     stored and no number is allocated: the number shown is marked （暂定）.
     """
     context = app(ctx)
-    step = StepInput(
-        on=context.effective_date(on),
-        by=actor,
-        note=note,
-        outcome=outcome,
-        reason=reason,
-        days=days,
-        until=until,
-        amount=amount,
-        party=party,
-        contact=contact,
-        approver=approver,
-        access=access,
-    )
+    step = step_input(context, options)
     letters = preview_letters(
         context.database, context.registry, _issuer(context), number, trigger, step, [Format(fmt)]
     )
