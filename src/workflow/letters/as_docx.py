@@ -27,10 +27,10 @@ from docx.shared import Mm, Pt
 
 from workflow.errors import LetterError
 from workflow.letters.blocks import Block, BlockKind
+from workflow.word_fonts import set_chinese_fonts
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
 BODY_SIZE = 16  # pt, 三号
 TITLE_SIZE = 22  # pt, 二号
 NOTE_SIZE = 12  # pt, 小四
@@ -45,21 +45,6 @@ STYLES = {
     BlockKind.SIGNATURE: "Letter Signature",
     BlockKind.NOTE: "Letter Note",
 }
-
-
-def _fonts(style: Any, east_asian: str, size: float, bold: bool = False) -> None:
-    style.font.size = Pt(size)
-    style.font.bold = bold
-    style.font.name = LATIN_FONT
-    properties = style.element.get_or_add_rPr()
-    fonts = properties.get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:hint"), "eastAsia")
-    lang = properties.find(qn("w:lang"))
-    if lang is None:
-        lang = properties.makeelement(qn("w:lang"), {})
-        properties.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _style(document: Any, kind: BlockKind) -> str:
@@ -91,7 +76,7 @@ def _style(document: Any, kind: BlockKind) -> str:
     elif kind in (BlockKind.PARAGRAPH, BlockKind.ITEM):
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         fmt.first_line_indent = Pt(BODY_SIZE * 2)
-    _fonts(style, font, size, bold)
+    set_chinese_fonts(style, font, size, bold)
     return str(style.style_id)
 
 
@@ -123,7 +108,7 @@ def _base() -> tuple[bytes, dict[BlockKind, str]]:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    _fonts(document.styles["Normal"], BODY_FONT, BODY_SIZE)
+    set_chinese_fonts(document.styles["Normal"], BODY_FONT, BODY_SIZE)
     ids = {kind: _style(document, kind) for kind in BlockKind}
     buffer = io.BytesIO()
     document.save(buffer)

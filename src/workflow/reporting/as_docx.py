@@ -19,17 +19,16 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from workflow.clock import CHINA
 from workflow.errors import InvalidInput
+from workflow.word_fonts import set_chinese_fonts
 
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 TITLE_FONT = "宋体"
 TABLE_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
 _IGNORED = frozenset({"html", "head", "body", "article", "section", "div", "thead", "tbody"})
 _INLINE = frozenset({"span", "strong", "em", "b", "i"})
 _SKIPPED = frozenset({"style", "title", "meta"})
@@ -110,7 +109,7 @@ def html_to_docx(html: str, dated: date) -> bytes:
     reader.feed(html)
     reader.close()
     document = Document()
-    _set_fonts(document.styles["Normal"], BODY_FONT, 14)
+    set_chinese_fonts(document.styles["Normal"], BODY_FONT, 14)
     for block in reader.blocks:
         if block.kind == "table":
             _table(document, block.rows)
@@ -126,7 +125,7 @@ def html_to_docx(html: str, dated: date) -> bytes:
             size = 10.5
         else:
             paragraph.paragraph_format.first_line_indent = Pt(28)
-        _set_fonts(paragraph.add_run(block.text), font, size, bold)
+        set_chinese_fonts(paragraph.add_run(block.text), font, size, bold)
     stamp = datetime.combine(dated, time(0, 0), CHINA)
     document.core_properties.created = stamp
     document.core_properties.modified = stamp
@@ -162,20 +161,4 @@ def _table(document: Any, rows: list[list[_Cell]]) -> None:
         paragraph = target.paragraphs[0]
         numeric = cell.text.replace(".", "", 1).isdigit()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.CENTER
-        _set_fonts(paragraph.add_run(cell.text), TABLE_FONT, 9, cell.header)
-
-
-def _set_fonts(run: Any, east_asian: str, size: float, bold: bool = False) -> None:
-    """Fonts of a run or a style; ``run._element`` is the ``w:r`` or ``w:style`` element."""
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = LATIN_FONT
-    properties = run._element.get_or_add_rPr()
-    fonts = properties.get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:hint"), "eastAsia")
-    lang = properties.find(qn("w:lang"))
-    if lang is None:
-        lang = properties.makeelement(qn("w:lang"), {})
-        properties.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
+        set_chinese_fonts(paragraph.add_run(cell.text), TABLE_FONT, 9, cell.header)
