@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.stores import TestApplication
+from tests.stores import TestApplication, make_app, postgres_database
 from tests.test_cases import open_case
 from workflow.cases.service import find_case
 from workflow.errors import StaleCase, TransitionRejected
@@ -88,11 +88,20 @@ def test_concurrent_triggers_apply_once(app: TestApplication, handlers: int) -> 
         assert find_case(session, number).version == 2
 
 
-def test_racing_sessions_on_postgres_lose_with_stale_case(
-    app: TestApplication, store_kind: str
-) -> None:
-    if store_kind != "postgres":
-        pytest.skip("SQLite serializes writers before they read (BEGIN IMMEDIATE)")
+@pytest.fixture
+def postgres_app() -> Iterator[TestApplication]:
+    with postgres_database() as url:
+        application = make_app(url)
+        try:
+            yield application
+        finally:
+            application.close()
+
+
+@pytest.mark.postgres
+def test_racing_sessions_on_postgres_lose_with_stale_case(postgres_app: TestApplication) -> None:
+    # (SQLite serializes writers before they read, with BEGIN IMMEDIATE: no such race)
+    app = postgres_app
     number = open_case(app)
     both_loaded = threading.Barrier(2)
     first_done = threading.Event()
