@@ -182,7 +182,7 @@ class CaseService:
         """Fire a trigger on a case in its own transaction."""
         try:
             with self.database.transaction() as session:
-                case = find_case(session, number)
+                case = find_case(session, number, lock=True)
                 if expected_version is not None and case.version != expected_version:
                     raise StaleCase(number)
                 return self.fire_in(session, case, trigger, step)
@@ -234,8 +234,17 @@ class CaseService:
         self.calendar.is_working_day(on)  # refuses a year with no published calendar
 
 
-def find_case(session: Session, number: str) -> CaseRecord:
-    case = session.scalars(select(CaseRecord).where(CaseRecord.number == number)).one_or_none()
+def find_case(session: Session, number: str, *, lock: bool = False) -> CaseRecord:
+    """The case numbered ``number``; ``lock`` holds its row for the rest of the transaction.
+
+    A step locks the row it read (PostgreSQL: ``FOR NO KEY UPDATE``, as the sweeper's
+    claim does), so that everything it reads afterwards belongs to the same version of
+    the case. SQLite's write lock, taken at BEGIN IMMEDIATE, already gives that.
+    """
+    query = select(CaseRecord).where(CaseRecord.number == number)
+    if lock:
+        query = query.with_for_update(key_share=True)
+    case = session.scalars(query).one_or_none()
     if case is None:
         raise CaseNotFound(number)
     return case
