@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workflow.cases.ledger_store import Ledgers, load_ledgers_of, write_clock_changes
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock
-from workflow.deadlines import ClockEntry, EntryKind, WorkingCalendar
+from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import InvalidInput, StaleCase
 from workflow.lifecycle import CaseSnapshot, Decision, StepInput
@@ -142,14 +142,12 @@ class Stepper:
         work = self.work[case.id]
         projection = work.projection
         self._check_date(step.on, projection["last_event_on"], work.definition)
-        snapshot = CaseSnapshot(
-            number=case.number,
-            state=projection["state"],
-            received_on=case.received_on,
-            ledgers=work.ledgers,
-            corrections_requested=int("correction" in work.ledgers),
-            extensions=sum(e.kind is EntryKind.EXTEND for e in work.ledgers.get("answer", ())),
-            pending_appeals=tuple(a.kind for a in work.pending_appeals()),
+        snapshot = CaseSnapshot.of(
+            case.number,
+            projection["state"],
+            case.received_on,
+            work.ledgers,
+            tuple(a.kind for a in work.pending_appeals()),
         )
         decision = self.registry.lifecycle(work.definition).decide(
             snapshot, trigger, step, self.calendar
@@ -167,7 +165,9 @@ class Stepper:
             work.ledgers = {**work.ledgers, clock: (*work.ledgers.get(clock, ()), *entries)}
             work.changed_clocks[clock] = step.on
         if decision.plan.appeal is not None:
-            self._apply_appeal(work, decision.plan.appeal, step.on, self.clock.today())
+            action = decision.plan.appeal
+            if not apply_appeal(work.appeals, case.id, action, step.on, self.clock.today()):
+                raise InvalidInput(f"{case.number}: no pending appeal to resolve")
         work.events.append(
             _PendingEvent(
                 values={
@@ -196,27 +196,6 @@ class Stepper:
             version=work.loaded_version + 1,
             warnings=decision.warnings,
         )
-
-    @staticmethod
-    def _apply_appeal(work: CaseWork, action: AppealAction, on: date, recorded_on: date) -> None:
-        if action.action == "file":
-            work.appeals.append(
-                AppealRecord(
-                    case_id=work.record.id,
-                    kind=action.kind or "",
-                    filed_on=on,
-                    filed_recorded_on=recorded_on,
-                )
-            )
-            return
-        pending = work.pending_appeals()
-        if not pending:
-            raise InvalidInput(f"{work.record.number}: no pending appeal to resolve")
-        # the latest pending appeal: the last filed (appeals are kept in filing order)
-        latest = max(pending, key=lambda a: (a.filed_on, work.appeals.index(a)))
-        latest.result = action.result
-        latest.decided_on = on
-        latest.decided_recorded_on = recorded_on
 
     # -- writing ------------------------------------------------------------------
 
@@ -272,6 +251,29 @@ class Stepper:
             work.changed_clocks = {}
             work.loaded_version += 1
         return written
+
+
+def apply_appeal(
+    appeals: list[AppealRecord], case_id: int, action: AppealAction, on: date, recorded_on: date
+) -> AppealRecord | None:
+    """File an appeal, or resolve the latest pending one (appeals are kept in filing order).
+
+    Returns the appeal filed or resolved; None when there is none pending to resolve.
+    """
+    if action.action == "file":
+        appeal = AppealRecord(
+            case_id=case_id, kind=action.kind or "", filed_on=on, filed_recorded_on=recorded_on
+        )
+        appeals.append(appeal)
+        return appeal
+    pending = [appeal for appeal in appeals if appeal.result is None]
+    if not pending:
+        return None
+    latest = max(pending, key=lambda a: (a.filed_on, appeals.index(a)))
+    latest.result = action.result
+    latest.decided_on = on
+    latest.decided_recorded_on = recorded_on
+    return latest
 
 
 def closure_changes(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import load_ledgers
@@ -221,7 +221,3 @@ def _running_clocks(
             if case_id not in nearest or due < nearest[case_id][1]:
                 nearest[case_id] = (name, due)
     return nearest
-
-
-def count_cases(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(CaseRecord)) or 0)

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from workflow.deadlines import ClockEntry
+from workflow.deadlines import ClockEntry, EntryKind
 
 # Inputs every trigger accepts; the rest must be declared in the trigger's `inputs`.
 ALWAYS_ACCEPTED = frozenset({"on", "by", "note"})
@@ -80,3 +80,24 @@ class CaseSnapshot:
     corrections_requested: int = 0
     extensions: int = 0
     pending_appeals: tuple[str, ...] = ()  # kinds, oldest first
+
+    @classmethod
+    def of(
+        cls,
+        number: str,
+        state: str,
+        received_on: date,
+        ledgers: Mapping[str, tuple[ClockEntry, ...]],
+        pending_appeals: tuple[str, ...] = (),
+    ) -> CaseSnapshot:
+        """A snapshot whose counts are read from the ledgers: a correction notice starts the
+        correction clock, an extension is an entry of the answer clock."""
+        return cls(
+            number=number,
+            state=state,
+            received_on=received_on,
+            ledgers=ledgers,
+            corrections_requested=int("correction" in ledgers),
+            extensions=sum(e.kind is EntryKind.EXTEND for e in ledgers.get("answer", ())),
+            pending_appeals=pending_appeals,
+        )

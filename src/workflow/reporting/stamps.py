@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.clock import CHINA
+from workflow.clock import china_date
 from workflow.definition import WorkflowDefinition
 from workflow.reporting.table3 import Definitions
 from workflow.store.database import Database
@@ -34,11 +34,6 @@ from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
 
 C, A, E = CaseRecord, AppealRecord, CaseEventRecord
 BATCH = 500
-
-
-def china_day(instant: datetime) -> date:
-    """The China date of a stored instant (SQLite hands back naive China wall time)."""
-    return instant.astimezone(CHINA).date() if instant.tzinfo is not None else instant.date()
 
 
 def catch_up(database: Database, definitions: Definitions) -> int:
@@ -101,14 +96,14 @@ def _stamp(session: Session, definitions: Definitions, case_ids: list[int]) -> N
         if not history:
             continue  # no event to learn from
         definition = definitions.for_case(session, case.definition_id, case.definition_version)
-        latest = china_day(history[-1].recorded_at)
+        latest = china_date(history[-1].recorded_at)
         closed = {name for name, state in definition.states.items() if state.closed}
         closing = next((e for e in history if e.to_state in closed), None)
         case_rows.append(
             {
                 "b_id": case.id,
-                "recorded": china_day(history[0].recorded_at),
-                "closed": (china_day(closing.recorded_at) if closing else latest)
+                "recorded": china_date(history[0].recorded_at),
+                "closed": (china_date(closing.recorded_at) if closing else latest)
                 if case.first_closed_on is not None
                 else None,
             }
@@ -180,5 +175,5 @@ def _take(steps: list[Any], on: date | None) -> date | None:
     for index, step in enumerate(steps):
         if step.occurred_on == on:
             del steps[index]
-            return china_day(step.recorded_at)
+            return china_date(step.recorded_at)
     return None
