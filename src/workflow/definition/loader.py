@@ -9,41 +9,28 @@ effect, a letter template that does not exist.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from workflow.definition import schema
+from workflow.definition.graph import check_reachable
 from workflow.definition.model import (
-    OUTCOME_FROM_INPUT,
-    SAME_STATE,
     ClockSpec,
-    EffectSpec,
     LateCorrectionPolicy,
     LetterSpec,
-    OpeningSpec,
     OutcomeSpec,
     Overdue,
     ReminderSpec,
     Settings,
     StateSpec,
-    TransitionSpec,
     TriggerSpec,
     WorkflowDefinition,
 )
+from workflow.definition.nodes import NodeReader
 from workflow.definition.source import Located, read_source
+from workflow.definition.triggers import TriggerReader
+from workflow.definition.vocabulary import Vocabulary
 from workflow.errors import DefinitionError
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The names code provides, which a definition may refer to."""
-
-    guards: frozenset[str]
-    conditions: frozenset[str]  # routing conditions for a transition's `when`
-    inputs: frozenset[str]
-    template_exists: Callable[[str], bool] | None = None  # None: templates not checked
 
 
 def load_definition(
@@ -66,59 +53,13 @@ def load_definition(
     )
 
 
-class _Builder:
+class _Builder(NodeReader):
+    """Builds the sections; triggers are read by a TriggerReader."""
+
     def __init__(self, path: Path, vocabulary: Vocabulary) -> None:
-        self.path = path
+        super().__init__(path)
         self.vocabulary = vocabulary
-
-    # -- reporting -----------------------------------------------------------
-
-    def fail(self, node: Located | None, key: str, where: str, problem: str) -> DefinitionError:
-        line = node.line_of(key.rsplit(".", 1)[-1]) if node is not None else None
-        return DefinitionError(self.path, line, where, problem)
-
-    def mapping(self, value: Any, where: str, kind: str | None, parent: Located | None) -> Located:
-        if not isinstance(value, Located):
-            raise DefinitionError(
-                self.path,
-                parent.line_of(where.rsplit(".", 1)[-1]) if parent else None,
-                where,
-                "expected a mapping",
-            )
-        unknown = sorted(set(value) - schema.keys(kind))
-        if unknown:
-            key = unknown[0]
-            raise DefinitionError(
-                self.path,
-                value.line_of(key),
-                f"{where}.{key}" if where else key,
-                f"unknown key; allowed: {', '.join(sorted(schema.keys(kind)))}",
-            )
-        for key in schema.required(kind):
-            if key not in value:
-                raise DefinitionError(self.path, value.line, where or "(top)", f"missing `{key}`")
-        return value
-
-    def typed(self, node: Located, key: str, where: str, kind: type | tuple[type, ...]) -> Any:
-        value = node[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise DefinitionError(
-                self.path, node.line_of(key), f"{where}.{key}", f"expected {names}"
-            )
-        return value
-
-    def names(self, node: Located, key: str, where: str) -> tuple[str, ...]:
-        value = node.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise DefinitionError(
-                self.path, node.line_of(key), f"{where}.{key}", "expected a list of names"
-            )
-        return tuple(value)
-
-    # -- building --------------------------------------------------------------
+        self.triggers = TriggerReader(path, vocabulary)
 
     def build(self, data: Any) -> WorkflowDefinition:
         top = self.mapping(data, "", None, None)
@@ -145,16 +86,18 @@ class _Builder:
             raise self.fail(top, "initial", "initial", f"unknown state {initial!r}")
         triggers_node = self.section(top, "triggers")
         triggers = {
-            name: self.trigger(name, node, triggers_node, states, clocks, outcomes, letters)
+            name: self.triggers.trigger(
+                name, node, triggers_node, states, clocks, outcomes, letters
+            )
             for name, node in triggers_node.items()
         }
-        opening = self.opening(top, clocks, letters)
+        opening = self.triggers.opening(top, clocks, letters)
         reminders = {
             clock: self.reminder(clock, node, clocks)
             for clock, node in self.section(top, "reminders").items()
         }
         lapses = self.lapses(top, clocks, triggers)
-        self.check_reachable(top, initial, states, triggers)
+        check_reachable(self, top, initial, states, triggers)
         return WorkflowDefinition(
             id=definition_id,
             version=version,
@@ -171,16 +114,6 @@ class _Builder:
             opening=opening,
             triggers=triggers,
         )
-
-    def section(self, top: Located, key: str) -> Located:
-        value = top.get(key)
-        if value is None:
-            empty = Located()
-            empty.line, empty.key_lines = top.line_of(key), {}
-            return empty
-        if not isinstance(value, Located):
-            raise self.fail(top, key, key, "expected a mapping")
-        return value
 
     def settings(self, top: Located) -> Settings:
         if "settings" not in top:
@@ -265,161 +198,6 @@ class _Builder:
         node = self.mapping(value, f"states.{name}", "state", None)
         return StateSpec(name, str(node["label"]), bool(node.get("closed", False)))
 
-    def effects(
-        self, node: Located, where: str, clocks: dict[str, ClockSpec]
-    ) -> tuple[EffectSpec, ...]:
-        items = node.get("effects", [])
-        if not isinstance(items, list):
-            raise self.fail(node, "effects", f"{where}.effects", "expected a list")
-        effects: list[EffectSpec] = []
-        for index, item in enumerate(items):
-            here = f"{where}.effects[{index}]"
-            effect = self.mapping(item, here, "effect", node)
-            named = [key for key in effect if key in schema.EFFECT_NAMES]
-            if len(named) != 1:
-                raise DefinitionError(
-                    self.path,
-                    effect.line,
-                    here,
-                    f"name exactly one effect of: {', '.join(schema.EFFECT_NAMES)}",
-                )
-            name = named[0]
-            target = effect[name]
-            clock: str | None = None
-            if name.endswith(("_clock", "_date")):
-                if not isinstance(target, str) or target not in clocks:
-                    raise self.fail(
-                        effect,
-                        name,
-                        f"{here}.{name}",
-                        f"unknown clock {target!r}; clocks: {', '.join(clocks)}",
-                    )
-                clock = target
-            reason = effect.get("reason")
-            effects.append(EffectSpec(name, clock, None if reason is None else str(reason)))
-        return tuple(effects)
-
-    def letter_names(
-        self, node: Located, where: str, letters: dict[str, LetterSpec]
-    ) -> tuple[str, ...]:
-        names = self.names(node, "letters", where)
-        for name in names:
-            if name not in letters:
-                raise self.fail(
-                    node,
-                    "letters",
-                    f"{where}.letters",
-                    f"unknown letter {name!r}; letters: {', '.join(letters)}",
-                )
-        return names
-
-    def trigger(
-        self,
-        name: str,
-        value: Any,
-        parent: Located,
-        states: dict[str, StateSpec],
-        clocks: dict[str, ClockSpec],
-        outcomes: dict[str, OutcomeSpec],
-        letters: dict[str, LetterSpec],
-    ) -> TriggerSpec:
-        where = f"triggers.{name}"
-        node = self.mapping(value, where, "trigger", parent)
-        transitions = self.transitions(node, where, states)
-        guards = self.checked_names(node, "guards", where, self.vocabulary.guards, "guard")
-        inputs = self.checked_names(node, "inputs", where, self.vocabulary.inputs, "input")
-        outcome = node.get("outcome")
-        if outcome is not None and outcome != OUTCOME_FROM_INPUT and outcome not in outcomes:
-            raise self.fail(
-                node, "outcome", f"{where}.outcome", f"unknown outcome code {outcome!r}"
-            )
-        for transition in transitions:
-            dest_closed = transition.dest != SAME_STATE and states[transition.dest].closed
-            from_open = any(not states[source].closed for source in transition.sources)
-            if dest_closed and from_open and outcome is None:
-                raise self.fail(
-                    node,
-                    "transitions",
-                    f"{where}.transitions",
-                    f"closes the case in {transition.dest!r} without an outcome "
-                    f"(set `outcome:` to a code or `{OUTCOME_FROM_INPUT}`)",
-                )
-        automatic = bool(node.get("automatic", False))
-        clock = node.get("clock")
-        if clock is not None and clock not in clocks:
-            raise self.fail(node, "clock", f"{where}.clock", f"unknown clock {clock!r}")
-        if automatic and clock is None:
-            raise self.fail(node, "automatic", where, "an automatic trigger names its `clock`")
-        return TriggerSpec(
-            name=name,
-            label=str(node["label"]),
-            transitions=transitions,
-            inputs=inputs,
-            guards=guards,
-            effects=self.effects(node, where, clocks),
-            letters=self.letter_names(node, where, letters),
-            outcome=outcome,
-            automatic=automatic,
-            clock=clock,
-        )
-
-    def checked_names(
-        self, node: Located, key: str, where: str, known: frozenset[str], what: str
-    ) -> tuple[str, ...]:
-        names = self.names(node, key, where)
-        for name in names:
-            if name not in known:
-                raise self.fail(
-                    node,
-                    key,
-                    f"{where}.{key}",
-                    f"unknown {what} {name!r}; known: {', '.join(sorted(known))}",
-                )
-        return names
-
-    def transitions(
-        self, node: Located, where: str, states: dict[str, StateSpec]
-    ) -> tuple[TransitionSpec, ...]:
-        items = node["transitions"]
-        if not isinstance(items, list) or not items:
-            raise self.fail(
-                node, "transitions", f"{where}.transitions", "expected a non-empty list"
-            )
-        result: list[TransitionSpec] = []
-        for index, item in enumerate(items):
-            here = f"{where}.transitions[{index}]"
-            transition = self.mapping(item, here, "transition", node)
-            sources = self.names(transition, "source", here)
-            for state in sources:
-                if state not in states:
-                    raise self.fail(
-                        transition, "source", f"{here}.source", f"unknown state {state!r}"
-                    )
-            dest = transition["dest"]
-            if dest != SAME_STATE and dest not in states:
-                raise self.fail(transition, "dest", f"{here}.dest", f"unknown state {dest!r}")
-            when = transition.get("when")
-            if when is not None and when not in self.vocabulary.conditions:
-                raise self.fail(
-                    transition,
-                    "when",
-                    f"{here}.when",
-                    f"unknown condition {when!r}; known: "
-                    + ", ".join(sorted(self.vocabulary.conditions)),
-                )
-            result.append(TransitionSpec(sources, str(dest), when))
-        return tuple(result)
-
-    def opening(
-        self, top: Located, clocks: dict[str, ClockSpec], letters: dict[str, LetterSpec]
-    ) -> OpeningSpec:
-        if "opening" not in top:
-            return OpeningSpec()
-        node = self.mapping(top["opening"], "opening", "opening", top)
-        return OpeningSpec(
-            self.effects(node, "opening", clocks), self.letter_names(node, "opening", letters)
-        )
-
     def reminder(self, clock: str, value: Any, clocks: dict[str, ClockSpec]) -> ReminderSpec:
         where = f"reminders.{clock}"
         node = self.mapping(value, where, "reminder", None)
@@ -464,48 +242,3 @@ class _Builder:
                 )
             lapses[clock] = str(trigger)
         return lapses
-
-    def check_reachable(
-        self,
-        top: Located,
-        initial: str,
-        states: dict[str, StateSpec],
-        triggers: dict[str, TriggerSpec],
-    ) -> None:
-        edges: dict[str, set[str]] = {state: set() for state in states}
-        for trigger in triggers.values():
-            for transition in trigger.transitions:
-                for source in transition.sources:
-                    if transition.dest != SAME_STATE:
-                        edges[source].add(transition.dest)
-        reached = _reach(initial, edges)
-        states_node = self.section(top, "states")
-        for state in states:
-            if state not in reached:
-                raise self.fail(
-                    states_node,
-                    state,
-                    f"states.{state}",
-                    "no trigger reaches this state from the initial state",
-                )
-
-
-def _reach(start: str, edges: dict[str, set[str]]) -> set[str]:
-    seen = {start}
-    todo: list[str] = [start]
-    while todo:
-        for nxt in edges[todo.pop()]:
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
-
-
-def template_checker(directories: Iterable[Path]) -> Callable[[str], bool]:
-    """A check that a letter template exists as ``<name>.j2`` in one of the directories."""
-    roots = list(directories)
-
-    def exists(template: str) -> bool:
-        return any((root / f"{template}.j2").is_file() for root in roots)
-
-    return exists

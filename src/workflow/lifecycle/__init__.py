@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from workflow.definition.loader import Vocabulary, template_checker
+from workflow.definition.vocabulary import Vocabulary, template_checker
 from workflow.lifecycle.guards import CONDITIONS, GUARDS
 from workflow.lifecycle.machine import Decision, Lifecycle
 from workflow.lifecycle.step import INPUT_NAMES, CaseSnapshot, StepInput

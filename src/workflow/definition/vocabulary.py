@@ -1,0 +1,27 @@
+"""The names code provides, which a definition may refer to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Registered guards, routing conditions and inputs, and how to tell a template exists."""
+
+    guards: frozenset[str]
+    conditions: frozenset[str]  # routing conditions for a transition's `when`
+    inputs: frozenset[str]
+    template_exists: Callable[[str], bool] | None = None  # None: templates not checked
+
+
+def template_checker(directories: Iterable[Path]) -> Callable[[str], bool]:
+    """A check that a letter template exists as ``<name>.j2`` in one of the directories."""
+    roots = list(directories)
+
+    def exists(template: str) -> bool:
+        return any((root / f"{template}.j2").is_file() for root in roots)
+
+    return exists
