@@ -26,42 +26,19 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, select
 from tests.stores import TestApplication, make_app
 
-from workflow.cases.service import NewCase
+from bench.sample_cases import PATH, TODAY, new_case
 from workflow.lifecycle import StepInput
 from workflow.store.records import CaseRecord
-
-TODAY = date(2026, 11, 26)
-RECEIVED = date(2026, 3, 2)
-PATH: list[tuple[str, dict[str, object], date]] = [
-    ("consult_third_party", {"party": "某科技有限公司"}, date(2026, 3, 5)),
-    ("receive_third_party_reply", {}, date(2026, 3, 12)),
-    ("extend", {"approver": "王主任"}, date(2026, 3, 13)),
-    ("decide", {"outcome": "disclosed.provided", "access": "电子邮件"}, date(2026, 4, 1)),
-    ("appeal", {"kind": "reconsideration"}, date(2026, 4, 10)),
-]
 
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _new_case(i: int) -> NewCase:
-    return NewCase(
-        agency="zbgd",
-        applicant=f"申请人{i}",
-        applicant_type="natural_person",
-        channel="online",
-        received_on=RECEIVED,
-        request="2025年度财政预算执行情况",
-        by="bench",
-    )
 
 
 def _per_step(app: TestApplication, numbers: list[str]) -> tuple[float, int, list[float]]:
@@ -121,7 +98,7 @@ def _same_sql_sqlite(path: Path, transactions: list[list[tuple[str, Any, bool]]]
 
 def _batch(app: TestApplication, cases: int, per_transaction: int = 1000) -> tuple[float, int]:
     with app.database.transaction() as session:
-        numbers = [app.cases.open_in(session, _new_case(i)).number for i in range(cases)]
+        numbers = [app.cases.open_in(session, new_case(i)).number for i in range(cases)]
     steps = [(number, step) for number in numbers for step in PATH]
     _analyze(app)
     began = time.perf_counter()
@@ -186,7 +163,7 @@ def _measure(
     label: str, url_for: Callable[[str], str], cases: int, raw: float | None, root: Path | None
 ) -> None:
     app = make_app(url_for("steps"), today=TODAY)
-    numbers = [app.cases.open(_new_case(i)).number for i in range(cases)]
+    numbers = [app.cases.open(new_case(i)).number for i in range(cases)]
     _analyze(app)
     if root is not None:  # keep the store as it is before the steps, to replay them on
         source = sqlite3.connect(root / "steps.db")

@@ -22,27 +22,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tests.stores import make_app, postgres_database
 
-from workflow.cases.service import CaseService, NewCase
+from bench.sample_cases import PATH, TODAY, new_case
+from workflow.cases.service import CaseService
 from workflow.letters import Format
 from workflow.letters.archive import letter_document
 from workflow.letters.issuing import ArchivingIssuer
 from workflow.lifecycle import StepInput
 
-TODAY = date(2026, 11, 26)
-RECEIVED = date(2026, 3, 2)
-PATH: list[tuple[str, dict[str, object], date]] = [
-    ("consult_third_party", {"party": "某科技有限公司"}, date(2026, 3, 5)),
-    ("receive_third_party_reply", {}, date(2026, 3, 12)),
-    ("extend", {"approver": "王主任"}, date(2026, 3, 13)),
-    ("decide", {"outcome": "disclosed.provided", "access": "电子邮件"}, date(2026, 4, 1)),
-    ("appeal", {"kind": "reconsideration"}, date(2026, 4, 10)),
-]
 LETTERS_PER_CASE = 5  # acknowledgement, two consultation letters, extension, decision
 
 
@@ -66,30 +57,18 @@ def _drive(url: str, cases: int, letters: bool) -> tuple[float, float, int, str]
     issuer = _TimedIssuer(app.calendar, app.clock) if letters else None
     service = CaseService(app.database, app.registry, app.calendar, app.clock, issuer)
     try:
-        service.open(_new_case(-1))  # warm caches: templates, definition, statements
+        service.open(new_case(-1))  # warm caches: templates, definition, statements
         if issuer is not None:
             issuer.spent = 0.0
         began = time.perf_counter()
         for i in range(cases):
-            number = service.open(_new_case(i)).number
+            number = service.open(new_case(i)).number
             for trigger, inputs, on in PATH:
                 service.fire(number, trigger, StepInput(on=on, by="bench", **inputs))  # type: ignore[arg-type]
         spent = issuer.spent if issuer is not None else 0.0
         return time.perf_counter() - began, spent, cases * (1 + len(PATH)), number
     finally:
         app.close()
-
-
-def _new_case(i: int) -> NewCase:
-    return NewCase(
-        agency="zbgd",
-        applicant=f"申请人{i}",
-        applicant_type="natural_person",
-        channel="online",
-        received_on=RECEIVED,
-        request="2025年度财政预算执行情况",
-        by="bench",
-    )
 
 
 def _first_request(url: str, number: str) -> str:

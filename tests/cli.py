@@ -29,3 +29,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
         code = int(exc.code or 0)
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
+
+
+def one_line_error(result: Result) -> str:
+    """The one line an error prints (exit code 2, no traceback)."""
+    assert result.code == 2, result
+    assert "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]

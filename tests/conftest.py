@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run
 from tests.stores import STORES, TestApplication, make_app, store_url
 from workflow.deadlines import Holiday, WorkingCalendar, YearSchedule, load_calendar
 from workflow.resources import calendars_dir
@@ -77,3 +78,26 @@ def app(store_kind: str, tmp_path: Path) -> Iterator[TestApplication]:
             yield application
         finally:
             application.close()
+
+
+@pytest.fixture
+def db(
+    store_kind: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[str]:
+    """A store for command-line tests (SQLite and PostgreSQL): WORKFLOW_DB points at it, the
+    schema is made and agency `zbgd` added with its letterhead; "today" is 2026-11-26."""
+    monkeypatch.setenv("WORKFLOW_TODAY", "2026-11-26")
+    monkeypatch.delenv("WORKFLOW_LETTER_TEMPLATES", raising=False)
+    monkeypatch.delenv("WORKFLOW_LETTER_FORMATS", raising=False)
+    with store_url(store_kind, tmp_path) as url:
+        monkeypatch.setenv("WORKFLOW_DB", url)
+        assert run(capsys, "init").code == 0
+        added = run(
+            capsys, "agency", "add", "zbgd", "--name", "淄博高端装备中心", "--short-name",
+            "淄高装", "--reconsideration-body", "淄博高新区管委会", "--court", "张店区人民法院",
+        )  # fmt: skip
+        assert added.code == 0, added
+        yield url

@@ -2,55 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.cli import Result, run
-from tests.stores import store_url
+from tests.cli import one_line_error, run
 
 OPEN = [
     "case", "open", "--agency", "zbgd", "--applicant", "张三", "--applicant-type",
     "natural_person", "--channel", "online", "--received", "2026-02-12",
     "--request", "2025年度财政预算执行情况", "--by", "李四",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def db(
-    store_kind: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Iterator[str]:
-    monkeypatch.setenv("WORKFLOW_TODAY", "2026-11-26")
-    with store_url(store_kind, tmp_path) as url:
-        monkeypatch.setenv("WORKFLOW_DB", url)
-        assert run(capsys, "init").code == 0
-        assert (
-            run(
-                capsys,
-                "agency",
-                "add",
-                "zbgd",
-                "--name",
-                "淄博高端装备中心",
-                "--short-name",
-                "淄高装",
-            ).code
-            == 0
-        )
-        yield url
-
-
-def one_line_error(result: Result) -> str:
-    assert result.code == 2, result
-    assert "Traceback" not in result.err
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
 
 
 def test_init_is_idempotent(db: str, capsys: pytest.CaptureFixture[str]) -> None:

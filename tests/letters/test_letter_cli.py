@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.cli import Result, run
-from tests.stores import make_app, store_url
+from tests.cli import one_line_error, run
+from tests.stores import make_app
 from workflow.cases.service import NewCase
 
 CASE = "zbgd-2026-0001"
@@ -23,35 +22,6 @@ DECIDE = [
     "--on", "2026-03-10", "--outcome", "withheld.process_information",
     "--reason", "属于内部讨论记录",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def db(
-    store_kind: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> Iterator[str]:
-    monkeypatch.setenv("WORKFLOW_TODAY", "2026-11-26")
-    monkeypatch.delenv("WORKFLOW_LETTER_TEMPLATES", raising=False)
-    monkeypatch.delenv("WORKFLOW_LETTER_FORMATS", raising=False)
-    with store_url(store_kind, tmp_path) as url:
-        monkeypatch.setenv("WORKFLOW_DB", url)
-        assert run(capsys, "init").code == 0
-        added = run(
-            capsys, "agency", "add", "zbgd", "--name", "淄博高端装备中心", "--short-name",
-            "淄高装", "--reconsideration-body", "淄博高新区管委会", "--court", "张店区人民法院",
-        )  # fmt: skip
-        assert added.code == 0, added
-        yield url
-
-
-def one_line_error(result: Result) -> str:
-    assert result.code == 2, result
-    assert "Traceback" not in result.err
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
 
 
 def test_list_and_render_the_archived_letters(
