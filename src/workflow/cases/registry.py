@@ -78,14 +78,7 @@ class DefinitionRegistry:
                 .on_conflict_do_nothing(index_elements=["definition_id", "version"])
             )
             stored = self._stored(session, *definition.key)
-        if stored is not None and stored.content_hash != definition.content_hash:
-            raise DefinitionError(
-                definition.path,
-                None,
-                "version",
-                f"{definition.id} version {definition.version} has changed since cases started "
-                f"on it; give the changed file a new version number",
-            )
+        _refuse_if_changed(definition, stored)
         self._checked.add(definition.key)
 
     def for_case(self, session: Session, definition_id: str, version: int) -> WorkflowDefinition:
@@ -94,15 +87,7 @@ class DefinitionRegistry:
         definition = self._files.get(key)
         if definition is not None:
             if key not in self._checked:
-                stored = self._stored(session, definition_id, version)
-                if stored is not None and stored.content_hash != definition.content_hash:
-                    raise DefinitionError(
-                        definition.path,
-                        None,
-                        "version",
-                        f"{definition_id} version {version} has changed since cases started on "
-                        "it; give the changed file a new version number",
-                    )
+                _refuse_if_changed(definition, self._stored(session, definition_id, version))
                 self._checked.add(key)
             return definition
         stored = self._stored(session, definition_id, version)
@@ -125,3 +110,17 @@ class DefinitionRegistry:
                 DefinitionVersionRecord.version == version,
             )
         ).one_or_none()
+
+
+def _refuse_if_changed(
+    definition: WorkflowDefinition, stored: DefinitionVersionRecord | None
+) -> None:
+    """A file whose content differs from the version cases started on is refused."""
+    if stored is not None and stored.content_hash != definition.content_hash:
+        raise DefinitionError(
+            definition.path,
+            None,
+            "version",
+            f"{definition.id} version {definition.version} has changed since cases started "
+            "on it; give the changed file a new version number",
+        )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from workflow.cases.ledger_store import load_ledgers
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import find_case
-from workflow.deadlines import WorkingCalendar, derive
+from workflow.deadlines import Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.store.records import (
     AgencyRecord,
@@ -30,7 +30,7 @@ from workflow.store.records import (
 def deadline_view(
     definition: WorkflowDefinition,
     clock: str,
-    deadline: Any,
+    deadline: Deadline,
     calendar: WorkingCalendar,
     as_of: date,
 ) -> dict[str, Any]:
