@@ -172,7 +172,7 @@ def test_reminder_text_names_case_clock_due_date_days_left_and_basis(
     assert "49" not in message.body
 
 
-def test_the_claim_reads_due_timers_through_the_status_due_index(app: TestApplication) -> None:
+def test_the_claim_reads_due_timers_through_the_pending_timers_index(app: TestApplication) -> None:
     query = due_timers_query(date(2026, 3, 11))
     with app.database.reading() as session:
         dialect = session.get_bind().dialect
@@ -184,7 +184,7 @@ def test_the_claim_reads_due_timers_through_the_status_due_index(app: TestApplic
         else:
             session.execute(text("SET LOCAL enable_seqscan = off"))
             plan = " ".join(str(row[0]) for row in session.execute(text(f"EXPLAIN {compiled}")))
-    assert "ix_timers_status_due" in plan
+    assert "ix_timers_pending_due" in plan
 
 
 def test_an_agency_template_overrides_the_shipped_one_and_strictness_holds(

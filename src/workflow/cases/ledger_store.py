@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.lifecycle.timers import TimerPlan, plan_timers
-from workflow.store.records import ClockEntryRecord, ClockRecord, TimerRecord
+from workflow.store.records import PENDING_TIMER, ClockEntryRecord, ClockRecord, TimerRecord
 
 Ledgers = dict[str, tuple[ClockEntry, ...]]
 
@@ -55,7 +55,7 @@ _SUPERSEDE_CLOCK = (
     .where(
         _TIMERS.c.case_id == bindparam("b_case_id"),
         _TIMERS.c.clock == bindparam("b_clock"),
-        _TIMERS.c.status == "pending",
+        PENDING_TIMER,
     )
     .values(status="superseded")
 )

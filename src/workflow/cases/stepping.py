@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, Update, bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -42,11 +43,7 @@ PROJECTION = (
     "first_outcome",
     "first_closed_recorded_on",  # when the store learned of it: reports "as of" a date
 )
-_UPDATE_CASE = (
-    update(_CASES)
-    .where(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version"))
-    .values({name: bindparam(name) for name in (*PROJECTION, "version")})
-)
+_UPDATES_BY_COLUMNS: dict[frozenset[str], Update] = {}
 _INSERT_EVENTS = _EVENTS.insert().returning(_EVENTS.c.id, sort_by_parameter_order=True)
 
 
@@ -86,6 +83,7 @@ class CaseWork:
     appeals: list[AppealRecord]
     projection: dict[str, Any]
     loaded_version: int
+    written: dict[str, Any]  # the projection as the store has it
     changed_clocks: dict[str, date] = field(default_factory=dict)
     events: list[_PendingEvent] = field(default_factory=list)
 
@@ -131,6 +129,7 @@ class Stepper:
                 appeals=appeals.get(case.id, []),
                 projection={name: getattr(case, name) for name in PROJECTION},
                 loaded_version=case.version,
+                written={name: getattr(case, name) for name in PROJECTION},
             )
 
     def _definition(self, session: Session, case: CaseRecord) -> WorkflowDefinition:
@@ -205,24 +204,18 @@ class Stepper:
         if not works:
             return []
         connection = session.connection()
-        rows = [
-            {
-                "b_id": work.record.id,
-                "b_version": work.loaded_version,
-                "version": work.loaded_version + 1,
-                **work.projection,
-            }
-            for work in works
-        ]
-        if len(rows) == 1 or not connection.dialect.supports_sane_multi_rowcount:
-            for row, work in zip(rows, works, strict=True):
-                if connection.execute(_UPDATE_CASE, row).rowcount != 1:
-                    raise StaleCase(work.record.number)
-        elif connection.execute(_UPDATE_CASE, rows).rowcount != len(rows):
-            raise StaleCase(", ".join(work.record.number for work in works))
+        groups: dict[frozenset[str], list[CaseWork]] = {}
+        for work in works:
+            changed = frozenset(
+                name for name in PROJECTION if work.projection[name] != work.written[name]
+            )
+            groups.setdefault(changed, []).append(work)
+        for changed, group in groups.items():
+            _update_cases(connection, changed, group)
         for work in works:
             for key, value in (*work.projection.items(), ("version", work.loaded_version + 1)):
                 set_committed_value(work.record, key, value)
+            work.written = dict(work.projection)
         events = [(work, event) for work in works for event in work.events]
         ids = connection.execute(_INSERT_EVENTS, [event.values for _, event in events]).scalars()
         for (_, event), event_id in zip(events, ids, strict=True):
@@ -251,6 +244,34 @@ class Stepper:
             work.changed_clocks = {}
             work.loaded_version += 1
         return written
+
+
+def _update_cases(connection: Connection, changed: frozenset[str], works: list[CaseWork]) -> None:
+    """Write the cases' changed projection columns, each row guarded by its loaded version."""
+    statement = _UPDATES_BY_COLUMNS.get(changed)
+    if statement is None:
+        # Only the changed columns: SQLite rewrites every index on an assigned column,
+        # even when its value is the same, and a step changes two or three of them.
+        statement = _UPDATES_BY_COLUMNS[changed] = (
+            update(_CASES)
+            .where(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version"))
+            .values({name: bindparam(name) for name in (*sorted(changed), "version")})
+        )
+    rows = [
+        {
+            "b_id": work.record.id,
+            "b_version": work.loaded_version,
+            "version": work.loaded_version + 1,
+            **{name: work.projection[name] for name in changed},
+        }
+        for work in works
+    ]
+    if len(rows) == 1 or not connection.dialect.supports_sane_multi_rowcount:
+        for row, work in zip(rows, works, strict=True):
+            if connection.execute(statement, row).rowcount != 1:
+                raise StaleCase(work.record.number)
+    elif connection.execute(statement, rows).rowcount != len(rows):
+        raise StaleCase(", ".join(work.record.number for work in works))
 
 
 def apply_appeal(

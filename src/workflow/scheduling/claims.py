@@ -1,6 +1,6 @@
 """Finding and claiming due timers, so that any number of sweepers fire each one once.
 
-Finding reads ``timers`` through the ``(status, due_on)`` index only: the cost
+Finding reads ``timers`` through the pending timers' due-date index only: the cost
 follows the number of due timers, not the number of open cases.
 
 Claiming is per case, in the case's transaction, and takes the case row first:
@@ -23,16 +23,16 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from workflow.store.records import CaseRecord, TimerRecord
+from workflow.store.records import PENDING_TIMER, CaseRecord, TimerRecord
 
 PENDING = "pending"
 
 
 def due_timers_query(as_of: date) -> Select[int, date]:
-    """Every pending timer due by ``as_of``, earliest first (the ``(status, due_on)`` index)."""
+    """Every pending timer due by ``as_of``, earliest first (the pending timers' index)."""
     return (
         select(TimerRecord.case_id, TimerRecord.due_on)
-        .where(TimerRecord.status == PENDING, TimerRecord.due_on <= as_of)
+        .where(PENDING_TIMER, TimerRecord.due_on <= as_of)
         .order_by(TimerRecord.due_on, TimerRecord.id)
     )
 
@@ -61,7 +61,7 @@ def claim_due_timers(session: Session, case_id: int, as_of: date) -> list[TimerR
             select(TimerRecord)
             .where(
                 TimerRecord.case_id == case_id,
-                TimerRecord.status == PENDING,
+                PENDING_TIMER,
                 TimerRecord.due_on <= as_of,
             )
             .order_by(TimerRecord.due_on, TimerRecord.id)

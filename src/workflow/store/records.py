@@ -24,6 +24,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -194,9 +196,24 @@ class TimerRecord(Base):
 
     __tablename__ = "timers"
     __table_args__ = (
-        Index("ix_timers_status_due", "status", "due_on"),
-        # every step supersedes its changed clocks' pending timers
-        Index("ix_timers_case_clock_status", "case_id", "clock", "status"),
+        # Partial indexes over the pending timers only: a step supersedes and adds
+        # pending timers, and a timer that is done or superseded leaves them, so
+        # they stay small and a step rewrites few of their pages. Queries must say
+        # ``status = 'pending'`` as a literal (``PENDING_TIMER``) to use them.
+        Index(
+            "ix_timers_pending_due",
+            "due_on",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_timers_pending_case",
+            "case_id",
+            "clock",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -309,3 +326,8 @@ class SweepRunRecord(Base):
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     detail: Mapped[dict[str, Any] | None]
+
+
+# The predicate of the pending-timer indexes, with the value inline: SQLite uses a
+# partial index only when the query states its condition literally.
+PENDING_TIMER = TimerRecord.status == literal_column("'pending'")
