@@ -119,26 +119,29 @@ def test_a_definition_changed_under_the_same_version_is_refused(
 ) -> None:
     from workflow.resources import definitions_dir
 
-    run(capsys, *OPEN)  # registers disclosure version 1
+    run(capsys, *OPEN)  # registers the shipped version
+    shipped = run(capsys, "case", "show", "zbgd-2026-0001", "--json").json()["definition"]
+    version = shipped["version"]
     own = tmp_path / "definitions"
     own.mkdir()
     text_ = (definitions_dir() / "disclosure.yaml").read_text("utf-8")
-    (own / "disclosure.yaml").write_text(text_.replace("days: 20\n", "days: 15\n", 1), "utf-8")
+    shorter = text_.replace("days: 20\n", "days: 15\n", 1)
+    (own / "disclosure.yaml").write_text(shorter, "utf-8")
     line = one_line_error(run(capsys, "--definitions", str(own), *OPEN))
-    assert "disclosure version 1 has changed since cases started on it" in line
+    assert f"disclosure version {version} has changed since cases started on it" in line
     (own / "disclosure.yaml").write_text(
-        text_.replace("days: 20\n", "days: 15\n", 1).replace("version: 1", "version: 2", 1), "utf-8"
+        shorter.replace(f"version: {version}", f"version: {version + 1}", 1), "utf-8"
     )
     assert run(capsys, "--definitions", str(own), *OPEN).code == 0
     shown = run(
         capsys, "--definitions", str(own), "case", "show", "zbgd-2026-0001", "--json"
     ).json()
-    assert shown["definition"] == {"id": "disclosure", "version": 1}  # keeps its version
+    assert shown["definition"] == {"id": "disclosure", "version": version}  # keeps its version
     assert shown["deadlines"]["answer"]["due_on"] == "2026-03-18"  # 20 WD, as it started
 
 
 def test_definition_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert "ok (disclosure version 1" in run(capsys, "definition", "validate").out
+    assert "ok (disclosure version 2" in run(capsys, "definition", "validate").out
     assert run(capsys, "definition", "diagram").out.startswith("stateDiagram-v2")
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -157,6 +157,53 @@ def test_unpaid_fee_closes_the_case(app: TestApplication) -> None:
     assert_verified(app)
 
 
+def test_the_fee_period_runs_from_the_applicants_receipt_of_the_notice(
+    app: TestApplication,
+) -> None:
+    number = open_case(app)
+    fire(app, number, "issue_fee_notice", date(2026, 3, 5), amount=Decimal("1700"))
+    fee = show(app, number, date(2026, 3, 5))["deadlines"]["fee_payment"]
+    assert fee["due_on"] == "2026-04-02"  # until the receipt is known: from the day it was sent
+    # Received Mon 9 March: 20 WD from the day after, over the Qingming days (4-6 April)
+    assert fire(app, number, "fee_notice_served", date(2026, 3, 9)) == "fee_pending"
+    fee = show(app, number, date(2026, 3, 9))["deadlines"]["fee_payment"]
+    assert fee["due_on"] == "2026-04-07"
+    assert fee["explanation"][-1] == "restarted in full from 2026-03-09: 20 WD, due 2026-04-07"
+    with app.database.reading() as session:
+        pending = session.scalars(
+            select(TimerRecord).where(
+                TimerRecord.clock == "fee_payment", TimerRecord.status == "pending"
+            )
+        ).all()
+    assert {(t.name, t.due_on) for t in pending} == {
+        ("before_3", date(2026, 4, 1)),  # 3 WD left: 2, 3 and 7 April
+        ("on_due", date(2026, 4, 7)),
+        ("lapse", date(2026, 4, 8)),
+    }
+    with pytest.raises(TransitionRejected, match="has not lapsed"):
+        fire(app, number, "lapse_fee", date(2026, 4, 3))
+    assert_verified(app)
+
+
+def test_consultation_periods_run_from_the_consulted_partys_receipt(
+    app: TestApplication,
+) -> None:
+    number = open_case(app)
+    fire(app, number, "consult_third_party", date(2026, 3, 5), party="某科技有限公司")
+    with pytest.raises(TransitionRejected, match=r"allowed: .*third_party_served"):
+        fire(app, number, "agency_served", date(2026, 3, 6))
+    fire(app, number, "third_party_served", date(2026, 3, 9))
+    third = show(app, number, date(2026, 3, 9))["deadlines"]["third_party"]
+    assert third["due_on"] == "2026-03-30"  # 15 WD after Mon 9 March
+    assert show(app, number, date(2026, 3, 9))["deadlines"]["answer"]["running"] is False
+    fire(app, number, "receive_third_party_reply", date(2026, 3, 20))
+    fire(app, number, "consult_agency", date(2026, 3, 23), party="某市财政局")
+    fire(app, number, "agency_served", date(2026, 3, 24))
+    agency = show(app, number, date(2026, 3, 24))["deadlines"]["other_agency"]
+    assert agency["due_on"] == "2026-04-15"  # 15 WD after 24 March, over Qingming
+    assert_verified(app)
+
+
 def test_fee_paid_after_extension_returns_to_extended(app: TestApplication) -> None:
     number = open_case(app)
     fire(app, number, "extend", date(2026, 3, 2), approver="王主任")
