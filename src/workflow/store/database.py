@@ -100,6 +100,8 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool) -> Engine:
     def _begin(connection: Any) -> None:
         # Readers take no write lock (WAL lets them run beside a writer).
         read_only = connection.get_execution_options().get("workflow_read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Straight to the driver: BEGIN has no parameters and no result, and a
+        # handler's step is short enough that a full statement execution shows.
+        connection.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
