@@ -122,14 +122,15 @@ class Stepper:
             ):
                 appeals.setdefault(appeal.case_id, []).append(appeal)
         for case in new:
+            stored = {name: getattr(case, name) for name in PROJECTION}
             self.work[case.id] = CaseWork(
                 record=case,
                 definition=self._definition(session, case),
                 ledgers=ledgers.get(case.id, {}),
                 appeals=appeals.get(case.id, []),
-                projection={name: getattr(case, name) for name in PROJECTION},
+                projection=dict(stored),
                 loaded_version=case.version,
-                written={name: getattr(case, name) for name in PROJECTION},
+                written=stored,
             )
 
     def _definition(self, session: Session, case: CaseRecord) -> WorkflowDefinition:

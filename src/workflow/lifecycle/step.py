@@ -35,24 +35,20 @@ class StepInput:
 
     def given(self) -> set[str]:
         """The optional inputs that were actually supplied."""
-        return {
-            f.name
-            for f in fields(self)
-            if f.name not in ALWAYS_ACCEPTED and getattr(self, f.name) is not None
-        }
+        return {name for name in INPUT_NAMES if getattr(self, name) is not None}
 
     def to_payload(self) -> dict[str, Any]:
         """JSON-ready form stored with the event; ``from_payload`` reverses it."""
         payload: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None or f.name in ("on", "by"):
+        for name in _PAYLOAD_NAMES:
+            value = getattr(self, name)
+            if value is None:
                 continue
             if isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, Decimal):
                 value = str(value)
-            payload[f.name] = value
+            payload[name] = value
         return payload
 
     @classmethod
@@ -67,6 +63,9 @@ class StepInput:
 
 
 INPUT_NAMES = frozenset(f.name for f in fields(StepInput)) - ALWAYS_ACCEPTED
+# In declaration order (the stored payload's key order), computed once: a batch
+# path turns thousands of inputs into payloads.
+_PAYLOAD_NAMES = tuple(f.name for f in fields(StepInput) if f.name not in ("on", "by"))
 
 
 @dataclass(frozen=True)
