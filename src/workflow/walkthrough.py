@@ -114,6 +114,31 @@ def report_part() -> None:
          "--year", "2026", "--agency", "zbgd", "-o", str(target))  # fmt: skip
 
 
+# An EXAMPLE of the notice's form, made up for this walk-through: not the State Council's
+# 2027 notice (not published as of the walk-through's dates). Only New Year's Day.
+EXAMPLE_2027_NOTICE = """source: EXAMPLE made up for the walk-through, not the published notice
+国务院办公厅关于2027年部分节假日安排的通知
+
+一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+"""
+
+
+def year_end_part() -> None:
+    print("\n## 6. Year end: a deadline in a year whose holiday notice is not out yet")
+    os.environ["WORKFLOW_TODAY"] = "2026-12-10"  # later that year
+    number = open_case("王五", "natural_person", "2026-12-10", "某道路改造工程的批复文件")
+    step("Its 20 WD run into 2027: the due date is flagged, not refused and not guessed",
+         "case", "show", number)  # fmt: skip
+    step("Cases whose due date waits for a calendar year", "case", "list", "--awaiting-calendar")
+    notice = ROOT / "2027-notice-EXAMPLE.txt"
+    notice.write_text(EXAMPLE_2027_NOTICE, encoding="utf-8")
+    calendars = str(ROOT / "calendars")
+    step("The notice is out: import it (an EXAMPLE text here); every deadline is recomputed",
+         "--calendars", calendars, "calendar", "import-notice", str(notice))  # fmt: skip
+    step("The due date, counted over 2027's holidays", "--calendars", calendars, "case", "show",
+         number)  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     os.environ["WORKFLOW_TODAY"] = TODAY
     if ROOT.exists():
@@ -126,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     letters_part(decided)
     scheduler_part(step, ROOT, lapsing)
     report_part()
+    year_end_part()
     print(f"\nDone. Inspect the store with: WORKFLOW_DB=sqlite:///{ROOT}/workflow.db workflow ...")
 
 

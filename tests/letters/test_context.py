@@ -44,7 +44,9 @@ def test_json_holds_plain_values() -> None:
     assert data["schema"] == 1
     assert data["case"]["received_on"] == "2026-02-12"
     assert data["step"]["amount"] == "1700"
-    assert data["deadlines"] == {"answer": {"due_on": "2026-03-18", "days": 20, "extended_by": 0}}
+    assert data["deadlines"] == {
+        "answer": {"due_on": "2026-03-18", "days": 20, "extended_by": 0, "awaiting_year": None}
+    }
     assert data["outcome"] is None
 
 

@@ -12,8 +12,14 @@ from datetime import date
 
 from sqlalchemy import insert, select
 
+from workflow.definition import load_definition
+from workflow.lifecycle import vocabulary
+from workflow.resources import definitions_dir
 from workflow.store.database import Database
 from workflow.store.records import AgencyRecord, AppealRecord, ApplicantRecord, CaseRecord
+
+# The shipped definition's version: the registry knows it without a stored source.
+SHIPPED_VERSION = load_definition(definitions_dir() / "disclosure.yaml", vocabulary()).version
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def write(
                         "received_on": e.received_on,
                         "request": "某信息",
                         "definition_id": "disclosure",
-                        "definition_version": 1,
+                        "definition_version": SHIPPED_VERSION,
                         "state": "decided" if e.closed_on else "received",
                         "outcome": e.outcome,
                         "closed_on": e.closed_on,

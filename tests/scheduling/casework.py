@@ -65,7 +65,10 @@ class Sent:
 
 
 def reminders(app: TestApplication, after_id: int = 0) -> list[Sent]:
-    """Reminders in the outbox (key ``reminder:<case id>:<clock>:v<n>:<name>[:<date>]:<who>``)."""
+    """Reminders in the outbox.
+
+    Key: ``reminder:<case id>:<clock>:v<n>@<due date>:<name>[:<date>]:<who>``.
+    """
     with app.database.reading() as session:
         rows = session.execute(
             select(OutboxRecord, CaseRecord.number)

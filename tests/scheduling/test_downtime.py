@@ -81,7 +81,8 @@ def test_two_weeks_down_then_everything_missed_fires_once_in_order(
     ]
     assert names(sent, s) == []
     statuses = timer_statuses(app, s)
-    assert statuses["answer:v1:before_5"] == statuses["answer:v1:before_1"] == "superseded"
+    void = ("answer:v1@2026-04-21:before_5", "answer:v1@2026-04-21:before_1")
+    assert statuses[void[0]] == statuses[void[1]] == "superseded"
 
     # lapses dated on their legal day, not on the restart day
     assert lapse_events(app) == [
@@ -98,7 +99,9 @@ def test_two_weeks_down_then_everything_missed_fires_once_in_order(
                 select(OutboxRecord).where(OutboxRecord.id > before_downtime)
             )
         }
-    p_overdue = next(body for key, body in bodies.items() if ":answer:v1:overdue:" in key)
+    p_overdue = next(
+        body for key, body in bodies.items() if ":answer:v1@2026-04-16:overdue:" in key
+    )
     assert "已于2026年4月16日届满，截至2026年4月24日已逾期6个工作日" in p_overdue
     assert "原定于2026年4月17日发出" in p_overdue
     assert "补发" in p_overdue

@@ -29,6 +29,7 @@ from workflow.store.records import ClockRecord, OutboxRecord, TimerRecord
 
 RECEIVED = date(2026, 2, 12)  # DOMAIN.md: 20 WD -> 2026-03-18
 ANSWER_DUE = date(2026, 3, 18)
+BEFORE_5 = "answer:v1@2026-03-18:before_5"  # the timer key names the deadline it serves
 
 
 def days(first: date, last: date) -> list[date]:
@@ -145,8 +146,8 @@ def test_a_failing_case_is_recorded_and_the_others_still_fire(app: TestApplicati
     assert report.view["failures"][0]["case"] == broken
     assert "no working-day calendar is loaded for 2027" in report.view["failures"][0]["error"]
     assert {sent.case for sent in reminders(app)} == {healthy}
-    assert timer_statuses(app, broken)["answer:v1:before_5"] == "pending"  # retried next sweep
-    assert timer_statuses(app, healthy)["answer:v1:before_5"] == "done"
+    assert timer_statuses(app, broken)[BEFORE_5] == "pending"  # retried next sweep
+    assert timer_statuses(app, healthy)[BEFORE_5] == "done"
 
 
 def test_a_sweep_cannot_run_ahead_of_today(app: TestApplication) -> None:
@@ -200,7 +201,7 @@ def test_an_agency_template_overrides_the_shipped_one_and_strictness_holds(
         "reminder template reminder.j2: 'nothing' is undefined"
         in report.view["failures"][0]["error"]
     )
-    assert timer_statuses(app, number)["answer:v1:before_5"] == "pending"
+    assert timer_statuses(app, number)[BEFORE_5] == "pending"
 
     (own / "reminder.j2").write_text(
         "提醒 {{ case.number }} {{ clock.label }}\n\n{{ recipient }}\n"

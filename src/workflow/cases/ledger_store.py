@@ -117,7 +117,7 @@ def write_clock_changes(
             clock_rows.append(_clock_row(case_id, clock, deadline))
             superseded.append({"b_case_id": case_id, "b_clock": clock})
             timers.extend(
-                _timer_row(case_id, plan, now)
+                timer_row(case_id, plan, now)
                 for plan in plan_timers(case_id, clock, deadline, definition, calendar, changed_on)
             )
     if clock_rows:
@@ -170,7 +170,10 @@ def _clock_row(case_id: int, clock: str, deadline: Deadline) -> dict[str, Any]:
     }
 
 
-def _timer_row(case_id: int, plan: TimerPlan, now: datetime) -> dict[str, Any]:
+def timer_row(
+    case_id: int, plan: TimerPlan, now: datetime, detail: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A pending timer's row, as planned."""
     return {
         "key": plan.key,
         "case_id": case_id,
@@ -183,7 +186,7 @@ def _timer_row(case_id: int, plan: TimerPlan, now: datetime) -> dict[str, Any]:
         "status": "pending",
         "created_at": now,
         "fired_at": None,
-        "detail": None,
+        "detail": detail,
     }
 
 

@@ -1,6 +1,8 @@
 """What a handler sees of a case, as of a date: state, deadlines with explanations, history.
 
-"Overdue" is derived here from the ledger and the calendar, never stored.
+"Overdue" is derived here from the ledger and the calendar, never stored. A clock
+whose due date waits for a calendar year (flagged) shows ``due_on`` null and the
+year in ``awaiting_calendar_year``; its working days left are exact all the same.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from typing import Any
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
-from workflow.cases.ledger_store import load_ledgers
+from workflow.cases.ledger_store import load_ledgers, load_ledgers_of
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import find_case
 from workflow.deadlines import Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
+from workflow.errors import CalendarNotPublished
 from workflow.store.records import (
     AgencyRecord,
     AppealRecord,
@@ -49,6 +52,7 @@ def deadline_view(
         "extended_by": deadline.extended_by,
         "version": deadline.version,
         "explanation": deadline.explanation,
+        "awaiting_calendar_year": deadline.awaiting_year,
     }
 
 
@@ -132,6 +136,7 @@ class CaseFilter:
     open_only: bool = False
     due_within: int | None = None  # working days
     overdue: bool = False
+    awaiting_calendar: bool = False  # a clock whose due date waits for a calendar year
     limit: int | None = None
 
 
@@ -165,16 +170,35 @@ def list_cases(
         ClockRecord.status == "running",
         ClockRecord.name.not_in(windows),
     )
-    if criteria.overdue:
+    if not calendar.covers(as_of):
+        raise CalendarNotPublished(as_of.year)
+    if criteria.overdue:  # a flagged clock is due after every loaded day: never overdue
         query = query.where(exists().where(running, ClockRecord.due_on < as_of))
     if criteria.due_within is not None:
-        horizon = calendar.add_working_days(as_of, criteria.due_within)
-        query = query.where(exists().where(running, ClockRecord.due_on <= horizon))
+        try:
+            horizon = calendar.add_working_days(as_of, criteria.due_within)
+            query = query.where(exists().where(running, ClockRecord.due_on <= horizon))
+        except CalendarNotPublished:
+            # N WD run past the loaded calendar: every known due date is within them, and
+            # a flagged one may be: all running clocks are listed, never silently dropped
+            query = query.where(exists().where(running))
+    if criteria.awaiting_calendar:
+        query = query.where(
+            exists().where(
+                ClockRecord.case_id == CaseRecord.id,
+                ClockRecord.status != "stopped",
+                ClockRecord.name.not_in(windows),
+                ClockRecord.due_on.is_(None),
+            )
+        )
     query = query.order_by(CaseRecord.received_on, CaseRecord.number)
     if criteria.limit:
         query = query.limit(criteria.limit)
     rows = session.execute(query).all()
     clocks = _running_clocks(session, [case.id for case, _, _ in rows], windows)
+    flagged = _flagged_deadlines(
+        session, calendar, {case_id: n for case_id, (n, due) in clocks.items() if due is None}
+    )
     result: list[dict[str, Any]] = []
     for case, agency_code, applicant in rows:
         nearest = clocks.get(case.id)
@@ -188,14 +212,24 @@ def list_cases(
             "outcome": case.outcome,
             "next_due": None,
         }
-        if nearest is not None:
-            clock, due = nearest
+        clock, due = nearest if nearest is not None else ("", None)
+        if due is not None:
             left = calendar.working_days_between(as_of, due)
             entry["next_due"] = {
                 "clock": clock,
                 "due_on": due.isoformat(),
                 "remaining_workdays": max(0, left),
                 "overdue_workdays": max(0, -left),
+                "awaiting_calendar_year": None,
+            }
+        elif nearest is not None:
+            deadline = flagged[case.id]
+            entry["next_due"] = {
+                "clock": clock,
+                "due_on": None,
+                "remaining_workdays": deadline.remaining_workdays(calendar, as_of),
+                "overdue_workdays": deadline.overdue_workdays(calendar, as_of),
+                "awaiting_calendar_year": deadline.awaiting_year,
             }
         result.append(entry)
     return result
@@ -203,21 +237,37 @@ def list_cases(
 
 def _running_clocks(
     session: Session, case_ids: list[int], windows: list[str]
-) -> dict[int, tuple[str, date]]:
-    nearest: dict[int, tuple[str, date]] = {}
+) -> dict[int, tuple[str, date | None]]:
+    """Each case's most urgent running clock: the earliest due date, else a flagged one
+    (its due date lies after every loaded day)."""
+    nearest: dict[int, tuple[str, date | None]] = {}
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start : start + 500]
         rows = session.execute(
-            select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on).where(
+            select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on)
+            .where(
                 ClockRecord.case_id.in_(chunk),
                 ClockRecord.status == "running",
                 ClockRecord.name.not_in(windows),
-                ClockRecord.due_on.is_not(None),
             )
+            .order_by(ClockRecord.case_id, ClockRecord.name)
         )
         for case_id, name, due in rows:
-            if due is None:
-                continue
-            if case_id not in nearest or due < nearest[case_id][1]:
+            found = nearest.get(case_id)
+            if found is None or (due is not None and (found[1] is None or due < found[1])):
                 nearest[case_id] = (name, due)
     return nearest
+
+
+def _flagged_deadlines(
+    session: Session, calendar: WorkingCalendar, clocks: dict[int, str]
+) -> dict[int, Deadline]:
+    """The flagged clocks' deadlines, derived from their ledgers: the projection has no
+    due date to count from, the ledger has the count."""
+    if not clocks:
+        return {}
+    ledgers = load_ledgers_of(session, list(clocks))
+    return {
+        case_id: derive(ledgers[case_id][clock], calendar, clock)
+        for case_id, clock in clocks.items()
+    }

@@ -10,11 +10,13 @@ from typing import Any
 import click
 import yaml
 
-from workflow.cli.context import DATE, app
-from workflow.deadlines import ClockEntry, Deadline, WorkingCalendar, derive
+from workflow.cases.recompute import CaseRecompute, RecomputeReport, recompute
+from workflow.cli.context import DATE, AppContext, app
+from workflow.deadlines import ClockEntry, Deadline, WorkingCalendar, derive, load_calendar
 from workflow.deadlines.calendar_files import describe, dump_year, parse_year
 from workflow.deadlines.notice import apply_extension, parse_notice
 from workflow.errors import InvalidInput
+from workflow.store import schema
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -132,8 +134,9 @@ def explain(
         return
     for line in deadline.explanation:
         click.echo(f"  {line}")
+    due = _due(deadline.due_on, "running", deadline.awaiting_year)
     click.echo(
-        f"{label}: due {deadline.due_on}, {deadline.status.value}; as of {effective}: "
+        f"{label}: {due}, {deadline.status.value}; as of {effective}: "
         f"{report['remaining_workdays']} WD left, {report['overdue_workdays']} WD overdue"
     )
 
@@ -165,15 +168,23 @@ def years(ctx: click.Context, as_json: bool) -> None:
     help="A later notice that lengthens a holiday of the same year (e.g. 2020's Spring Festival).",
 )
 @click.option("--force", is_flag=True, help="Replace a year file already in the directory.")
+@click.option(
+    "--no-recompute", is_flag=True, help="Do not recompute the store's deadlines afterwards."
+)
 @click.pass_context
 def import_notice(
-    ctx: click.Context, notice: Path, extensions: tuple[Path, ...], force: bool
+    ctx: click.Context,
+    notice: Path,
+    extensions: tuple[Path, ...],
+    force: bool,
+    no_recompute: bool,
 ) -> None:
     """Read a State Council holiday notice (its published text) into a year file.
 
     The file is written into the calendars directory (--calendars or WORKFLOW_CALENDARS),
     which extends the shipped years without a new release. A sentence that cannot be
-    read exactly is refused, quoted; nothing is guessed.
+    read exactly is refused, quoted; nothing is guessed. Then the store's deadlines are
+    recomputed with it (as `workflow calendar recompute` does), if there is a store.
     """
     context = app(ctx)
     target_dir = context.settings.calendars_dir
@@ -198,6 +209,102 @@ def import_notice(
         f"wrote {target}: {len(schedule.off_days)} days off, {len(schedule.makeup_days)} make-up "
         f"working days, {schedule.working_day_count()} working days in {schedule.year}"
     )
+    if no_recompute:
+        return
+    if not schema.is_initialised(context.database):
+        click.echo("no case store here (workflow init): no deadlines to recompute")
+        return
+    # the calendars as they are now, the new year file included
+    calendar = load_calendar(context.settings.calendar_dirs())
+    _report_recompute(_recompute(context, calendar, None), as_json=False)
+
+
+@calendar_group.command("recompute")
+@click.option(
+    "--as-of", "as_of", type=DATE, help="The day timers count as already due (default today)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def recompute_command(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Re-derive every case's deadlines with the calendars now loaded; write what changed.
+
+    Run it after adding or correcting a year file by hand (import-notice runs it itself):
+    a due date that waited for the year gets its date, a date the correction moved moves,
+    and their reminders and lapses are planned again. Exits 1 if a case failed.
+    """
+    context = app(ctx)
+    report = _recompute(context, context.calendar, as_of)
+    _report_recompute(report, as_json=as_json)
+    if report.failures:
+        raise click.exceptions.Exit(1)
+
+
+def _recompute(
+    context: AppContext, calendar: WorkingCalendar, as_of: date | None
+) -> RecomputeReport:
+    today = context.clock.today()
+    effective = as_of or today
+    if effective > today:
+        raise InvalidInput(f"--as-of {effective} is after today ({today})")
+    calendar.is_working_day(effective)  # refuses a year with no published calendar
+    return recompute(context.database, context.registry, calendar, context.clock, effective)
+
+
+def _report_recompute(report: RecomputeReport, *, as_json: bool) -> None:
+    data = report.as_json()
+    if as_json:
+        _print_json(data)
+        return
+    for work in report.cases:
+        changes = {change.clock: change for change in work.changes}
+        for clock in work.clocks():
+            parts: list[str] = []
+            change = changes.get(clock)
+            if change is not None:
+                before = _due(change.due_was, change.status_was, None)
+                after = _due(change.due_on, change.status, change.awaiting_year)
+                parts.append(f"{before} -> {after}")
+            counts = _timer_counts(work, clock, report.as_of)
+            if counts:
+                parts.append(f"timers: {counts}")
+            click.echo(f"{work.number}  {clock}: {'; '.join(parts)}")
+    for case, error in report.failures:
+        click.echo(f"{case}: failed, nothing changed: {error}")
+    timers = [
+        (data["timers_planned"], "planned"),
+        (data["timers_already_due"], "already due: the next sweep sends them, marked late"),
+        (data["timers_redated"], "re-dated"),
+        (data["timers_restored"], "restored"),
+        (data["timers_superseded"], "superseded"),
+    ]
+    done = f"{data['clocks_changed']} clock(s) changed in {data['cases_changed']} case(s)"
+    if any(count for count, _ in timers):
+        done += "; timers: " + ", ".join(f"{count} {what}" for count, what in timers if count)
+    click.echo(
+        f"recompute as of {data['as_of']}: {data['cases_checked']} case(s) checked, {done}"
+        + (f"; {len(report.failures)} case(s) failed" if report.failures else "")
+    )
+
+
+def _due(due_on: date | None, status: str | None, awaiting_year: int | None) -> str:
+    if status is None:
+        return "no row"
+    text = f"due {due_on}" if due_on else "due unknown"
+    if due_on is None and awaiting_year is not None:
+        text += f" (awaits the {awaiting_year} calendar)"
+    return text if status == "running" else f"{text}, {status}"
+
+
+def _timer_counts(work: CaseRecompute, clock: str, as_of: date) -> str:
+    planned = [plan for plan in work.new_timers() if plan.clock == clock]
+    counts = [
+        (len(planned), "planned"),
+        (sum(plan.due_on <= as_of for plan in planned), "already due"),
+        (sum(timer.clock == clock for timer, _ in work.redated), "re-dated"),
+        (sum(timer.clock == clock for timer in work.restored), "restored"),
+        (sum(timer.clock == clock for timer in (*work.superseded, *work.replaced)), "superseded"),
+    ]
+    return ", ".join(f"{count} {what}" for count, what in counts if count)
 
 
 def _read_text(path: Path) -> str:
@@ -219,6 +326,7 @@ def deadline_json(deadline: Deadline, calendar: WorkingCalendar, as_of: date) ->
         "extended_by": deadline.extended_by,
         "version": deadline.version,
         "explanation": deadline.explanation,
+        "awaiting_calendar_year": deadline.awaiting_year,
     }
 
 

@@ -144,7 +144,8 @@ def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> 
             status = f"OVERDUE by {deadline['overdue_workdays']} WD"
         elif deadline["running"]:
             status = f"{deadline['remaining_workdays']} WD left"
-        click.echo(f"  {name} ({deadline['label']}): due {deadline['due_on']}, {status}")
+        due = deadline["due_on"] or _unknown_due(deadline["awaiting_calendar_year"])
+        click.echo(f"  {name} ({deadline['label']}): due {due}, {status}")
         for line in deadline["explanation"]:
             click.echo(f"      {line}")
     click.echo("  history:")
@@ -168,6 +169,11 @@ def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> 
 @click.option("--due-within", type=int, metavar="N", help="A running clock due within N WD.")
 @click.option("--overdue", is_flag=True, help="A running clock past its due date.")
 @click.option(
+    "--awaiting-calendar",
+    is_flag=True,
+    help="A clock whose due date waits for a calendar year not loaded yet.",
+)
+@click.option(
     "--as-of", "as_of", type=DATE, help="Count deadlines as of this date (default today)."
 )
 @click.option("--limit", type=int, help="At most this many rows.")
@@ -180,14 +186,22 @@ def list_command(
     open_only: bool,
     due_within: int | None,
     overdue: bool,
+    awaiting_calendar: bool,
     as_of: date | None,
     limit: int | None,
     as_json: bool,
 ) -> None:
-    """Cases, each with its nearest running deadline."""
+    """Cases, each with its nearest running deadline.
+
+    A due date that waits for a calendar year not loaded yet shows as unknown; when
+    --due-within N runs past the loaded calendar such cases are listed, as they may be
+    due within it.
+    """
     context = app(ctx)
     effective = context.effective_date(as_of)
-    criteria = CaseFilter(agency, state, open_only, due_within, overdue, limit)
+    criteria = CaseFilter(
+        agency, state, open_only, due_within, overdue, awaiting_calendar, limit=limit
+    )
     with context.database.reading() as session:
         rows = list_cases(session, context.registry, context.calendar, criteria, effective)
     if as_json:
@@ -197,12 +211,21 @@ def list_command(
         due = row["next_due"]
         if due is None:
             urgency = row["outcome"] or "-"
+        elif due["due_on"] is None:
+            urgency = (
+                f"{due['clock']} due {_unknown_due(due['awaiting_calendar_year'])} "
+                f"({due['remaining_workdays']} WD left)"
+            )
         elif due["overdue_workdays"]:
             urgency = f"{due['clock']} OVERDUE {due['overdue_workdays']} WD (due {due['due_on']})"
         else:
             urgency = f"{due['clock']} due {due['due_on']} ({due['remaining_workdays']} WD left)"
         click.echo(f"{row['number']:<22} {row['received_on']} {row['state']:<26} {urgency}")
     click.echo(f"{len(rows)} case(s) as of {effective}")
+
+
+def _unknown_due(year: int | None) -> str:
+    return f"unknown (awaits the {year} calendar)"
 
 
 def _show(ctx: click.Context, number: str, as_of: date) -> None:

@@ -133,6 +133,10 @@ class WorkingCalendar:
     def covers(self, day: date) -> bool:
         return day.year in self._spans
 
+    def loaded_through(self, day: date) -> date:
+        """The last day of the run of consecutive loaded years that ``day`` falls in."""
+        return date(self._span(day).last_year, 12, 31)
+
     def is_working_day(self, day: date) -> bool:
         span = self._span(day)
         i = day.toordinal() - span.base

@@ -13,6 +13,13 @@ Pause arithmetic (DOMAIN.md §1), exactly:
 
 A clock that was already overdue when paused keeps its due date; the time it
 was overdue is not given back by the pause.
+
+A count that runs past the last loaded calendar year does not raise: the clock
+is *flagged*. Its due date is unknown (``due_on`` None) and ``awaiting_year``
+names the year whose holiday schedule it waits for; the working days left are
+still exact (they are a count, not a date), and re-deriving the ledger once the
+year is loaded gives the date. A date someone states (an entry's date, an
+explicit due date) must lie in a loaded year: that is still refused.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from datetime import date
 from enum import StrEnum
 
 from workflow.deadlines.calendar import WorkingCalendar
-from workflow.errors import InvalidInput
+from workflow.errors import CalendarNotPublished, InvalidInput
 
 
 class EntryKind(StrEnum):
@@ -104,6 +111,11 @@ class Deadline:
     status_since: date
     version: int  # number of entries: any change gives a new version (timer idempotency)
     steps: tuple[Step, ...] = field(default=())
+    # Flagged: the count runs into this year, whose schedule is not loaded (due_on is None).
+    awaiting_year: int | None = None
+    # While a flagged clock runs: the due date is the counted_days-th WD after counted_from.
+    counted_from: date | None = None
+    counted_days: int | None = None
 
     @property
     def running(self) -> bool:
@@ -114,7 +126,10 @@ class Deadline:
         return [step.text for step in self.steps]
 
     def remaining_workdays(self, calendar: WorkingCalendar, as_of: date) -> int:
-        """WD left after ``as_of`` up to the due date; 0 when due today or overdue."""
+        """WD left after ``as_of`` up to the due date; 0 when due today or overdue.
+
+        Exact for a flagged clock too: its due date is unknown, its count is not.
+        """
         return max(0, self._left(calendar, as_of))
 
     def overdue_workdays(self, calendar: WorkingCalendar, as_of: date) -> int:
@@ -122,12 +137,14 @@ class Deadline:
         return max(0, -self._left(calendar, as_of))
 
     def _left(self, calendar: WorkingCalendar, as_of: date) -> int:
-        if self.due_on is None:
-            return 0
-        if self.status is ClockStatus.RUNNING:
-            return calendar.working_days_between(as_of, self.due_on)
-        assert self.remaining_at_pause is not None
-        return self.remaining_at_pause
+        if self.status is not ClockStatus.RUNNING:
+            assert self.remaining_at_pause is not None
+            return self.remaining_at_pause
+        if self.counted_from is not None and self.counted_days is not None:
+            # the due date is the counted_days-th WD after counted_from, wherever it falls
+            return self.counted_days - calendar.working_days_between(self.counted_from, as_of)
+        assert self.due_on is not None  # a running clock that is not flagged has a due date
+        return calendar.working_days_between(as_of, self.due_on)
 
 
 def derive(
@@ -158,6 +175,7 @@ class _Replay:
         self.length = 0
         self.extended_by = 0
         self.due: date | None = None
+        self.awaiting: int | None = None  # the unloaded year a flagged count runs into
         self.explicit_due = False
         self.since = date.min
         self.last_on: date | None = None
@@ -179,16 +197,20 @@ class _Replay:
 
     def result(self, version: int) -> Deadline:
         assert self.status is not None
-        frozen = None if self.status is ClockStatus.RUNNING else self.remaining
+        running = self.status is ClockStatus.RUNNING
+        counting = running and self.due is None
         return Deadline(
             status=self.status,
             due_on=self.due,
             length=self.length,
-            remaining_at_pause=frozen,
+            remaining_at_pause=None if running else self.remaining,
             extended_by=self.extended_by,
             status_since=self.since,
             version=version,
             steps=tuple(self.steps),
+            awaiting_year=self.awaiting,
+            counted_from=self.anchor if counting else None,
+            counted_days=self.remaining if counting else None,
         )
 
     def _note(self, entry: ClockEntry, text: str) -> None:
@@ -210,9 +232,33 @@ class _Replay:
         self.anchor = anchor
         self.remaining = remaining
         if not self.explicit_due and remaining > 0:
-            self.due = self.calendar.add_working_days(anchor, remaining)
-        elif self.due is None:
+            self._count_due(anchor, remaining)
+        elif self.due is None and self.awaiting is None:
             self.due = anchor
+
+    def _count_due(self, anchor: date, days: int) -> None:
+        """The due date ``days`` WD after ``anchor``, or flagged when they run into an
+        unloaded year."""
+        try:
+            self.due = self.calendar.add_working_days(anchor, days)
+            self.awaiting = None
+        except CalendarNotPublished as missing:
+            self.due = None
+            self.awaiting = missing.year
+
+    def _due_text(self) -> str:
+        """'due D', or what is known of a flagged due date (what the running count needs)."""
+        if self.due is not None:
+            return f"due {self.due}"
+        missing = (
+            f"{self.awaiting}, whose holiday schedule is not loaded yet: the due date is set "
+            "when it is (workflow calendar import-notice)"
+        )
+        if self.status is not ClockStatus.RUNNING or not self.calendar.covers(self.anchor):
+            return f"due date unknown: the count runs into {missing}"
+        end = self.calendar.loaded_through(self.anchor)
+        within = self.calendar.working_days_between(self.anchor, end)
+        return f"{within} of them by {end}, the other {self.remaining - within} run into {missing}"
 
     def _start(self, entry: ClockEntry) -> None:
         if self.status is not None:
@@ -221,13 +267,13 @@ class _Replay:
         self.length = days
         self.since = entry.on
         self._run_from(entry.on, days)
-        self._note(entry, f"{days} WD from {entry.on}: due {self.due}")
+        self._note(entry, f"{days} WD from {entry.on}: {self._due_text()}")
 
     def _pause(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING)
-        assert self.due is not None
         used = self.calendar.working_days_between(self.anchor, entry.on)
         if self.explicit_due:
+            assert self.due is not None  # an explicit due date is a stated date
             self.remaining = self.calendar.working_days_between(entry.on, self.due)
         else:
             self.remaining -= used
@@ -253,16 +299,15 @@ class _Replay:
             f"used, {self.remaining} left",
             self.due,
         )
-        if self.explicit_due:
+        if self.explicit_due and self.remaining <= 0:
+            # resumed after the date set: that date stays the due date (overdue)
             self.status = ClockStatus.RUNNING
             self.anchor = entry.on
-            assert self.due is not None
-            if self.remaining > 0:
-                self.due = self.calendar.add_working_days(entry.on, self.remaining)
         else:
+            self.explicit_due = False  # the days left count from here, like any clock's
             self._run_from(entry.on, self.remaining)
         if self.remaining > 0:
-            self._note(entry, f"resumed {entry.on}: {self.remaining} WD left, due {self.due}")
+            self._note(entry, f"resumed {entry.on}: {self.remaining} WD left, {self._due_text()}")
         else:
             self._note(entry, f"resumed {entry.on}: already overdue since {self.due}")
 
@@ -272,7 +317,9 @@ class _Replay:
         self.extended_by = 0
         self.since = entry.on
         self._run_from(entry.on, self.length)
-        self._note(entry, f"restarted in full from {entry.on}: {self.length} WD, due {self.due}")
+        self._note(
+            entry, f"restarted in full from {entry.on}: {self.length} WD, {self._due_text()}"
+        )
 
     def _extend(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
@@ -283,9 +330,10 @@ class _Replay:
         if self.status is ClockStatus.RUNNING:
             self.explicit_due = False
             self._run_from(self.anchor, self.remaining)
-        self._note(
-            entry, f"extended by {days} WD, approved by {approver} on {entry.on}: due {self.due}"
-        )
+        outcome = self._due_text()
+        if self.due is None and self.status is ClockStatus.RUNNING:
+            outcome = f"{self.remaining} WD from {self.anchor}, {outcome}"
+        self._note(entry, f"extended by {days} WD, approved by {approver} on {entry.on}: {outcome}")
 
     def _set_due(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
@@ -293,6 +341,7 @@ class _Replay:
             raise InvalidInput(f"{self.label}: an explicit due date must be on or after {entry.on}")
         self.explicit_due = True
         self.due = entry.due_on
+        self.awaiting = None
         self.since = entry.on
         self.status = ClockStatus.RUNNING
         self.anchor = entry.on
@@ -302,14 +351,18 @@ class _Replay:
 
     def _stop(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
-        if self.status is ClockStatus.RUNNING:
+        if self.status is ClockStatus.RUNNING and self.due is None:
+            # flagged: the due date is unknown, the WD left to it are not
+            self.remaining -= self.calendar.working_days_between(self.anchor, entry.on)
+        elif self.status is ClockStatus.RUNNING:
             assert self.due is not None
             self.remaining = self.calendar.working_days_between(entry.on, self.due)
         self.status = ClockStatus.STOPPED
         self.since = entry.on
         reason = f" ({entry.reason})" if entry.reason else ""
+        due = f"the due date {self.due or f'(in {self.awaiting}, not loaded yet)'}"
         if self.remaining >= 0:
-            timing = f"{self.remaining} WD before the due date {self.due}"
+            timing = f"{self.remaining} WD before {due}"
         else:
-            timing = f"{-self.remaining} WD after the due date {self.due}"
+            timing = f"{-self.remaining} WD after {due}"
         self._note(entry, f"stopped {entry.on}{reason}: {timing}")

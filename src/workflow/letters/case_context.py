@@ -155,9 +155,10 @@ class StepLetters:
             step=self._step_data(with_appeal=kind == DECISION),
             outcome=outcome,
             deadlines={
-                clock: DeadlineData(deadline.due_on, deadline.length, deadline.extended_by)
+                clock: DeadlineData(
+                    deadline.due_on, deadline.length, deadline.extended_by, deadline.awaiting_year
+                )
                 for clock, deadline in self.deadlines.items()
-                if deadline.due_on is not None
             },
         )
 
@@ -186,7 +187,7 @@ class StepLetters:
 
     def _step_data(self, *, with_appeal: bool) -> StepData:
         step = self.step
-        days, until = self._period()
+        days, until, awaits = self._period()
         amount = step.amount if step.amount is not None else self._lapsed_fee()
         appeal_kind, appeal_result = self._corrected_appeal() if with_appeal else (None, None)
         return StepData(
@@ -195,6 +196,7 @@ class StepLetters:
             reason=given(step.reason),
             days=days if days is not None else step.days,
             until=until if until is not None else step.until,
+            until_awaits_year=awaits,
             amount=amount,
             payment=self._payment() if amount is not None else None,
             party=given(step.party),
@@ -210,23 +212,25 @@ class StepLetters:
             return None
         return trigger.clock
 
-    def _period(self) -> tuple[int | None, date | None]:
+    def _period(self) -> tuple[int | None, date | None, int | None]:
+        """The period this step sets: (WD, its last day, the year that day waits for)."""
         lapsed = self._lapsed_clock()
         if lapsed is not None:
-            return self.deadlines[lapsed].length, self.deadlines[lapsed].due_on
+            return self.deadlines[lapsed].length, self.deadlines[lapsed].due_on, None
         for row in self.clock_rows:
             spec = self.definition.clocks.get(row.clock)
             if row.event_id != self.event.id or row.kind not in _PERIOD:
                 continue
             if spec is None or spec.window:  # a window (7 WD for a notice) is no period
                 continue
-            due_on = self.deadlines[row.clock].due_on
+            deadline = self.deadlines[row.clock]
             if row.kind is EntryKind.EXTEND:
-                return row.entry.days, due_on
-            if due_on is None:
-                return None, None
-            return self.calendar.working_days_between(self.event.occurred_on, due_on), due_on
-        return None, None
+                return row.entry.days, deadline.due_on, deadline.awaiting_year
+            if deadline.due_on is None:  # runs into a year not loaded yet: WD, no last day
+                return deadline.length, None, deadline.awaiting_year
+            due_on = deadline.due_on
+            return self.calendar.working_days_between(self.event.occurred_on, due_on), due_on, None
+        return None, None, None
 
     def _lapsed_fee(self) -> str | None:
         lapsed = self._lapsed_clock()

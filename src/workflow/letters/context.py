@@ -120,7 +120,9 @@ class StepData:
 
     ``reason`` holds the legal reasons of a decision, the items to correct, or the
     Art. 35 grounds; one item or paragraph per line. ``days``/``until`` are the period
-    the letter sets (correction, payment, reply, extension) and its last day. ``party``
+    the letter sets (correction, payment, reply, extension) and its last day;
+    ``until_awaits_year`` is set instead of ``until`` when that day falls in a year whose
+    calendar is not loaded yet (the letter then states the period in WD only). ``party``
     and ``contact`` name the third party, the consulted agency or the responsible
     agency. ``variant`` picks one form of a letter kind that has two (``delay_notice``:
     ``reasons`` asks for reasons, ``delayed`` sets a delayed answer date).
@@ -131,6 +133,7 @@ class StepData:
     reason: str | None = None
     days: int | None = None
     until: date | None = None
+    until_awaits_year: int | None = None
     amount: Decimal | str | None = None  # yuan; a str is read as a Decimal
     fee_method: str | None = None  # per_item | per_page
     quantity: int | None = None  # items or pages charged for
@@ -193,9 +196,10 @@ class OutcomeData:
 class DeadlineData:
     """One statutory clock as it stands when the letter is issued."""
 
-    due_on: date
+    due_on: date | None  # None while awaiting_year's calendar is not loaded
     days: int  # statutory length in working days
     extended_by: int = 0
+    awaiting_year: int | None = None  # the count runs into this year, not loaded yet
 
 
 @dataclass(frozen=True)

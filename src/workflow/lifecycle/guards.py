@@ -49,6 +49,8 @@ def first_correction(ctx: GuardContext) -> Verdict | None:
 
 def correction_notice_in_time(ctx: GuardContext) -> Verdict | None:
     deadline = ctx.deadline("correction_notice")
+    # A window whose last day runs into an unloaded year closes after every loaded day,
+    # and the step's own date is in a loaded year: it is in time.
     if deadline is None or deadline.due_on is None or ctx.step.on <= deadline.due_on:
         return None
     late = ctx.calendar.working_days_between(deadline.due_on, ctx.step.on)
@@ -86,9 +88,10 @@ def not_extended(ctx: GuardContext) -> Verdict | None:
 
 def before_answer_due(ctx: GuardContext) -> Verdict | None:
     deadline = ctx.deadline("answer")
-    if deadline is None or deadline.status is not ClockStatus.RUNNING or deadline.due_on is None:
+    if deadline is None or deadline.status is not ClockStatus.RUNNING:
         return Verdict("the answer clock is not running")
-    if ctx.step.on > deadline.due_on:
+    # A due date still awaiting its year's calendar lies after the step's (loaded) date.
+    if deadline.due_on is not None and ctx.step.on > deadline.due_on:
         return Verdict(f"an extension must be decided before the answer is due ({deadline.due_on})")
     return None
 
@@ -152,10 +155,15 @@ def party_given_if_required(ctx: GuardContext) -> Verdict | None:
 def clock_lapsed(ctx: GuardContext) -> Verdict | None:
     clock = ctx.trigger.clock
     deadline = ctx.deadline(clock) if clock else None
-    if deadline is None or deadline.due_on is None:
+    if deadline is None:
         return Verdict(f"the {clock} clock was never started")
     if deadline.status is not ClockStatus.RUNNING:
         return Verdict(f"the {clock} clock is {deadline.status.value}")
+    if deadline.due_on is None:
+        return Verdict(
+            f"the {clock} period runs into {deadline.awaiting_year}, whose holiday schedule is "
+            "not loaded yet; it has not lapsed"
+        )
     if ctx.step.on <= deadline.due_on:
         return Verdict(f"the {clock} period runs until {deadline.due_on}; it has not lapsed")
     return None

@@ -1,20 +1,33 @@
 """Which reminders and automatic lapses a clock's deadline calls for (pure).
 
-A timer's key carries the clock's version, so when the clock changes (pause,
-extension, restart) the old timers are superseded by new ones and a stale
-reminder is never sent.
+A timer's key names the deadline it serves: the case, the clock, the clock's
+version and its due date (``<case id>:<clock>:v<version>@<due date>:<name>``).
+When the clock changes (pause, extension, restart) or a corrected calendar
+moves its due date, the old timers are superseded by new ones under new keys,
+so a stale reminder is never sent.
+
+A timer is planned only on a day the calendar can tell: a clock whose due date
+waits for a year's calendar (flagged) gets none, and a reminder or lapse that
+falls on the first working day of an unloaded year (the day after a due date on
+31 December) waits for ``workflow calendar recompute`` to plan it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar
 from workflow.definition.model import Overdue, WorkflowDefinition
+from workflow.errors import CalendarNotPublished
 
 REMINDER = "reminder"
 LAPSE = "lapse"
+DAILY_OVERDUE = "overdue"  # re-armed for the next working day each time it is sent
+# In a sent daily overdue reminder's detail: the year whose calendar its re-arming waits for.
+REARM_WAITS_FOR = "rearm_waits_for"
 
 
 @dataclass(frozen=True)
@@ -28,7 +41,12 @@ class TimerPlan:
     trigger: str | None = None
 
 
-def timer_key(case_id: int, clock: str, version: int, name: str) -> str:
+def timer_key(case_id: int, clock: str, version: int, due_on: date, name: str) -> str:
+    return f"{case_id}:{clock}:v{version}@{due_on.isoformat()}:{name}"
+
+
+def legacy_timer_key(case_id: int, clock: str, version: int, name: str) -> str:
+    """The key timers were planned under before keys carried the due date."""
     return f"{case_id}:{clock}:v{version}:{name}"
 
 
@@ -51,25 +69,33 @@ def plan_timers(
     version = deadline.version
     plans: list[TimerPlan] = []
 
-    def add(kind: str, name: str, on: date, trigger: str | None = None) -> None:
-        plans.append(
-            TimerPlan(
-                timer_key(case_id, clock, version, name), clock, version, kind, name, on, trigger
-            )
-        )
+    def add(kind: str, name: str, on: date | None, trigger: str | None = None) -> None:
+        if on is not None:
+            key = timer_key(case_id, clock, version, due, name)
+            plans.append(TimerPlan(key, clock, version, kind, name, on, trigger))
 
+    after_due = known_day(partial(calendar.next_working_day, due))
+    first_after = None if after_due is None else max(after_due, changed_on)
     reminder = definition.reminders.get(clock)
     if reminder is not None:
         for days in reminder.before:
-            on = calendar.subtract_working_days(due, days)
-            if on >= changed_on:
+            on = known_day(partial(calendar.subtract_working_days, due, days))
+            if on is not None and on >= changed_on:
                 add(REMINDER, f"before_{days}", on)
         if reminder.on_due and due >= changed_on:
             add(REMINDER, "on_due", due)
         if reminder.overdue is not Overdue.NONE:
-            name = "overdue" if reminder.overdue is Overdue.DAILY else "overdue_once"
-            add(REMINDER, name, max(calendar.next_working_day(due), changed_on))
+            name = DAILY_OVERDUE if reminder.overdue is Overdue.DAILY else "overdue_once"
+            add(REMINDER, name, first_after)
     trigger = definition.lapses.get(clock)
     if trigger is not None:
-        add(LAPSE, "lapse", max(calendar.next_working_day(due), changed_on), trigger)
+        add(LAPSE, "lapse", first_after, trigger)
     return plans
+
+
+def known_day(day: Callable[[], date]) -> date | None:
+    """The day ``day`` computes, or None when it lies in a year with no loaded calendar."""
+    try:
+        return day()
+    except CalendarNotPublished:
+        return None

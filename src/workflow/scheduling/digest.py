@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.cases.service import CaseService
+from workflow.errors import CalendarNotPublished
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
 from workflow.scheduling.reminder_context import standing
@@ -83,7 +84,11 @@ class DigestWriter:
 
     def _lists(self, as_of: date, due_within: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
         calendar = self.cases.calendar
-        horizon = calendar.add_working_days(as_of, due_within)
+        try:
+            horizon = calendar.add_working_days(as_of, due_within)
+        except CalendarNotPublished:
+            # the window runs past the loaded calendar: every known due date is within it
+            horizon = calendar.loaded_through(as_of)
         lists: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
             lambda: {"overdue": [], "due_soon": []}
         )

@@ -2,14 +2,16 @@
 
 For each due timer, earliest first:
 
-* **stale** (its clock's version has moved on, or the clock no longer runs): marked
-  ``dropped``, never sent. The case service already supersedes old timers when a
-  clock changes; this check is the second line, for rows written by anything else.
+* **stale** (its clock's version has moved on, the clock no longer runs, or its due
+  date waits for a calendar year): marked ``dropped``, never sent. The case service
+  already supersedes old timers when a clock changes; this check is the second line,
+  for rows written by anything else.
 * **lapse**: fired through ``CaseService.fire_in``, the path a handler's step takes,
   dated on the timer's due date (the first working day after the period). A lapse
   the lifecycle refuses is marked ``failed`` with the reason and not retried.
 * **reminder**: one outbox message per recipient, then ``done``. A daily overdue
-  reminder re-arms itself for the next working day (key ``...:overdue:<date>``).
+  reminder re-arms itself for the next working day (key ``...:overdue:<date>``);
+  when that day is in a year not loaded yet, ``calendar recompute`` re-arms it.
 
 Catch-up after downtime: ``before_N`` and ``on_due`` reminders that are still valid
 fire once each, in due order, saying how things stand on the sweep day and that
@@ -27,9 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.cases.service import CaseService
-from workflow.errors import InvalidInput, TransitionRejected
+from workflow.errors import CalendarNotPublished, InvalidInput, TransitionRejected
 from workflow.lifecycle import StepInput
-from workflow.lifecycle.timers import LAPSE, REMINDER, timer_key
+from workflow.lifecycle.timers import DAILY_OVERDUE, LAPSE, REARM_WAITS_FOR, REMINDER, timer_key
 from workflow.scheduling.claims import PENDING, claim_case, claim_due_timers
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
@@ -44,7 +46,6 @@ from workflow.store.records import (
 )
 
 SCHEDULER = "scheduler"  # the actor of automatic steps
-DAILY_OVERDUE = "overdue"
 MAX_ROUNDS = 10  # after each lapse the case's timers are read again; left-overs: next sweep
 
 
@@ -98,8 +99,15 @@ class TimerFiring:
         """Fire one timer; True when a lapse changed the case."""
         # the clocks projection may have been rewritten by a lapse in this transaction
         clock = session.get(ClockRecord, (case.id, timer.clock), populate_existing=True)
-        if clock is None or clock.version != timer.clock_version or clock.status != "running":
+        if (
+            clock is None
+            or clock.version != timer.clock_version
+            or clock.status != "running"
+            or clock.due_on is None  # flagged: its due date waits for a calendar year
+        ):
             state = "gone" if clock is None else f"{clock.status}, version {clock.version}"
+            if clock is not None and clock.due_on is None:
+                state += ", its due date awaiting a calendar year"
             _close(timer, "dropped", now, as_of, reason=f"stale: the clock is {state}")
             tally.dropped += 1
             return False
@@ -184,11 +192,22 @@ class TimerFiring:
         _close(timer, "done", now, as_of, messages=keys, late=as_of > timer.due_on)
         tally.fired += 1
         if timer.name == DAILY_OVERDUE:
-            tally.rearmed += self._rearm(session, timer, as_of, now)
+            tally.rearmed += self._rearm(session, timer, clock, as_of, now)
 
-    def _rearm(self, session: Session, timer: TimerRecord, as_of: date, now: datetime) -> int:
-        next_day = self.cases.calendar.next_working_day(as_of)
-        base = timer_key(timer.case_id, timer.clock, timer.clock_version, DAILY_OVERDUE)
+    def _rearm(
+        self, session: Session, timer: TimerRecord, clock: ClockRecord, as_of: date, now: datetime
+    ) -> int:
+        try:
+            next_day = self.cases.calendar.next_working_day(as_of)
+        except CalendarNotPublished as missing:
+            # The next working day is in a year not loaded yet (sent on 31 December):
+            # `workflow calendar recompute` re-arms it once that year's calendar is loaded.
+            timer.detail = {**(timer.detail or {}), REARM_WAITS_FOR: missing.year}
+            return 0
+        assert clock.due_on is not None  # checked before firing
+        base = timer_key(
+            timer.case_id, timer.clock, timer.clock_version, clock.due_on, DAILY_OVERDUE
+        )
         key = f"{base}:{next_day.isoformat()}"
         if session.scalar(select(TimerRecord.id).where(TimerRecord.key == key)) is not None:
             return 0

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
 from workflow.store.database import Database
 
@@ -27,6 +28,15 @@ def head_revision() -> str | None:
 def current_revision(database: Database) -> str | None:
     with database.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_initialised(database: Database) -> bool:
+    """Whether the store has a schema (``workflow init``); a missing SQLite file is not made."""
+    if database.is_sqlite:
+        path = make_url(database.url).database
+        if not path or path == ":memory:" or not Path(path).exists():
+            return False
+    return current_revision(database) is not None
 
 
 def upgrade(database: Database) -> tuple[str | None, str | None]:
