@@ -152,3 +152,15 @@ def test_definition_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     result = run(capsys, "definition", "validate", str(bad))
     assert result.code == 2
     assert f"{bad}:8: extra: unknown key" in result.err
+
+
+def test_a_store_without_the_schema_or_a_server_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    for command in (["case", "list"], ["calendar", "recompute"], ["sweep"]):
+        line = one_line_error(run(capsys, "--db", empty, *command))
+        assert "run `workflow init` to create or upgrade it" in line
+    nobody = "postgresql://postgres@127.0.0.1:9/test"  # nothing listens on port 9
+    line = one_line_error(run(capsys, "--db", nobody, "case", "list"))
+    assert line.startswith("error: the store cannot be used: connection failed")

@@ -27,7 +27,8 @@ def _examples() -> list[tuple[list[str], str]]:
                 if following.startswith("$ "):
                     break
                 output.append(following)
-            if output and "ledger.yaml" not in command:
+            # `explain ledger.yaml` needs the file, `recompute` a store: shown, not replayed here
+            if output and "ledger.yaml" not in command and "recompute" not in command:
                 examples.append((shlex.split(command)[1:], "\n".join(output)))
     return examples
 

@@ -1,4 +1,5 @@
-"""The ``workflow`` command. Every ``WorkflowError`` becomes one line and exit code 2."""
+"""The ``workflow`` command. Every ``WorkflowError``, and every database error a command cannot
+get past, becomes one line and exit code 2."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from workflow.cli.admin_commands import agency_group, definition_group, init, verify
 from workflow.cli.calendar_commands import calendar_group
@@ -16,6 +18,7 @@ from workflow.cli.letter_commands import letter_group
 from workflow.cli.report_commands import report_group
 from workflow.cli.scheduler_commands import outbox_group, scheduler_group, sweep
 from workflow.errors import WorkflowError
+from workflow.store.database import store_problem
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,6 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     except WorkflowError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except DBAPIError as exc:  # no schema yet, a server that is down: one line, not a traceback
+        click.echo(f"error: {store_problem(exc)}", err=True)
+        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)

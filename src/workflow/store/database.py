@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.errors import InvalidInput
@@ -105,3 +105,18 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool) -> Engine:
         connection.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def store_problem(error: DBAPIError) -> str:
+    """One line for a database error a command could not get past."""
+    cause = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
+    # SQLite says "no such table/column"; PostgreSQL raises UndefinedTable/UndefinedColumn.
+    missing = type(error.orig).__name__ in ("UndefinedTable", "UndefinedColumn") or any(
+        sign in cause for sign in ("no such table", "no such column")
+    )
+    if missing:
+        return (
+            f"the store has no workflow schema, or an older one ({cause}): run `workflow init` "
+            "to create or upgrade it"
+        )
+    return f"the store cannot be used: {cause}"
