@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from tests.conftest import domain_calendar
-from workflow.deadlines import ClockEntry, ClockStatus, derive
+from workflow.deadlines import ClockEntry, ClockStatus, derive, status_of
 from workflow.errors import InvalidInput
 
 CALENDAR = domain_calendar()
@@ -158,3 +158,32 @@ def test_pause_shifts_the_due_date_by_the_working_days_paused(
     )
     original_due = CALENDAR.add_working_days(start, days)
     assert deadline.due_on == CALENDAR.add_working_days(original_due, paused_days)
+
+
+_moves = st.lists(st.sampled_from(["pause", "resume", "restart", "extend", "set_due", "stop"]))
+
+
+@given(starts, lengths, _moves, st.lists(st.integers(0, 6), min_size=12, max_size=12))
+def test_the_status_without_the_calendar_is_the_derived_one(
+    start: date, days: int, moves: list[str], gaps: list[int]
+) -> None:
+    """Effects ask ``status_of``; it must agree with ``derive`` on every ledger it accepts."""
+    entries = [ClockEntry.start(start, days)]
+    on = start
+    for move, gap in zip(moves, gaps, strict=False):
+        on = CALENDAR.add_working_days(on, gap)
+        entry = {
+            "pause": ClockEntry.pause(on, "x"),
+            "resume": ClockEntry.resume(on),
+            "restart": ClockEntry.restart(on),
+            "extend": ClockEntry.extend(on, 5, "王主任"),
+            "set_due": ClockEntry.set_due(on, CALENDAR.add_working_days(on, 10), "x"),
+            "stop": ClockEntry.stop(on, "x"),
+        }[move]
+        try:
+            derive([*entries, entry], CALENDAR)
+        except InvalidInput:
+            continue  # not a ledger the engine writes
+        entries.append(entry)
+        assert status_of(entries) is derive(entries, CALENDAR).status
+    assert status_of([]) is None

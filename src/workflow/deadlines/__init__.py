@@ -2,7 +2,14 @@
 
 from workflow.deadlines.calendar import Holiday, Notice, WorkingCalendar, YearSchedule
 from workflow.deadlines.calendar_files import load_calendar
-from workflow.deadlines.ledger import ClockEntry, ClockStatus, Deadline, EntryKind, derive
+from workflow.deadlines.ledger import (
+    ClockEntry,
+    ClockStatus,
+    Deadline,
+    EntryKind,
+    derive,
+    status_of,
+)
 
 __all__ = [
     "ClockEntry",
@@ -15,4 +22,5 @@ __all__ = [
     "YearSchedule",
     "derive",
     "load_calendar",
+    "status_of",
 ]

@@ -159,6 +159,29 @@ def derive(
     return replay.result(len(entries))
 
 
+# The status each kind of entry leaves a clock in; an extension leaves it as it was.
+_STATUS_AFTER = {
+    EntryKind.START: ClockStatus.RUNNING,
+    EntryKind.PAUSE: ClockStatus.PAUSED,
+    EntryKind.RESUME: ClockStatus.RUNNING,
+    EntryKind.RESTART: ClockStatus.RUNNING,
+    EntryKind.SET_DUE: ClockStatus.RUNNING,
+    EntryKind.STOP: ClockStatus.STOPPED,
+}
+
+
+def status_of(entries: Iterable[ClockEntry]) -> ClockStatus | None:
+    """The status ``derive`` would give (None before a start), without the calendar.
+
+    What an effect asks before it pauses, resumes or stops a clock; deriving the
+    whole deadline for it was most of a step's arithmetic.
+    """
+    status: ClockStatus | None = None
+    for entry in entries:
+        status = _STATUS_AFTER.get(entry.kind, status)
+    return status
+
+
 def derive_all(
     ledgers: Iterable[tuple[str, Sequence[ClockEntry]]], calendar: WorkingCalendar
 ) -> dict[str, Deadline]:

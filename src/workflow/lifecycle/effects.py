@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from workflow.deadlines import ClockEntry, ClockStatus, WorkingCalendar, derive
+from workflow.deadlines import ClockEntry, ClockStatus, WorkingCalendar, status_of
 from workflow.definition.model import EffectSpec, WorkflowDefinition
 from workflow.lifecycle.step import StepInput
 
@@ -42,8 +42,7 @@ class EffectContext:
     plan: EffectPlan
 
     def status(self, clock: str) -> ClockStatus | None:
-        entries = [*self.ledgers.get(clock, ()), *self.plan.clock_entries.get(clock, [])]
-        return derive(entries, self.calendar, clock).status if entries else None
+        return status_of([*self.ledgers.get(clock, ()), *self.plan.clock_entries.get(clock, [])])
 
 
 Effect = Callable[[EffectContext, EffectSpec], None]

@@ -8,7 +8,7 @@ with the event. A routing condition only chooses between transitions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition.model import LateCorrectionPolicy, TriggerSpec, WorkflowDefinition
@@ -31,10 +31,14 @@ class GuardContext:
     case: CaseSnapshot
     trigger: TriggerSpec
     step: StepInput
+    # Several guards of one step look at the same clock: derive each once.
+    _deadlines: dict[str, Deadline | None] = field(default_factory=dict, compare=False)
 
     def deadline(self, clock: str) -> Deadline | None:
-        entries = self.case.ledgers.get(clock)
-        return derive(entries, self.calendar, clock) if entries else None
+        if clock not in self._deadlines:
+            entries = self.case.ledgers.get(clock)
+            self._deadlines[clock] = derive(entries, self.calendar, clock) if entries else None
+        return self._deadlines[clock]
 
 
 Guard = Callable[[GuardContext], Verdict | None]
