@@ -8,10 +8,9 @@ one timer each (the answer's "5 WD left" reminder, to handler and head) is due o
 sweep day. The figure is the time of that one sweep: 1,000 timers fired, 2,000
 reminders queued, one transaction per case. Target: largest/smallest <= 2x.
 
-``python -m bench sweep``; set ``WORKFLOW_BENCH_PG`` (a server URL, e.g.
-``postgresql://postgres@127.0.0.1:5432/postgres``) to run PostgreSQL as well, and
-``SWEEP_BENCH_SIZES`` (e.g. ``10000,100000``) and ``SWEEP_BENCH_STORES`` (``sqlite``,
-``postgresql``) to choose.
+``python -m bench sweep``; set ``BENCH_PG=1`` to run PostgreSQL as well (a fresh
+database on the tests' server, ``WORKFLOW_TEST_PG``), and ``SWEEP_BENCH_SIZES`` (e.g.
+``10000,100000``) and ``SWEEP_BENCH_STORES`` (``sqlite``, ``postgresql``) to choose.
 """
 
 from __future__ import annotations
