@@ -58,7 +58,9 @@ CASE_COLUMNS = (
 )
 
 
-def _cases(count: int, agency_ids: list[int], applicant: int) -> Iterator[tuple[object, ...]]:
+def _cases(
+    count: int, agency_ids: list[int], applicant: int, version: int
+) -> Iterator[tuple[object, ...]]:
     rng = random.Random(2025)
     first = date(2016, 1, 1).toordinal()
     span = date(YEAR, 12, 31).toordinal() - first
@@ -82,7 +84,7 @@ def _cases(count: int, agency_ids: list[int], applicant: int) -> Iterator[tuple[
         agency = agency_ids[index % len(agency_ids)]
         yield (
             index, f"B-{received.year}-{index:07d}", agency, applicant, rng.choice(TYPES),
-            "online", received, "某信息", "disclosure", 1,
+            "online", received, "某信息", "disclosure", version,
             "decided" if closed else "received", outcome, closed, closed, outcome,
             closed or received, 2 if closed else 1, False, 1, recorded, closed_recorded,
         )  # fmt: skip
@@ -117,7 +119,8 @@ def _load(app: Application, count: int) -> None:
         agency_ids = [row[0] for row in connection.execute(text("SELECT id FROM agencies"))]
         insert = "INSERT INTO applicants (name, type) VALUES ('申请人', 'natural_person')"
         applicant = connection.execute(text(f"{insert} RETURNING id")).scalar_one()
-    cases = list(_cases(count, agency_ids, applicant))
+    version = app.registry.latest().version  # the shipped definition, as the engine would use
+    cases = list(_cases(count, agency_ids, applicant, version))
     appeals = list(_appeals(cases))
     appeal_columns = (
         "case_id, kind, filed_on, result, decided_on, imported, filed_recorded_on, "

@@ -34,6 +34,7 @@ from workflow.application import Application
 from workflow.cases.agencies import add_agency
 from workflow.cases.service import NewCase
 from workflow.clock import CHINA, FixedClock
+from workflow.lifecycle.timers import timer_key
 from workflow.scheduling import Sweeper
 from workflow.scheduling.claims import due_timers_query
 from workflow.settings import Settings
@@ -160,6 +161,7 @@ def _background(app: Application, size: int) -> None:
         assert all(on > AS_OF + timedelta(days=7) for _, on in timers)
         plans[start] = (due, timers)
     now = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 9, tzinfo=CHINA)
+    version = app.registry.latest().version  # the shipped definition, as the engine would use
     with _writer(app) as write:
         write(
             ApplicantRecord.__table__, ("id", "name", "type"), [(1, "背景申请人", "natural_person")]
@@ -170,11 +172,11 @@ def _background(app: Application, size: int) -> None:
             for case_id in ids:
                 start = starts[case_id % len(starts)]
                 due, planned = plans[start]
-                cases.append(_case_row(case_id, start))
+                cases.append(_case_row(case_id, start, version))
                 clocks.append((case_id, "answer", "running", due, 0, 1))
                 timers.extend(
-                    (f"{case_id}:answer:v1:{name}", case_id, "answer", 1, "reminder", name, on,
-                     "pending", now)
+                    (timer_key(case_id, "answer", 1, due, name), case_id, "answer", 1, "reminder",
+                     name, on, "pending", now)
                     for name, on in planned
                 )  # fmt: skip
             write(CaseRecord.__table__, CASE_COLUMNS, cases)
@@ -190,10 +192,10 @@ def _background(app: Application, size: int) -> None:
             connection.execute(text("ANALYZE"))  # a live store has statistics
 
 
-def _case_row(case_id: int, received: date) -> tuple[Any, ...]:
+def _case_row(case_id: int, received: date, version: int) -> tuple[Any, ...]:
     return (
         case_id, f"bg-{case_id}", 1, 1, "natural_person", "in_person", received, "背景", "张三",
-        "disclosure", 1, "received", received, 1, False, 1,
+        "disclosure", version, "received", received, 1, False, 1,
     )  # fmt: skip
 
 
