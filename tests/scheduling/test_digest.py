@@ -48,3 +48,18 @@ def test_each_person_gets_their_overdue_and_due_soon_cases_once_a_day(
     assert (again.queued, again.already_queued) == (0, 3)
     set_today(app, date(2026, 3, 26))
     assert writer.queue(date(2026, 3, 26), due_within=5).queued == 3
+
+
+def test_a_deadline_awaiting_next_years_calendar_is_in_the_digest_when_its_days_run_short(
+    app: TestApplication,
+) -> None:
+    number = open_case(app, date(2026, 12, 10))  # 20 WD: 15 in 2026, 5 in 2027 (not loaded)
+    writer = DigestWriter(app.cases)
+    set_today(app, date(2026, 12, 29))
+    assert writer.queue(date(2026, 12, 29), due_within=5).people == 0  # 7 WD left
+    set_today(app, date(2026, 12, 31))
+    report = writer.queue(date(2026, 12, 31), due_within=5)
+    assert report.people == 2  # the handler and the head
+    body = digests(app)[HANDLER].body
+    assert f"{number}（淄博高端装备及现代服务业产业园管理中心，申请人：张三）答复期限" in body
+    assert "还剩5个工作日，届满日待2027年节假日安排公布后确定" in body

@@ -2,8 +2,11 @@
 
 "Due soon" is a running clock due within ``due_within`` working days of the day;
 "overdue" is one past its due date (both derived from the clocks projection, never
-stored). Each person's digest is queued once per day, key ``digest:<date>:<person>``:
-a second run the same day (another scheduler process, a restart) adds nothing.
+stored). A flagged clock, whose due date waits for next year's calendar, is due soon
+when its working days left, which are exact, are within ``due_within``: the digest
+gives them and says the date is not known yet. Each person's digest is queued once
+per day, key ``digest:<date>:<person>``: a second run the same day (another scheduler
+process, a restart) adds nothing.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from workflow.cases.ledger_store import load_ledgers_of
 from workflow.cases.service import CaseService
+from workflow.deadlines import derive
 from workflow.errors import CalendarNotPublished
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
@@ -98,32 +103,45 @@ class DigestWriter:
                 .join(CaseRecord, CaseRecord.id == ClockRecord.case_id)
                 .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
                 .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
-                .where(ClockRecord.status == "running", ClockRecord.due_on <= horizon)
+                .where(
+                    ClockRecord.status == "running",
+                    or_(ClockRecord.due_on <= horizon, ClockRecord.due_on.is_(None)),
+                )
                 .order_by(ClockRecord.due_on, CaseRecord.number)
             ).all()
+            flagged = [case.id for clock, case, _, _ in rows if clock.due_on is None]
+            ledgers = load_ledgers_of(session, flagged) if flagged else {}
             for clock, case, agency, applicant in rows:
                 definition = self.cases.registry.for_case(
                     session, case.definition_id, case.definition_version
                 )
                 spec = definition.clocks.get(clock.name)
-                if clock.due_on is None or spec is None or spec.window:
+                if spec is None or spec.window:
                     continue  # a window closes; it is never "overdue"
-                now = standing(calendar, as_of, clock.due_on)
-                item = {
+                item: dict[str, Any] = {
                     "number": case.number,
                     "agency": agency.name,
                     "applicant": applicant,
                     "clock_label": spec.label,
                     "due_on": clock.due_on,
-                    "remaining": now.remaining,
-                    "overdue": now.overdue,
+                    "awaiting_year": None,
                     "state_label": definition.states[case.state].label,
                 }
-                bucket = "overdue" if now.position == "after" else "due_soon"
+                if clock.due_on is None:  # flagged: the count is exact, the date is not known
+                    deadline = derive(ledgers[case.id][clock.name], calendar, clock.name)
+                    left = deadline.remaining_workdays(calendar, as_of)
+                    if left > due_within:
+                        continue
+                    item.update(remaining=left, overdue=0, awaiting_year=deadline.awaiting_year)
+                    bucket = "due_soon"
+                else:
+                    now = standing(calendar, as_of, clock.due_on)
+                    item.update(remaining=now.remaining, overdue=now.overdue)
+                    bucket = "overdue" if now.position == "after" else "due_soon"
                 for recipient in recipients(("handler", "head"), case, agency):
                     lists[recipient.person][bucket].append({**item, "role": recipient.role_label})
         return dict(lists)
 
 
 def _by_due(item: dict[str, Any]) -> tuple[date, str]:
-    return item["due_on"], item["number"]
+    return item["due_on"] or date.max, item["number"]  # a date not known yet comes last
