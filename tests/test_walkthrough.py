@@ -26,6 +26,7 @@ def test_walkthrough_runs_end_to_end(
     assert "应当先申请行政复议" in out
     assert "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 1 |" in out
     assert "✓ 一 + 二 = 三(七) + 四" in out  # the partial refusal's remedy clause, since 2024
+    assert "restarted in full from 2026-06-08: 20 WD, due 2026-07-07" in out  # fee notice served
     assert "answer (答复期限): due unknown (awaits the 2027 calendar), 20 WD left" in out
     assert "zbgd-2026-0004  answer: due unknown -> due 2027-01-08; timers: 4 planned" in out
     assert (tmp_path / "walkthrough" / "workflow.db").is_file()

@@ -84,6 +84,9 @@ def cases_part() -> list[str]:
     third = open_case("李四", "natural_person", "2026-06-01", "某项目环境影响评价文件")
     step("A trigger the state does not allow names the allowed ones", "case", "fire", third,
          "receive_payment")  # fmt: skip
+    fire(third, "issue_fee_notice", "--on", "2026-06-05", "--amount", "300")
+    fire(third, "fee_notice_served", "--on", "2026-06-08")  # the applicant signed for it
+    step("The fee period counts again from the applicant's receipt", "case", "show", third)
     step("Open cases with a deadline within 10 working days", "case", "list", "--open",
          "--due-within", "10")  # fmt: skip
     step("Replay every case's events against the store", "verify")
