@@ -24,7 +24,7 @@ from workflow.deadlines import Holiday, WorkingCalendar
 from workflow.deadlines.calendar_files import dump_year, read_year_file
 from workflow.resources import calendars_dir
 from workflow.store.database import Database
-from workflow.store.records import ClockRecord, TimerRecord
+from workflow.store.records import ClockRecord, OutboxRecord, TimerRecord
 
 NUMBER = "zbgd-2026-0001"
 
@@ -388,3 +388,35 @@ def test_import_notice_without_a_store_only_writes_the_year(
     )  # fmt: skip
     assert again.code == 0
     assert "recompute" not in again.out
+
+
+def test_lists_and_the_digest_before_a_recompute_and_past_the_loaded_calendar(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WORKFLOW_TODAY", "2026-12-10")
+    assert open_on(capsys, "2026-12-10").code == 0  # answer: 15 WD in 2026, 5 in 2027
+    monkeypatch.setenv("WORKFLOW_TODAY", "2026-12-31")
+    # 5 WD left: past the loaded calendar, listed only when they are within N
+    assert run(capsys, "case", "list", "--due-within", "3", "--json").json()["cases"] == []
+    listed = run(capsys, "case", "list", "--due-within", "5", "--json").json()["cases"]
+    assert [row["next_due"]["remaining_workdays"] for row in listed] == [5]
+
+    # a year file added by hand, not yet recomputed: the lists and the digest use the date
+    calendars = tmp_path / "calendars"
+    synthetic_2027.write_year_file(calendars)
+    with_2027 = ("--calendars", str(calendars))
+    row = run(capsys, *with_2027, "case", "list", "--due-within", "5", "--json").json()["cases"]
+    assert row[0]["next_due"] == {
+        "clock": "answer", "due_on": "2027-01-08", "remaining_workdays": 5,
+        "overdue_workdays": 0, "awaiting_calendar_year": None,
+    }  # fmt: skip
+    digest = run(capsys, *with_2027, "scheduler", "digest", "--due-within", "5")
+    assert digest.code == 0, digest.err
+    database = Database(db)
+    try:
+        with database.reading() as session:
+            bodies = session.scalars(select(OutboxRecord.body)).all()
+    finally:
+        database.dispose()
+    assert len(bodies) == 1  # the handler (this agency names no head)
+    assert all("将于2027年1月8日届满，还剩5个工作日" in body for body in bodies)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import load_ledgers, load_ledgers_of
@@ -174,13 +174,19 @@ def list_cases(
         raise CalendarNotPublished(as_of.year)
     if criteria.overdue:  # a flagged clock is due after every loaded day: never overdue
         query = query.where(exists().where(running, ClockRecord.due_on < as_of))
+    horizon: date | None = None  # the day N WD reach, when the loaded calendar can tell
     if criteria.due_within is not None:
         try:
             horizon = calendar.add_working_days(as_of, criteria.due_within)
-            query = query.where(exists().where(running, ClockRecord.due_on <= horizon))
+            # a clock the projection has no date for is derived below, like a flagged one
+            query = query.where(
+                exists().where(
+                    running, or_(ClockRecord.due_on <= horizon, ClockRecord.due_on.is_(None))
+                )
+            )
         except CalendarNotPublished:
             # N WD run past the loaded calendar: every known due date is within them, and
-            # a flagged one may be: all running clocks are listed, never silently dropped
+            # a flagged one is when its working days left (exact) are N or fewer (below)
             query = query.where(exists().where(running))
     if criteria.awaiting_calendar:
         query = query.where(
@@ -213,6 +219,8 @@ def list_cases(
             "next_due": None,
         }
         clock, due = nearest if nearest is not None else ("", None)
+        if due is not None and horizon is not None and due > horizon:
+            continue  # listed for a clock the projection has no date for, which is not due
         if due is not None:
             left = calendar.working_days_between(as_of, due)
             entry["next_due"] = {
@@ -223,11 +231,20 @@ def list_cases(
                 "awaiting_calendar_year": None,
             }
         elif nearest is not None:
+            # No date in the projection: derived now, it may have one (a year loaded since,
+            # not yet recomputed); if not, only the working days left are known.
             deadline = flagged[case.id]
+            left = deadline.remaining_workdays(calendar, as_of)
+            if criteria.due_within is not None and not (
+                left <= criteria.due_within
+                if deadline.due_on is None
+                else horizon is None or deadline.due_on <= horizon
+            ):
+                continue
             entry["next_due"] = {
                 "clock": clock,
-                "due_on": None,
-                "remaining_workdays": deadline.remaining_workdays(calendar, as_of),
+                "due_on": deadline.due_on.isoformat() if deadline.due_on else None,
+                "remaining_workdays": left,
                 "overdue_workdays": deadline.overdue_workdays(calendar, as_of),
                 "awaiting_calendar_year": deadline.awaiting_year,
             }

@@ -216,7 +216,10 @@ def import_notice(
         return
     # the calendars as they are now, the new year file included
     calendar = load_calendar(context.settings.calendar_dirs())
-    _report_recompute(_recompute(context, calendar, None), as_json=False)
+    report = _recompute(context, calendar, None)
+    _report_recompute(report, as_json=False)
+    if report.failures:  # the year file is written; the cases listed need a look
+        raise click.exceptions.Exit(1)
 
 
 @calendar_group.command("recompute")

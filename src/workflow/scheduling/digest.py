@@ -127,16 +127,21 @@ class DigestWriter:
                     "awaiting_year": None,
                     "state_label": definition.states[case.state].label,
                 }
-                if clock.due_on is None:  # flagged: the count is exact, the date is not known
+                due_on = clock.due_on
+                if due_on is None:  # flagged; derived now, the year may have been loaded since
                     deadline = derive(ledgers[case.id][clock.name], calendar, clock.name)
+                    due_on = deadline.due_on
                     left = deadline.remaining_workdays(calendar, as_of)
-                    if left > due_within:
+                    if due_on is None and left > due_within:
                         continue
-                    item.update(remaining=left, overdue=0, awaiting_year=deadline.awaiting_year)
-                    bucket = "due_soon"
-                else:
-                    now = standing(calendar, as_of, clock.due_on)
-                    item.update(remaining=now.remaining, overdue=now.overdue)
+                    if due_on is None:  # the count is exact, the date is not known
+                        item.update(remaining=left, overdue=0, awaiting_year=deadline.awaiting_year)
+                        bucket = "due_soon"
+                if due_on is not None:
+                    if due_on > horizon:
+                        continue
+                    now = standing(calendar, as_of, due_on)
+                    item.update(due_on=due_on, remaining=now.remaining, overdue=now.overdue)
                     bucket = "overdue" if now.position == "after" else "due_soon"
                 for recipient in recipients(("handler", "head"), case, agency):
                     lists[recipient.person][bucket].append({**item, "role": recipient.role_label})

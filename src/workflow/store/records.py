@@ -214,6 +214,9 @@ class TimerRecord(Base):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        # every timer of a case, whatever its status (calendar recompute): a step's new
+        # timers sit together in it, one page
+        Index("ix_timers_case_id", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
