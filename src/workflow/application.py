@@ -11,6 +11,7 @@ from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import CaseService, LetterIssuer
 from workflow.clock import Clock, FixedClock, SystemClock
 from workflow.deadlines import WorkingCalendar, load_calendar
+from workflow.deadlines.calendar_files import year_files_stamp
 from workflow.resources import notifications_dir
 from workflow.settings import Settings
 from workflow.store.database import Database
@@ -24,7 +25,20 @@ class Application:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
+        self._calendar_files = year_files_stamp(self.settings.calendar_dirs())
         return load_calendar(self.settings.calendar_dirs())
+
+    def refresh_calendar(self) -> bool:
+        """Forget the calendar, and the parts built on it, when a year file was added or
+        changed since it was loaded: a long-running scheduler then counts with the year
+        ``calendar import-notice`` wrote. True when it did."""
+        if "calendar" not in self.__dict__:
+            return False
+        if year_files_stamp(self.settings.calendar_dirs()) == self._calendar_files:
+            return False
+        for part in ("calendar", "letters", "cases"):
+            self.__dict__.pop(part, None)
+        return True
 
     @cached_property
     def database(self) -> Database:

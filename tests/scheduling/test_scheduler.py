@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from datetime import time as clock_time
 from pathlib import Path
@@ -15,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from tests import synthetic_2027
 from tests.scheduling.casework import act, case_state, open_case, set_today
 from tests.stores import TestApplication
 from workflow.clock import CHINA
@@ -27,7 +29,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "workflow"
 
 def jobs_for(app: TestApplication, tmp_path: Path, **options: object) -> SchedulerJobs:
     config = NotificationConfig(file_directory=tmp_path / "outbox")
-    return SchedulerJobs(app.cases, config, SchedulerOptions(**options))  # type: ignore[arg-type]
+    return SchedulerJobs(app, config, SchedulerOptions(**options))  # type: ignore[arg-type]
 
 
 def test_sweep_every_n_minutes_coalesced_one_at_a_time_and_a_daily_digest(
@@ -100,3 +102,19 @@ def test_only_the_scheduler_module_imports_apscheduler() -> None:
     code = "import sys, workflow.cli, workflow.scheduling; print('apscheduler' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"  # loaded only when `scheduler run` starts
+
+
+def test_a_running_scheduler_loads_a_year_file_imported_after_it_started(
+    app: TestApplication, tmp_path: Path
+) -> None:
+    calendars = tmp_path / "calendars"
+    calendars.mkdir()
+    app.settings = replace(app.settings, calendars_dir=calendars)
+    jobs = jobs_for(app, tmp_path)
+    assert not jobs.cases.calendar.covers(date(2027, 1, 4))
+    synthetic_2027.write_year_file(calendars)  # `calendar import-notice` while it runs
+    jobs.sweep()
+    assert jobs.cases.calendar.covers(date(2027, 1, 4))
+    assert jobs.sweeper.cases is jobs.cases  # the sweeps count with the new year too
+    jobs.sweep()  # nothing changed since: the same calendar
+    assert jobs.cases is app.cases

@@ -138,7 +138,7 @@ def scheduler_run(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     options = SchedulerOptions(every, digest_at, due_within, deliver=not no_deliver)
-    run_scheduler(app(ctx).cases, _config(notify_file), options)
+    run_scheduler(app(ctx), _config(notify_file), options)
 
 
 @scheduler_group.command("runs")

@@ -48,6 +48,17 @@ def load_calendar(directories: Iterable[Path]) -> WorkingCalendar:
     return WorkingCalendar(schedules)
 
 
+def year_files_stamp(directories: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """What the year files are now (path, modification time, size): it differs once a year
+    file is added, replaced or removed."""
+    stamp = []
+    for directory in directories:
+        for path in year_files(directory):
+            status = path.stat()
+            stamp.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(stamp)
+
+
 def year_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise CalendarFileError(directory, "calendar directory does not exist")

@@ -26,7 +26,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[im
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
-from workflow.cases.service import CaseService
+from workflow.application import Application
 from workflow.errors import WorkflowError
 from workflow.scheduling.delivery import Deliverer
 from workflow.scheduling.digest import DEFAULT_DUE_WITHIN, DigestWriter
@@ -46,19 +46,37 @@ class SchedulerOptions:
 
 
 class SchedulerJobs:
-    """What the jobs do, as plain methods; a job never raises into APScheduler."""
+    """What the jobs do, as plain methods; a job never raises into APScheduler.
+
+    Before each job the application's calendar is checked: a year file added or changed
+    since (``calendar import-notice`` in December) is loaded without a restart.
+    """
 
     def __init__(
-        self, cases: CaseService, config: NotificationConfig, options: SchedulerOptions
+        self, application: Application, config: NotificationConfig, options: SchedulerOptions
     ) -> None:
-        self.cases = cases
+        self.application = application
+        self.config = config
         self.options = options
-        self.sweeper = Sweeper(cases, config)
-        self.digests = DigestWriter(cases, config)
-        self.deliverer = Deliverer(cases.database, cases.clock, config)
+        self._build()
         self.digest_after_first_sweep = False
 
+    def _build(self) -> None:
+        self.cases = self.application.cases
+        self.sweeper = Sweeper(self.cases, self.config)
+        self.digests = DigestWriter(self.cases, self.config)
+        self.deliverer = Deliverer(self.cases.database, self.cases.clock, self.config)
+
+    def _refresh_calendar(self) -> None:
+        try:
+            if self.application.refresh_calendar():
+                self._build()
+                log.info("calendar files changed: loaded them again")
+        except WorkflowError as exc:  # a broken year file: keep the calendar we have
+            log.error("calendar files changed but cannot be loaded: %s", exc)
+
     def sweep(self) -> None:
+        self._refresh_calendar()
         try:
             self.sweeper.sweep()
         except WorkflowError as exc:
@@ -70,6 +88,7 @@ class SchedulerJobs:
             self.deliver()
 
     def digest(self) -> None:
+        self._refresh_calendar()
         today = self.cases.clock.today()
         try:
             report = self.digests.queue(today, self.options.due_within)
@@ -126,10 +145,11 @@ def build_scheduler(jobs: SchedulerJobs, now: datetime) -> BlockingScheduler:
 
 
 def run_scheduler(
-    cases: CaseService, config: NotificationConfig, options: SchedulerOptions
+    application: Application, config: NotificationConfig, options: SchedulerOptions
 ) -> None:
     """Run until interrupted (Ctrl-C or SIGTERM)."""
-    scheduler = build_scheduler(SchedulerJobs(cases, config, options), cases.clock.now())
+    jobs = SchedulerJobs(application, config, options)
+    scheduler = build_scheduler(jobs, application.clock.now())
     log.info(
         "scheduler: sweep every %d min, digest at %s (%s)",
         options.every_minutes,
