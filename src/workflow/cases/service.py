@@ -238,28 +238,23 @@ class CaseService:
         self.calendar.is_working_day(on)  # refuses a year with no published calendar
 
 
-def find_case(session: Session, number: str, *, lock: bool = False) -> CaseRecord:
-    """The case numbered ``number``; ``lock`` holds its row for the rest of the transaction.
-
-    A step locks the row it read (PostgreSQL: ``FOR NO KEY UPDATE``, as the sweeper's
-    claim does), so that everything it reads afterwards belongs to the same version of
-    the case. SQLite's write lock, taken at BEGIN IMMEDIATE, already gives that.
-    """
-    query = select(CaseRecord).where(CaseRecord.number == number)
-    if lock:
-        query = query.with_for_update(key_share=True)
-    case = session.scalars(query).one_or_none()
+def find_case(session: Session, number: str) -> CaseRecord:
+    """The case numbered ``number``, in the unit of work."""
+    case = session.scalars(select(CaseRecord).where(CaseRecord.number == number)).one_or_none()
     if case is None:
         raise CaseNotFound(number)
     return case
 
 
 def lock_case(session: Session, number: str) -> CaseRecord:
-    """The case numbered ``number``, its row held as ``find_case(lock=True)`` holds it.
+    """The case numbered ``number``, its row held for the rest of the transaction.
 
-    Read with one Core statement into a record outside the unit of work: a step
-    needs the row's values, and loading it through the ORM would cost a handler's
-    step more than all of its SQL. The step writes the row with its own statements.
+    A step locks the row it read (PostgreSQL: ``FOR NO KEY UPDATE``, as the sweeper's
+    claim does), so that everything it reads afterwards belongs to the same version of
+    the case; SQLite's write lock, taken at BEGIN IMMEDIATE, already gives that. Read
+    with one Core statement into a record outside the unit of work: a step needs the
+    row's values, and an ORM load would cost a handler's step more than all of its SQL.
+    The step writes the row with its own statements.
     """
     row = session.connection().execute(_LOCK_CASE, {"b_number": number}).one_or_none()
     if row is None:
