@@ -7,7 +7,7 @@ cost would dominate a handler's command.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -130,6 +130,22 @@ def write_clock_changes(
 def _one_or_many(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
     """One row as plain parameters: cheaper than an executemany of one."""
     return rows[0] if len(rows) == 1 else rows
+
+
+def derive_undated(
+    session: Session, calendar: WorkingCalendar, clocks: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], Deadline]:
+    """The deadlines of clocks whose ``clocks`` row has no due date (flagged), derived
+    from their ledgers: the row has no date to count from, the ledger has the count, and
+    a year loaded since the row was written may give the date."""
+    wanted = list(dict.fromkeys(clocks))
+    if not wanted:
+        return {}
+    ledgers = load_ledgers_of(session, list(dict.fromkeys(case_id for case_id, _ in wanted)))
+    return {
+        (case_id, clock): derive(ledgers[case_id][clock], calendar, clock)
+        for case_id, clock in wanted
+    }
 
 
 def load_ledgers(session: Session, case_id: int) -> Ledgers:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from workflow.cases.ledger_store import load_ledgers, load_ledgers_of
+from workflow.cases.ledger_store import derive_undated, load_ledgers
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import find_case
 from workflow.deadlines import Deadline, WorkingCalendar, derive
@@ -202,8 +202,8 @@ def list_cases(
         query = query.limit(criteria.limit)
     rows = session.execute(query).all()
     clocks = _running_clocks(session, [case.id for case, _, _ in rows], windows)
-    flagged = _flagged_deadlines(
-        session, calendar, {case_id: n for case_id, (n, due) in clocks.items() if due is None}
+    flagged = derive_undated(
+        session, calendar, [(case_id, n) for case_id, (n, due) in clocks.items() if due is None]
     )
     result: list[dict[str, Any]] = []
     for case, agency_code, applicant in rows:
@@ -233,7 +233,7 @@ def list_cases(
         elif nearest is not None:
             # No date in the projection: derived now, it may have one (a year loaded since,
             # not yet recomputed); if not, only the working days left are known.
-            deadline = flagged[case.id]
+            deadline = flagged[(case.id, clock)]
             left = deadline.remaining_workdays(calendar, as_of)
             if criteria.due_within is not None and not (
                 left <= criteria.due_within
@@ -274,17 +274,3 @@ def _running_clocks(
             if found is None or (due is not None and (found[1] is None or due < found[1])):
                 nearest[case_id] = (name, due)
     return nearest
-
-
-def _flagged_deadlines(
-    session: Session, calendar: WorkingCalendar, clocks: dict[int, str]
-) -> dict[int, Deadline]:
-    """The flagged clocks' deadlines, derived from their ledgers: the projection has no
-    due date to count from, the ledger has the count."""
-    if not clocks:
-        return {}
-    ledgers = load_ledgers_of(session, list(clocks))
-    return {
-        case_id: derive(ledgers[case_id][clock], calendar, clock)
-        for case_id, clock in clocks.items()
-    }

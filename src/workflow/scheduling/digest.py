@@ -18,9 +18,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from workflow.cases.ledger_store import load_ledgers_of
+from workflow.cases.ledger_store import derive_undated
 from workflow.cases.service import CaseService
-from workflow.deadlines import derive
 from workflow.errors import CalendarNotPublished
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
@@ -109,8 +108,9 @@ class DigestWriter:
                 )
                 .order_by(ClockRecord.due_on, CaseRecord.number)
             ).all()
-            flagged = [case.id for clock, case, _, _ in rows if clock.due_on is None]
-            ledgers = load_ledgers_of(session, flagged) if flagged else {}
+            undated = derive_undated(
+                session, calendar, [(c.case_id, c.name) for c, _, _, _ in rows if c.due_on is None]
+            )
             for clock, case, agency, applicant in rows:
                 definition = self.cases.registry.for_case(
                     session, case.definition_id, case.definition_version
@@ -129,7 +129,7 @@ class DigestWriter:
                 }
                 due_on = clock.due_on
                 if due_on is None:  # flagged; derived now, the year may have been loaded since
-                    deadline = derive(ledgers[case.id][clock.name], calendar, clock.name)
+                    deadline = undated[(case.id, clock.name)]
                     due_on = deadline.due_on
                     left = deadline.remaining_workdays(calendar, as_of)
                     if due_on is None and left > due_within:
