@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,14 +11,31 @@ import pytest
 
 from tests.stores import TestApplication, make_app, store_url
 
+# The Debian package of each program a letter test runs (scripts/system-packages.sh installs it).
+PACKAGES = {
+    "pdftotext": "poppler-utils",
+    "pdffonts": "poppler-utils",
+    "libreoffice": "libreoffice-writer-nogui",
+    "soffice": "libreoffice-writer-nogui",
+    "chromium": "chromium",
+}
+
 
 def program(*names: str) -> str:
-    """The path of the first of ``names`` on PATH, or skip the test saying what is missing."""
+    """The path of the first of ``names`` on PATH.
+
+    When none is installed the test skips saying what is missing, except under `make test`
+    and CI (``WORKFLOW_REQUIRE_SYSTEM_PACKAGES=1``), where it fails naming the install command.
+    """
     for name in names:
         found = shutil.which(name)
         if found:
             return found
-    pytest.skip(f"needs {' or '.join(names)} on PATH (not installed here)")
+    package = PACKAGES.get(names[0], names[0])
+    missing = f"needs {' or '.join(names)} on PATH (Debian package {package})"
+    if os.environ.get("WORKFLOW_REQUIRE_SYSTEM_PACKAGES") == "1":
+        pytest.fail(f"{missing}: run `scripts/system-packages.sh test`", pytrace=False)
+    pytest.skip(f"{missing}, not installed here")
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The four formats: HTML, text, DOCX and PDF say the same letter, in Chinese, without tofu.
 
 Checks that need an external program (pdftotext, pdffonts, libreoffice, chromium) skip
-with the program's name when it is missing; on a machine set up as the README says, they run.
+with the program's name when it is missing, and fail naming the install command under
+`make test` and CI, which install them first (scripts/system-packages.sh).
 """
 
 from __future__ import annotations

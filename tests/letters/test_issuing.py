@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from docx import Document
 
 from tests.letters.casework import SCENARIOS, SECRET, document, drive, fire, letters, open_case
+from tests.letters.conftest import program
 from tests.stores import TestApplication, make_app
 from workflow.errors import InvalidInput, LetterError
 from workflow.letters import Format, Templates
@@ -70,17 +70,16 @@ def test_every_letter_kind_prints_to_pdf(tmp_path: Path) -> None:
     try:
         issued = [letter for s in SCENARIOS for letter in letters(app, drive(app, s))]
         kinds = {letter.kind: letter for letter in issued}
-        pdftotext = shutil.which("pdftotext")
+        pdftotext = program("pdftotext")
         for letter in kinds.values():
             pdf = document(app, letter.case, Format.PDF, event=letter.event, kind=letter.kind)
             assert pdf.startswith(b"%PDF-")
-            if pdftotext is not None:
-                path = tmp_path / f"{letter.kind}.pdf"
-                path.write_bytes(pdf)
-                out = subprocess.run(
-                    [pdftotext, str(path), "-"], capture_output=True, text=True, check=True
-                )
-                assert letter.number in "".join(out.stdout.split())
+            path = tmp_path / f"{letter.kind}.pdf"
+            path.write_bytes(pdf)
+            out = subprocess.run(
+                [pdftotext, str(path), "-"], capture_output=True, text=True, check=True
+            )
+            assert letter.number in "".join(out.stdout.split())
         assert len(kinds) == 9
     finally:
         app.close()
