@@ -6,7 +6,6 @@ change) so a spreadsheet filter or a script can pick one out.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from workflow.reporting.format2021 import (
@@ -16,11 +15,12 @@ from workflow.reporting.format2021 import (
     TABLE3_ROWS,
 )
 from workflow.reporting.report import AnnualReport
+from workflow.spreadsheet_cells import CsvWriter
 
 
 def to_csv(report: AnnualReport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["table", "row", "label", *COLUMNS])
     for row in TABLE3_ROWS:
         cells = report.table3[row.code]

@@ -20,6 +20,7 @@ from workflow.clock import CHINA
 from workflow.reporting.format2021 import TITLE_TABLE3, TITLE_TABLE4
 from workflow.reporting.grid import LABEL_COLUMNS, Grid, table3_grid, table4_grid
 from workflow.reporting.report import AnnualReport
+from workflow.spreadsheet_cells import XlsxValue, xlsx_cell, xlsx_row
 
 FONT = "宋体"
 _THIN = Side(style="thin")
@@ -37,7 +38,8 @@ def to_xlsx(report: AnnualReport) -> bytes:
     _sheet(table3, report, TITLE_TABLE3, table3_grid(report.table3), label_widths=(14, 14, 36))
     table4 = workbook.create_sheet("表四")
     _sheet(table4, report, TITLE_TABLE4, table4_grid(report.table4), label_widths=())
-    table4.cell(2, 1, f"表四口径（{report.appeals_rule.value}）：{report.appeals_rule.description}")
+    rule = report.appeals_rule
+    xlsx_cell(table4, 2, 1, f"表四口径（{rule.value}）：{rule.description}")
     _checks(workbook.create_sheet("检查"), report)
     stamp = datetime.combine(report.as_of, time(0, 0), CHINA).replace(tzinfo=None)
     workbook.properties.created = stamp
@@ -51,13 +53,13 @@ def to_xlsx(report: AnnualReport) -> bytes:
 def _sheet(
     sheet: Worksheet, report: AnnualReport, title: str, grid: Grid, label_widths: tuple[int, ...]
 ) -> None:
-    sheet.cell(1, 1, title).font = Font(name=FONT, size=14, bold=True)
+    xlsx_cell(sheet, 1, 1, title).font = Font(name=FONT, size=14, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=grid.width)
-    sheet.cell(2, 1, f"{report.scope.name} {report.year}年（数据截至 {report.as_of}）")
+    xlsx_cell(sheet, 2, 1, f"{report.scope.name} {report.year}年（数据截至 {report.as_of}）")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=grid.width)
     for cell in grid.cells:
         row, col = GRID_TOP + cell.row, 1 + cell.col
-        target = sheet.cell(row, col, int(cell.text) if cell.number else cell.text)
+        target = xlsx_cell(sheet, row, col, int(cell.text) if cell.number else cell.text)
         target.font = Font(name=FONT, size=10, bold=cell.header)
         label = not cell.header and not cell.number
         target.alignment = _LEFT if label and cell.col == LABEL_COLUMNS - 1 else _CENTER
@@ -79,9 +81,9 @@ def _sheet(
 
 
 def _checks(sheet: Worksheet, report: AnnualReport) -> None:
-    sheet.append(["检查", "code", "status", "detail", "case_count", "cases"])
+    rows: list[list[XlsxValue]] = [["检查", "code", "status", "detail", "case_count", "cases"]]
     for check in report.checks:
-        sheet.append(
+        rows.append(
             [
                 check.title,
                 check.code,
@@ -93,7 +95,7 @@ def _checks(sheet: Worksheet, report: AnnualReport) -> None:
         )
     for change in report.changes:
         if change.case_count:
-            sheet.append(
+            rows.append(
                 [
                     change.sentence,
                     change.code,
@@ -103,6 +105,8 @@ def _checks(sheet: Worksheet, report: AnnualReport) -> None:
                     " ".join(change.cases),
                 ]
             )
+    for number, values in enumerate(rows, 1):
+        xlsx_row(sheet, number, values)
     for row in sheet.iter_rows():
         for cell in row:
             cell.font = Font(name=FONT, size=10, bold=cell.row == 1)
