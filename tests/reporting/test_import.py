@@ -117,8 +117,9 @@ def test_every_bad_row_is_named_and_nothing_is_imported(
         (3, "number", "zbgd-2018-0003 is already in the store"),
         (4, "agency", "unknown agency 'nowhere'; add it with `workflow agency add`"),
         (4, "applicant_name", "is empty"),
-        (4, "applicant_type", "unknown value 'robot'; one of: natural_person, business, "
-         "research, nonprofit, legal_services, other_org"),
+        (4, "applicant_type", "unknown value 'robot'; one of: natural_person (自然人), "
+         "business (商业企业), research (科研机构), nonprofit (社会公益组织), "
+         "legal_services (法律服务机构), other_org (其他)"),
         (4, "outcome", "closed_on and outcome go together (both empty: still open)"),
         (4, "received_on", "2027-01-01 is in the future (today is 2026-11-26)"),
         (5, "closed_on", "2024-05-01 is before received_on 2024-05-05"),

@@ -15,6 +15,7 @@ from sqlalchemy import Insert, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from workflow.codes import TimerStatus
 from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.lifecycle.timers import TimerPlan, plan_timers
@@ -57,7 +58,7 @@ _SUPERSEDE_CLOCK = (
         _TIMERS.c.clock == bindparam("b_clock"),
         PENDING_TIMER,
     )
-    .values(status="superseded")
+    .values(status=TimerStatus.SUPERSEDED)
 )
 
 
@@ -199,7 +200,7 @@ def timer_row(
         "name": plan.name,
         "trigger": plan.trigger,
         "due_on": plan.due_on,
-        "status": "pending",
+        "status": TimerStatus.PENDING,
         "created_at": now,
         "fired_at": None,
         "detail": detail,

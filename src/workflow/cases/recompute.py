@@ -31,14 +31,13 @@ from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import load_ledgers_of, timer_row, write_clock_changes
 from workflow.cases.recompute_plan import (
-    PENDING,
-    SUPERSEDED,
     CaseRecompute,
     ClockChange,
     plan_cases,
 )
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock
+from workflow.codes import TimerStatus
 from workflow.deadlines import WorkingCalendar
 from workflow.errors import WorkflowError
 from workflow.store.database import Database
@@ -181,8 +180,8 @@ def _recompute_case(
         write_clock_changes(
             session, [], {case.id: (ledgers, work.rewrite, definition)}, calendar, now
         )
-    _set_status(session, [timer.id for timer in work.superseded], SUPERSEDED)
-    _set_status(session, [timer.id for timer in work.restored], PENDING)
+    _set_status(session, [timer.id for timer in work.superseded], TimerStatus.SUPERSEDED)
+    _set_status(session, [timer.id for timer in work.restored], TimerStatus.PENDING)
     for timer, day in work.redated:
         connection.execute(update(_TIMERS).where(_TIMERS.c.id == timer.id).values(due_on=day))
     if work.added:

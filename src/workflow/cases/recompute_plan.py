@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import Ledgers, load_ledgers_of
 from workflow.cases.registry import DefinitionRegistry
+from workflow.codes import TimerStatus
 from workflow.deadlines import Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.errors import CalendarNotPublished, WorkflowError
@@ -38,8 +39,6 @@ from workflow.lifecycle.timers import (
     timer_key,
 )
 from workflow.store.records import CaseRecord, ClockRecord, TimerRecord
-
-PENDING, SUPERSEDED = "pending", "superseded"
 
 
 @dataclass(frozen=True)
@@ -191,7 +190,9 @@ def _plan_case(
                     work.planned.extend(
                         plan_timers(case.id, name, deadline, definition, calendar, changed_on)
                     )
-                    work.replaced.extend(timer for timer in own if timer.status == PENDING)
+                    work.replaced.extend(
+                        timer for timer in own if timer.status == TimerStatus.PENDING
+                    )
                 continue
             work.restore[name] = deadline
         if timers is not None:
@@ -228,12 +229,12 @@ def _reconcile(
     }
     status = {timer.id: timer.status for timer in own}
     for timer in own:
-        if timer.key not in serving and timer.status == PENDING:
+        if timer.key not in serving and timer.status == TimerStatus.PENDING:
             work.superseded.append(timer)  # another deadline's, still pending
-            status[timer.id] = SUPERSEDED
-        elif timer.key in serving and timer.status == SUPERSEDED and returning:
+            status[timer.id] = TimerStatus.SUPERSEDED
+        elif timer.key in serving and timer.status == TimerStatus.SUPERSEDED and returning:
             work.restored.append(timer)  # the deadline it had, and its timers, are back
-            status[timer.id] = PENDING
+            status[timer.id] = TimerStatus.PENDING
     planned_keys: set[str] = set()
     for item in plan:
         found = serving.get(item.key)
@@ -241,16 +242,16 @@ def _reconcile(
             found = serving.get(legacy + item.name)
         if found is None:
             work.added.append((item, None))  # the calendar could not date it before
-        elif status[found.id] == PENDING and found.due_on != item.due_on:
+        elif status[found.id] == TimerStatus.PENDING and found.due_on != item.due_on:
             work.redated.append((found, item.due_on))
         if found is not None:
             planned_keys.add(found.key)
     daily = next((item for item in plan if item.name == DAILY_OVERDUE), None)
     for timer in serving.values():
         chain = daily is not None and timer.name == DAILY_OVERDUE
-        if status[timer.id] == PENDING and timer.key not in planned_keys and not chain:
+        if status[timer.id] == TimerStatus.PENDING and timer.key not in planned_keys and not chain:
             work.superseded.append(timer)  # its plan no longer has it
-            status[timer.id] = SUPERSEDED
+            status[timer.id] = TimerStatus.SUPERSEDED
     if daily is not None:
         _rearm(work, calendar, daily, list(serving.values()), status)
 
@@ -265,7 +266,7 @@ def _rearm(
     """Re-arm a daily overdue reminder the sweeper could not (the next working day was
     in a year not loaded yet), for the working day after the day it was sent."""
     chain = [timer for timer in serving if timer.name == DAILY_OVERDUE]
-    if not chain or any(status[timer.id] == PENDING for timer in chain):
+    if not chain or any(status[timer.id] == TimerStatus.PENDING for timer in chain):
         return
     waiting = [timer for timer in chain if (timer.detail or {}).get(REARM_WAITS_FOR)]
     if not waiting:

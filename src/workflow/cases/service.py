@@ -18,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflow.cases.codes import APPLICANT_TYPES, CHANNELS
 from workflow.cases.ledger_store import write_clock_changes
 from workflow.cases.numbering import next_number
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
 from workflow.clock import Clock
+from workflow.codes import ApplicantType, Channel
 from workflow.deadlines import WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import CaseNotFound, InvalidInput, StaleCase
@@ -98,13 +98,12 @@ class CaseService:
 
     def open_in(self, session: Session, new: NewCase) -> CaseRecord:
         """Register within a caller's transaction (batch paths, imports)."""
-        if new.applicant_type not in APPLICANT_TYPES:
+        if new.applicant_type not in ApplicantType.codes():
             raise InvalidInput(
-                f"unknown applicant type {new.applicant_type!r}; "
-                f"types: {', '.join(APPLICANT_TYPES)}"
+                f"unknown applicant type {new.applicant_type!r}; types: {ApplicantType.known()}"
             )
-        if new.channel not in CHANNELS:
-            raise InvalidInput(f"unknown channel {new.channel!r}; channels: {', '.join(CHANNELS)}")
+        if new.channel not in Channel.codes():
+            raise InvalidInput(f"unknown channel {new.channel!r}; channels: {Channel.known()}")
         if not new.applicant.strip() or not new.request.strip():
             raise InvalidInput("an application needs the applicant's name and the request text")
         definition = self.registry.latest(new.definition)

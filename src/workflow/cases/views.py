@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from workflow.cases.ledger_store import derive_undated, load_ledgers
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import find_case
-from workflow.deadlines import Deadline, WorkingCalendar, derive
+from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.errors import CalendarNotPublished
 from workflow.store.records import (
@@ -167,7 +167,7 @@ def list_cases(
         query = query.where(CaseRecord.state.not_in(closed_states))
     running = and_(
         ClockRecord.case_id == CaseRecord.id,
-        ClockRecord.status == "running",
+        ClockRecord.status == ClockStatus.RUNNING,
         ClockRecord.name.not_in(windows),
     )
     if not calendar.covers(as_of):
@@ -192,7 +192,7 @@ def list_cases(
         query = query.where(
             exists().where(
                 ClockRecord.case_id == CaseRecord.id,
-                ClockRecord.status != "stopped",
+                ClockRecord.status != ClockStatus.STOPPED,
                 ClockRecord.name.not_in(windows),
                 ClockRecord.due_on.is_(None),
             )
@@ -264,7 +264,7 @@ def _running_clocks(
             select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on)
             .where(
                 ClockRecord.case_id.in_(chunk),
-                ClockRecord.status == "running",
+                ClockRecord.status == ClockStatus.RUNNING,
                 ClockRecord.name.not_in(windows),
             )
             .order_by(ClockRecord.case_id, ClockRecord.name)

@@ -12,7 +12,14 @@ import yaml
 
 from workflow.cases.recompute import CaseRecompute, RecomputeReport, recompute
 from workflow.cli.context import DATE, AppContext, app
-from workflow.deadlines import ClockEntry, Deadline, WorkingCalendar, derive, load_calendar
+from workflow.deadlines import (
+    ClockEntry,
+    Deadline,
+    EntryKind,
+    WorkingCalendar,
+    derive,
+    load_calendar,
+)
 from workflow.deadlines.calendar_files import describe, dump_year, parse_year
 from workflow.deadlines.notice import apply_extension, parse_notice
 from workflow.errors import InvalidInput
@@ -333,9 +340,6 @@ def deadline_json(deadline: Deadline, calendar: WorkingCalendar, as_of: date) ->
     }
 
 
-_LEDGER_KINDS = ("start", "pause", "resume", "restart", "extend", "set_due", "stop")
-
-
 def read_ledger(path: Path) -> tuple[str, list[ClockEntry], date | None]:
     """Read a ledger file; every problem names the file and the entry number."""
     try:
@@ -355,26 +359,26 @@ def _entry(item: Any, path: Path, number: int) -> ClockEntry:
     where = f"{path}: entry {number}"
     if not isinstance(item, dict):
         raise InvalidInput(f"{where}: expected a mapping such as {{start: 2026-02-12, days: 20}}")
-    kinds = [kind for kind in _LEDGER_KINDS if kind in item]
+    kinds = [kind for kind in EntryKind if kind in item]
     if len(kinds) != 1:
-        raise InvalidInput(f"{where}: name exactly one of {', '.join(_LEDGER_KINDS)}")
+        raise InvalidInput(f"{where}: name exactly one of {', '.join(EntryKind)}")
     kind = kinds[0]
     on = item[kind]
     if not isinstance(on, date):
         raise InvalidInput(f"{where}: {kind} must be a YYYY-MM-DD date")
     try:
         match kind:
-            case "start":
+            case EntryKind.START:
                 return ClockEntry.start(on, int(item.get("days", 20)))
-            case "pause":
+            case EntryKind.PAUSE:
                 return ClockEntry.pause(on, str(item.get("reason", "not given")))
-            case "resume":
+            case EntryKind.RESUME:
                 return ClockEntry.resume(on)
-            case "restart":
+            case EntryKind.RESTART:
                 return ClockEntry.restart(on)
-            case "extend":
+            case EntryKind.EXTEND:
                 return ClockEntry.extend(on, int(item["days"]), str(item["approver"]))
-            case "set_due":
+            case EntryKind.SET_DUE:
                 due = item["due"]
                 if not isinstance(due, date):
                     raise InvalidInput(f"{where}: due must be a YYYY-MM-DD date")

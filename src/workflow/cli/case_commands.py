@@ -8,11 +8,12 @@ from typing import Any
 
 import click
 
-from workflow.cases.codes import APPLICANT_TYPES, CHANNELS
 from workflow.cases.service import NewCase
 from workflow.cases.views import CaseFilter, list_cases, show_case
+from workflow.cli.choices import CodeParam
 from workflow.cli.context import DATE, app
 from workflow.cli.step_options import step_input, step_options
+from workflow.codes import ApplicantType, Channel
 
 
 @click.group("case")
@@ -26,11 +27,11 @@ def case_group() -> None:
 @click.option(
     "--applicant-type",
     required=True,
-    type=click.Choice(list(APPLICANT_TYPES)),
+    type=CodeParam("applicant type", ApplicantType),
     help="Table 三 column.",
 )
 @click.option(
-    "--channel", required=True, type=click.Choice(list(CHANNELS)), help="How it came in (Art. 31)."
+    "--channel", required=True, type=CodeParam("channel", Channel), help="How it came in (Art. 31)."
 )
 @click.option("--received", "received_on", required=True, type=DATE, help="Receipt date (Art. 31).")
 @click.option("--request", "request_text", required=True, help="What information is requested.")

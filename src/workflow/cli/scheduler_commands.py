@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from workflow.cli.choices import CodeParam
 from workflow.cli.context import DATE, app
+from workflow.codes import OutboxStatus
 from workflow.scheduling import (
     Deliverer,
     DigestWriter,
@@ -20,7 +22,7 @@ from workflow.scheduling import (
     load_notification_config,
 )
 from workflow.scheduling.digest import DEFAULT_DUE_WITHIN
-from workflow.scheduling.outbox import STATUSES, outbox_rows
+from workflow.scheduling.outbox import outbox_rows
 from workflow.scheduling.run_log import list_runs
 
 
@@ -218,7 +220,9 @@ def outbox_deliver(ctx: click.Context, notify_file: Path | None, as_json: bool) 
 
 
 @outbox_group.command("list")
-@click.option("--status", type=click.Choice(STATUSES), help="Only messages in this status.")
+@click.option(
+    "--status", type=CodeParam("status", OutboxStatus), help="Only messages in this status."
+)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with the bodies).")
 @click.pass_context

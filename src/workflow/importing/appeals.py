@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.verify import IMPORT_TRIGGER
 from workflow.clock import Clock
+from workflow.codes import AppealKind, AppealResult
 from workflow.definition import WorkflowDefinition
 from workflow.errors import ImportRejected
 from workflow.importing.case_rows import Progress
@@ -34,12 +35,6 @@ from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
 
 APPEAL_COLUMNS = ("case_number", "kind", "filed_on", "result", "decided_on")
 OPTIONAL = frozenset({"result", "decided_on"})
-KIND_LABELS = {
-    "reconsideration": "行政复议",
-    "litigation_direct": "未经复议直接起诉",
-    "litigation_after_reconsideration": "复议后起诉",
-}
-RESULT_LABELS = {"maintained": "维持", "corrected": "纠正", "other": "其他"}
 
 
 @dataclass(frozen=True)
@@ -88,9 +83,9 @@ class AppealImport:
         for source in rows:
             row = CheckedRow(source, problems)
             number = row.text("case_number", limit=64)
-            kind = row.code("kind", KIND_LABELS)
+            kind = row.code("kind", AppealKind.labels())
             filed_on = row.date("filed_on", today=today)
-            result = row.code("result", RESULT_LABELS, required=False)
+            result = row.code("result", AppealResult.labels(), required=False)
             decided_on = row.date("decided_on", required=False, today=today)
             if row.present("result") != row.present("decided_on"):
                 missing = "decided_on" if row.present("result") else "result"

@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.cases.codes import APPLICANT_TYPES, CHANNELS
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock
+from workflow.codes import ApplicantType, Channel
 from workflow.definition import WorkflowDefinition
 from workflow.errors import ImportRejected
 from workflow.importing.case_numbers import advance_counters, counter_scope, number_pattern
@@ -106,8 +106,8 @@ class CaseImport:
             if agency is not None and agency not in agencies:
                 row.fail("agency", f"unknown agency {agency!r}; add it with `workflow agency add`")
             name = row.text("applicant_name", limit=200)
-            applicant_type = row.code("applicant_type", APPLICANT_TYPES)
-            channel = row.code("channel", CHANNELS)
+            applicant_type = row.code("applicant_type", ApplicantType.labels())
+            channel = row.code("channel", Channel.labels())
             received_on = row.date("received_on", today=today)
             request = row.text("request")
             closed_on = row.date("closed_on", required=False, today=today)

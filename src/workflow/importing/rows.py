@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from workflow.codes import code_for, known
 from workflow.importing.source import SourceRow
 
 Problem = tuple[int, str, str]
@@ -46,13 +47,10 @@ class CheckedRow:
         text = self.text(field, required=required)
         if text is None:
             return None
-        if text in codes:
-            return text
-        by_label = {label: code for code, label in codes.items()}
-        if text in by_label:
-            return by_label[text]
-        self.fail(field, f"unknown value {text!r}; one of: {', '.join(codes)}")
-        return None
+        code = code_for(text, codes)
+        if code is None:
+            self.fail(field, f"unknown value {text!r}; one of: {known(codes)}")
+        return code
 
     def date(self, field: str, *, required: bool = True, today: date) -> date | None:
         value = self._values.get(field)

@@ -22,16 +22,9 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.errors import LetterError
 
-APPLICANT_TYPES = frozenset(
-    {"natural_person", "business", "research", "nonprofit", "legal_services", "other_org"}
-)
-CHANNELS = frozenset({"in_person", "registered_post", "ordinary_post", "online", "fax"})
-APPEAL_KINDS = frozenset(
-    {"reconsideration", "litigation_direct", "litigation_after_reconsideration"}
-)
-APPEAL_RESULTS = frozenset({"maintained", "corrected", "other"})
 _CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 
 
@@ -71,30 +64,30 @@ class LetterheadData:
 @dataclass(frozen=True)
 class ApplicantData:
     name: str
-    type: str  # natural_person | business | research | nonprofit | legal_services | other_org
+    type: str  # an ApplicantType code
     contact: str | None = None
     address: str | None = None
 
     def __post_init__(self) -> None:
         _required(self, "name")
-        _one_of(self, "type", APPLICANT_TYPES)
+        _one_of(self, "type", ApplicantType.codes())
 
     @property
     def is_person(self) -> bool:
-        return self.type == "natural_person"
+        return self.type == ApplicantType.NATURAL_PERSON
 
 
 @dataclass(frozen=True)
 class CaseData:
     number: str
     received_on: date  # 收到申请之日 (Art. 31)
-    channel: str  # in_person | registered_post | ordinary_post | online | fax
+    channel: str  # a Channel code
     request: str  # the applicant's request, restated in letters
     corrected_on: date | None = None  # receipt of the corrected application (Art. 30)
 
     def __post_init__(self) -> None:
         _required(self, "number", "request")
-        _one_of(self, "channel", CHANNELS)
+        _one_of(self, "channel", Channel.codes())
 
 
 @dataclass(frozen=True)
@@ -142,8 +135,8 @@ class StepData:
     contact: str | None = None
     note: str | None = None
     variant: str | None = None
-    appeal_kind: str | None = None  # reconsideration | litigation_direct | ...
-    appeal_result: str | None = None  # maintained | corrected | other
+    appeal_kind: str | None = None  # an AppealKind code
+    appeal_result: str | None = None  # an AppealResult code
 
     def __post_init__(self) -> None:
         _required(self, "trigger")
@@ -162,9 +155,9 @@ class StepData:
         if self.fee_method is not None:
             _one_of(self, "fee_method", frozenset({"per_item", "per_page"}))
         if self.appeal_kind is not None:
-            _one_of(self, "appeal_kind", APPEAL_KINDS)
+            _one_of(self, "appeal_kind", AppealKind.codes())
         if self.appeal_result is not None:
-            _one_of(self, "appeal_result", APPEAL_RESULTS)
+            _one_of(self, "appeal_result", AppealResult.codes())
 
 
 @dataclass(frozen=True)

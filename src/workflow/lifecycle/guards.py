@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from workflow.codes import AppealKind, AppealResult
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition.model import LateCorrectionPolicy, TriggerSpec, WorkflowDefinition
 from workflow.lifecycle.step import CaseSnapshot, StepInput
-
-APPEAL_KINDS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
-APPEAL_RESULTS = ("maintained", "corrected", "other")
 
 
 @dataclass(frozen=True)
@@ -174,14 +172,14 @@ def clock_lapsed(ctx: GuardContext) -> Verdict | None:
 
 
 def appeal_kind_known(ctx: GuardContext) -> Verdict | None:
-    if ctx.step.kind not in APPEAL_KINDS:
-        return Verdict(f"--kind must be one of {', '.join(APPEAL_KINDS)}")
+    if ctx.step.kind not in AppealKind.codes():
+        return Verdict(f"--kind must be one of {AppealKind.known()}")
     return None
 
 
 def appeal_result_known(ctx: GuardContext) -> Verdict | None:
-    if ctx.step.result not in APPEAL_RESULTS:
-        return Verdict(f"--result must be one of {', '.join(APPEAL_RESULTS)}")
+    if ctx.step.result not in AppealResult.codes():
+        return Verdict(f"--result must be one of {AppealResult.known()}")
     return None
 
 

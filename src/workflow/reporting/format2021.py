@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflow.cases.codes import APPLICANT_TYPES
+from workflow.codes import AppealKind, AppealResult, ApplicantType
 
 TITLE_TABLE3 = "三、收到和处理政府信息公开申请情况"
 TITLE_TABLE4 = "四、政府信息公开行政复议、行政诉讼情况"
 FLOW_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
-# Table 三's columns: the six applicant types of cases/codes.py, then the total.
-APPLICANT_COLUMNS: tuple[str, ...] = tuple(APPLICANT_TYPES)
+# Table 三's columns: the six applicant types, then the total.
+APPLICANT_COLUMNS: tuple[str, ...] = tuple(ApplicantType.labels())
 TOTAL = "total"
 COLUMNS: tuple[str, ...] = (*APPLICANT_COLUMNS, TOTAL)
-COLUMN_LABELS: dict[str, str] = {**APPLICANT_TYPES, TOTAL: "总计"}
+COLUMN_LABELS: dict[str, str] = {**ApplicantType.labels(), TOTAL: "总计"}
 APPLICANTS_LABEL = "申请人情况"
 ORGANISATIONS_LABEL = "法人或其他组织"
 
@@ -96,17 +96,17 @@ RESULT_ROWS: frozenset[str] = frozenset(
 )
 
 # Table 四: three kinds of appeal, each with five cells.
-APPEAL_KINDS: dict[str, str] = {
-    "reconsideration": "行政复议",
-    "litigation_direct": "未经复议直接起诉",
-    "litigation_after_reconsideration": "复议后起诉",
-}
+APPEAL_KINDS: dict[str, str] = AppealKind.labels()
 LITIGATION_LABEL = "行政诉讼"
-PENDING = "pending"
+PENDING = "pending"  # the cell of appeals not decided by the report's date
+# The form's own headings of the results (every AppealResult has one), then pending.
+_RESULT_HEADINGS = {
+    AppealResult.MAINTAINED: "结果维持",
+    AppealResult.CORRECTED: "结果纠正",
+    AppealResult.OTHER: "其他结果",
+}
 APPEAL_RESULTS: dict[str, str] = {
-    "maintained": "结果维持",
-    "corrected": "结果纠正",
-    "other": "其他结果",
+    **{result.value: _RESULT_HEADINGS[result] for result in AppealResult},
     PENDING: "尚未审结",
 }
 APPEAL_CELLS: tuple[str, ...] = (*APPEAL_RESULTS, TOTAL)

@@ -25,8 +25,6 @@ from sqlalchemy.orm import Session
 
 from workflow.store.records import PENDING_TIMER, CaseRecord, TimerRecord
 
-PENDING = "pending"
-
 
 def due_timers_query(as_of: date) -> Select[int, date]:
     """Every pending timer due by ``as_of``, earliest first (the pending timers' index)."""

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.clock import Clock
+from workflow.codes import OutboxStatus
 from workflow.errors import DeliveryError
 from workflow.scheduling.channels import Channel, Outgoing, channels_for
 from workflow.scheduling.notify_config import NotificationConfig
@@ -93,7 +94,9 @@ class Deliverer:
             rows = session.execute(
                 select(OutboxRecord, CaseRecord.number)
                 .outerjoin(CaseRecord, CaseRecord.id == OutboxRecord.case_id)
-                .where(OutboxRecord.status == "pending", OutboxRecord.next_attempt_at <= now)
+                .where(
+                    OutboxRecord.status == OutboxStatus.PENDING, OutboxRecord.next_attempt_at <= now
+                )
                 .order_by(OutboxRecord.next_attempt_at, OutboxRecord.id)
                 .limit(BATCH)
                 .with_for_update(skip_locked=True, of=OutboxRecord)
@@ -118,7 +121,7 @@ class Deliverer:
         with self.database.transaction() as session:
             row = session.get(OutboxRecord, claimed.id)
             assert row is not None
-            row.status = "sent"
+            row.status = OutboxStatus.SENT
             row.sent_at = self.clock.now()
             row.last_error = None
 
@@ -129,7 +132,7 @@ class Deliverer:
             assert row is not None
             row.last_error = error
             if claimed.attempts >= retry.max_attempts:
-                row.status = "failed"
+                row.status = OutboxStatus.FAILED
                 report.failed += 1
             else:
                 row.next_attempt_at = self.clock.now() + retry.delay(claimed.attempts)

@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 
 from workflow.cases.ledger_store import derive_undated
 from workflow.cases.service import CaseService
+from workflow.deadlines import ClockStatus
 from workflow.errors import CalendarNotPublished
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
@@ -103,7 +104,7 @@ class DigestWriter:
                 .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
                 .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
                 .where(
-                    ClockRecord.status == "running",
+                    ClockRecord.status == ClockStatus.RUNNING,
                     or_(ClockRecord.due_on <= horizon, ClockRecord.due_on.is_(None)),
                 )
                 .order_by(ClockRecord.due_on, CaseRecord.number)

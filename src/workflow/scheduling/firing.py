@@ -29,10 +29,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.cases.service import CaseService
+from workflow.codes import TimerStatus
+from workflow.deadlines import ClockStatus
 from workflow.errors import CalendarNotPublished, InvalidInput, TransitionRejected
 from workflow.lifecycle import StepInput
 from workflow.lifecycle.timers import DAILY_OVERDUE, LAPSE, REARM_WAITS_FOR, REMINDER, timer_key
-from workflow.scheduling.claims import PENDING, claim_case, claim_due_timers
+from workflow.scheduling.claims import claim_case, claim_due_timers
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
 from workflow.scheduling.reminder_context import reminder_context
@@ -102,13 +104,13 @@ class TimerFiring:
         if (
             clock is None
             or clock.version != timer.clock_version
-            or clock.status != "running"
+            or clock.status != ClockStatus.RUNNING
             or clock.due_on is None  # flagged: its due date waits for a calendar year
         ):
             state = "gone" if clock is None else f"{clock.status}, version {clock.version}"
             if clock is not None and clock.due_on is None:
                 state += ", its due date awaiting a calendar year"
-            _close(timer, "dropped", now, as_of, reason=f"stale: the clock is {state}")
+            _close(timer, TimerStatus.DROPPED, now, as_of, reason=f"stale: the clock is {state}")
             tally.dropped += 1
             return False
         if timer.kind == LAPSE:
@@ -132,13 +134,13 @@ class TimerFiring:
             with session.begin_nested():  # a refusal leaves nothing half-written
                 fired = self.cases.fire_in(session, case, timer.trigger, step)
         except (TransitionRejected, InvalidInput) as exc:
-            _close(timer, "failed", now, as_of, refused=str(exc))
+            _close(timer, TimerStatus.FAILED, now, as_of, refused=str(exc))
             tally.refused += 1
             tally.refusals.append({"case": case.number, "timer": timer.key, "reason": str(exc)})
             return False
         _close(
             timer,
-            "done",
+            TimerStatus.DONE,
             now,
             as_of,
             event=fired.event_seq,
@@ -189,7 +191,7 @@ class TimerFiring:
             ):
                 tally.reminders += 1
                 keys.append(key)
-        _close(timer, "done", now, as_of, messages=keys, late=as_of > timer.due_on)
+        _close(timer, TimerStatus.DONE, now, as_of, messages=keys, late=as_of > timer.due_on)
         tally.fired += 1
         if timer.name == DAILY_OVERDUE:
             tally.rearmed += self._rearm(session, timer, clock, as_of, now)
@@ -221,7 +223,7 @@ class TimerFiring:
                 name=DAILY_OVERDUE,
                 trigger=None,
                 due_on=next_day,
-                status=PENDING,
+                status=TimerStatus.PENDING,
                 created_at=now,
                 detail={"rearmed_from": timer.key},
             )
@@ -241,14 +243,16 @@ def _collapse_daily_overdue(
     for timer in timers:
         survivor = last.get((timer.clock, timer.clock_version))
         if timer.name == DAILY_OVERDUE and survivor is not None and survivor is not timer:
-            _close(timer, "done", now, as_of, collapsed_into=survivor.key)
+            _close(timer, TimerStatus.DONE, now, as_of, collapsed_into=survivor.key)
             tally.collapsed += 1
         else:
             kept.append(timer)
     return kept
 
 
-def _close(timer: TimerRecord, status: str, now: datetime, as_of: date, **detail: Any) -> None:
+def _close(
+    timer: TimerRecord, status: TimerStatus, now: datetime, as_of: date, **detail: Any
+) -> None:
     timer.status = status
     timer.fired_at = now
     timer.detail = {**(timer.detail or {}), "as_of": as_of.isoformat(), **detail}

@@ -31,9 +31,9 @@ from typing import Any
 
 import yaml
 
+from workflow.codes import Transport
 from workflow.errors import InvalidInput
 
-CHANNELS = ("file", "email", "webhook")
 MAX_ADDRESS = 300  # the outbox's recipient column
 TOP_KEYS = {"file", "email", "webhook", "retry", "templates", "users"}
 RETRY_KEYS = {"max_attempts", "backoff_seconds", "max_backoff_seconds"}
@@ -41,7 +41,7 @@ RETRY_KEYS = {"max_attempts", "backoff_seconds", "max_backoff_seconds"}
 
 @dataclass(frozen=True)
 class Address:
-    channel: str
+    transport: Transport
     recipient: str  # an e-mail address, a webhook URL, or the person's name (file)
 
 
@@ -75,7 +75,7 @@ class RetryPolicy:
 class UserAddress:
     email: str | None = None
     webhook: str | None = None
-    channel: str | None = None
+    transport: Transport | None = None  # the file's ``channel:``
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,15 @@ class NotificationConfig:
     def address(self, person: str) -> Address:
         user = self.users.get(person)
         if user is None:
-            return Address("file", person)
-        channel = user.channel or ("email" if user.email else "webhook" if user.webhook else "file")
-        if channel == "email" and user.email:
-            return Address("email", user.email)
-        if channel == "webhook" and user.webhook:
-            return Address("webhook", user.webhook)
-        return Address("file", person)
+            return Address(Transport.FILE, person)
+        transport = user.transport or (
+            Transport.EMAIL if user.email else Transport.WEBHOOK if user.webhook else Transport.FILE
+        )
+        if transport is Transport.EMAIL and user.email:
+            return Address(Transport.EMAIL, user.email)
+        if transport is Transport.WEBHOOK and user.webhook:
+            return Address(Transport.WEBHOOK, user.webhook)
+        return Address(Transport.FILE, person)
 
 
 def load_notification_config(
@@ -198,13 +200,16 @@ class _Reader:
                 self.text(fields["webhook"], f"{key}.webhook") if "webhook" in fields else None
             )
             channel = fields.get("channel")
+            transport = Transport.parse(str(channel)) if channel is not None else None
             if email is not None and "@" not in email:
                 raise self.fail(f"{key}.email", f"{email!r} is not an e-mail address")
             if webhook is not None and not webhook.startswith(("http://", "https://")):
                 raise self.fail(f"{key}.webhook", "must be an http:// or https:// URL")
-            if channel is not None and channel not in CHANNELS:
-                raise self.fail(f"{key}.channel", f"must be one of {', '.join(CHANNELS)}")
-            if (channel == "email" and email is None) or (channel == "webhook" and webhook is None):
+            if channel is not None and transport is None:
+                raise self.fail(f"{key}.channel", f"must be one of {', '.join(Transport)}")
+            if (transport is Transport.EMAIL and email is None) or (
+                transport is Transport.WEBHOOK and webhook is None
+            ):
                 raise self.fail(f"{key}.channel", f"channel {channel} needs a {channel} address")
-            users[str(name)] = UserAddress(email, webhook, channel)
+            users[str(name)] = UserAddress(email, webhook, transport)
         return users

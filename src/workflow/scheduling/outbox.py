@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workflow.codes import OutboxStatus
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.texts import Message
 from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
 
 MAX_KEY = 200
-STATUSES = ("pending", "sent", "failed")
 ROLE_LABELS = {"handler": "承办人", "head": "负责人", "agency": "本机关"}
 _PLAIN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 
@@ -89,11 +89,11 @@ def enqueue(
         key=key,
         case_id=case_id,
         kind=kind,
-        channel=address.channel,
+        channel=address.transport,
         recipient=address.recipient,
         subject=message.subject[:300],
         body=message.body,
-        status="pending",
+        status=OutboxStatus.PENDING,
         attempts=0,
         created_at=now,
         next_attempt_at=now,

@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from workflow.codes import TimerStatus
+
 # Stable constraint names: Alembic batch mode on SQLite needs them.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -187,6 +189,9 @@ class ClockRecord(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
+_IS_PENDING = f"status = '{TimerStatus.PENDING.value}'"
+
+
 class TimerRecord(Base):
     """A reminder or automatic lapse due on a date; the sweeper claims and fires it.
 
@@ -204,15 +209,15 @@ class TimerRecord(Base):
             "ix_timers_pending_due",
             "due_on",
             "id",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text(_IS_PENDING),
+            postgresql_where=text(_IS_PENDING),
         ),
         Index(
             "ix_timers_pending_case",
             "case_id",
             "clock",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text(_IS_PENDING),
+            postgresql_where=text(_IS_PENDING),
         ),
         # every timer of a case, whatever its status (calendar recompute): a step's new
         # timers sit together in it, one page
@@ -228,7 +233,7 @@ class TimerRecord(Base):
     name: Mapped[str] = mapped_column(String(64))  # e.g. before_5, on_due, overdue, lapse_fee
     trigger: Mapped[str | None] = mapped_column(String(64))  # for a lapse
     due_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))  # pending|done|superseded|dropped|failed
+    status: Mapped[str] = mapped_column(String(16))  # a TimerStatus
     created_at: Mapped[datetime]
     fired_at: Mapped[datetime | None]
     detail: Mapped[dict[str, Any] | None]
@@ -244,11 +249,11 @@ class OutboxRecord(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)  # the receiver's dedupe key
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # reminder | digest | letter
-    channel: Mapped[str] = mapped_column(String(32))  # file | email | webhook
+    channel: Mapped[str] = mapped_column(String(32))  # a Transport (not an application's)
     recipient: Mapped[str] = mapped_column(String(300))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
+    status: Mapped[str] = mapped_column(String(16))  # an OutboxStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
@@ -333,4 +338,4 @@ class SweepRunRecord(Base):
 
 # The predicate of the pending-timer indexes, with the value inline: SQLite uses a
 # partial index only when the query states its condition literally.
-PENDING_TIMER = TimerRecord.status == literal_column("'pending'")
+PENDING_TIMER = TimerRecord.status == literal_column(f"'{TimerStatus.PENDING.value}'")
