@@ -65,20 +65,16 @@ def test_two_weeks_down_then_everything_missed_fires_once_in_order(
     report = sweep(app, RESTART)
     assert report.counts.errors == 0
     assert report.counts.lapses_fired == 2
-    assert report.counts.collapsed == 0  # one daily-overdue row is pending at a time
+    # P's and R's answer: the overdue reminder is sent for before_1 and on_due
+    assert report.counts.collapsed == 4
     sent = reminders(app, before_downtime)
     assert {s.day for s in sent} == {RESTART}
     both = [(HANDLER,), (HEAD,)]
-    assert names(sent, p) == [
-        ("answer", name, *who) for name in ("before_1", "on_due", "overdue") for who in both
-    ]
-    assert names(sent, q) == [("correction", "on_due", HANDLER)]
-    assert names(sent, r) == [
-        ("third_party", "before_3", HANDLER),
-        ("third_party", "on_due", HANDLER),
-        # planned by the silence lapse (answer resumed 04-20, 2 WD left): already due
-        *(("answer", name, *who) for name in ("before_1", "on_due", "overdue") for who in both),
-    ]
+    assert names(sent, p) == [("answer", "overdue", *who) for who in both]
+    assert names(sent, q) == []  # its correction lapsed: the case is closed, nothing to remind
+    # R: the silence lapse stopped the third-party clock (its reminders are void) and
+    # resumed the answer (04-20, 2 WD left), whose reminders were then already due
+    assert names(sent, r) == [("answer", "overdue", *who) for who in both]
     assert names(sent, s) == []
     statuses = timer_statuses(app, s)
     void = ("answer:v1@2026-04-21:before_5", "answer:v1@2026-04-21:before_1")
@@ -105,10 +101,14 @@ def test_two_weeks_down_then_everything_missed_fires_once_in_order(
     assert "已于2026年4月16日届满，截至2026年4月24日已逾期6个工作日" in p_overdue
     assert "原定于2026年4月17日发出" in p_overdue
     assert "补发" in p_overdue
-    q_on_due = next(
-        body for key, body in bodies.items() if key.startswith(f"reminder:{_id(app, q)}:")
-    )
-    assert "当前状态：待补正" in q_on_due  # sent before the lapse closed the case
+    assert (
+        "本提醒一并代替同一期限的“到期前1个工作日”提醒（原定于2026年4月15日）、"
+        "“到期当日”提醒（原定于2026年4月16日），不再另行发送。"
+    ) in p_overdue
+    assert not any(key.startswith(f"reminder:{_id(app, q)}:") for key in bodies)
+    assert {
+        status for key, status in timer_statuses(app, q).items() if key.startswith("correction:")
+    } == {"done", "superseded"}  # the lapse done, the reminders it made void superseded
 
     # nothing fires twice; the collapsed overdue reminder re-armed for the next working day
     assert sweep(app, RESTART).counts.timers_fired == 0

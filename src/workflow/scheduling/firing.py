@@ -1,22 +1,25 @@
 """Firing one case's due timers, inside that case's transaction.
 
-For each due timer, earliest first:
+Each round reads the case's due timers, earliest first:
 
 * **stale** (its clock's version has moved on, the clock no longer runs, or its due
   date waits for a calendar year): marked ``dropped``, never sent. The case service
   already supersedes old timers when a clock changes; this check is the second line,
   for rows written by anything else.
-* **lapse**: fired through ``CaseService.fire_in``, the path a handler's step takes,
-  dated on the timer's due date (the first working day after the period). A lapse
-  the lifecycle refuses is marked ``failed`` with the reason and not retried.
-* **reminder**: one outbox message per recipient, then ``done``. A daily overdue
-  reminder re-arms itself for the next working day (key ``...:overdue:<date>``);
-  when that day is in a year not loaded yet, ``calendar recompute`` re-arms it.
+* **lapses** first: fired through ``CaseService.fire_in``, the path a handler's step
+  takes, dated on the timer's due date (the first working day after the period). A
+  lapse that changes the case ends the round: its timers are read again, so no
+  reminder goes out for a clock the lapse stopped or a case it closed. A lapse the
+  lifecycle refuses is marked ``failed`` with the reason and not retried.
+* **reminders** once no lapse is left: one message per clock and recipient, the most
+  urgent of the clock's due reminders naming those it replaces (``collapsing.py``);
+  all of them are marked ``done``. A daily overdue reminder re-arms itself for the
+  next working day (key ``...:overdue:<date>``); when that day is in a year not loaded
+  yet, ``calendar recompute`` re-arms it.
 
-Catch-up after downtime: ``before_N`` and ``on_due`` reminders that are still valid
-fire once each, in due order, saying how things stand on the sweep day and that
-they are late. Missed daily overdue reminders collapse into one for the current
-state: only one is pending per clock version, and it re-arms from the sweep day.
+Catch-up after downtime: the reminders still valid say how things stand on the sweep
+day and that they are late; only one daily overdue reminder is pending per clock
+version, and it re-arms from the sweep day.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from workflow.errors import CalendarNotPublished, InvalidInput, TransitionReject
 from workflow.lifecycle import StepInput
 from workflow.lifecycle.timers import DAILY_OVERDUE, LAPSE, REARM_WAITS_FOR, REMINDER, timer_key
 from workflow.scheduling.claims import claim_case, claim_due_timers
+from workflow.scheduling.collapsing import ReminderGroup, one_per_clock
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
 from workflow.scheduling.reminder_context import reminder_context
@@ -84,12 +88,55 @@ class TimerFiring:
             timers = claim_due_timers(session, case.id, as_of)
             if not timers:
                 break
-            for timer in _collapse_daily_overdue(timers, tally, as_of, now):
-                if self._fire(session, case, timer, as_of, now, tally):
-                    break  # the case changed: read its timers again (some superseded, some new)
+            if self._fire_lapses(session, case, timers, as_of, now, tally):
+                continue  # the case changed: read its timers again (some superseded, some new)
+            self._send_reminders(session, case, timers, as_of, now, tally)
         return tally
 
-    def _fire(
+    def _fire_lapses(
+        self,
+        session: Session,
+        case: CaseRecord,
+        timers: list[TimerRecord],
+        as_of: date,
+        now: datetime,
+        tally: CaseTally,
+    ) -> bool:
+        """Fire the due lapses in due order; True when one changed the case."""
+        for timer in timers:
+            if timer.kind != LAPSE:
+                continue
+            if self._live_clock(session, case, timer, as_of, now, tally) is None:
+                continue
+            if self._lapse(session, case, timer, as_of, now, tally):
+                return True
+        return False
+
+    def _send_reminders(
+        self,
+        session: Session,
+        case: CaseRecord,
+        timers: list[TimerRecord],
+        as_of: date,
+        now: datetime,
+        tally: CaseTally,
+    ) -> None:
+        clocks: dict[str, ClockRecord] = {}
+        live: list[TimerRecord] = []
+        for timer in timers:
+            if timer.kind == LAPSE:
+                continue  # fired (or refused) by _fire_lapses in this round
+            clock = self._live_clock(session, case, timer, as_of, now, tally)
+            if clock is not None:
+                clocks[timer.clock] = clock
+                live.append(timer)
+        for group in one_per_clock(live):
+            for replaced in group.replaced:
+                _close(replaced, TimerStatus.DONE, now, as_of, replaced_by=group.sent.key)
+                tally.collapsed += 1
+            self._remind(session, case, clocks[group.sent.clock], group, as_of, now, tally)
+
+    def _live_clock(
         self,
         session: Session,
         case: CaseRecord,
@@ -97,26 +144,23 @@ class TimerFiring:
         as_of: date,
         now: datetime,
         tally: CaseTally,
-    ) -> bool:
-        """Fire one timer; True when a lapse changed the case."""
+    ) -> ClockRecord | None:
+        """The running clock the timer was planned for; None (timer dropped) when it is stale."""
         # the clocks projection may have been rewritten by a lapse in this transaction
         clock = session.get(ClockRecord, (case.id, timer.clock), populate_existing=True)
         if (
-            clock is None
-            or clock.version != timer.clock_version
-            or clock.status != ClockStatus.RUNNING
-            or clock.due_on is None  # flagged: its due date waits for a calendar year
+            clock is not None
+            and clock.version == timer.clock_version
+            and clock.status == ClockStatus.RUNNING
+            and clock.due_on is not None  # else flagged: its due date waits for a calendar year
         ):
-            state = "gone" if clock is None else f"{clock.status}, version {clock.version}"
-            if clock is not None and clock.due_on is None:
-                state += ", its due date awaiting a calendar year"
-            _close(timer, TimerStatus.DROPPED, now, as_of, reason=f"stale: the clock is {state}")
-            tally.dropped += 1
-            return False
-        if timer.kind == LAPSE:
-            return self._lapse(session, case, timer, as_of, now, tally)
-        self._remind(session, case, clock, timer, as_of, now, tally)
-        return False
+            return clock
+        state = "gone" if clock is None else f"{clock.status}, version {clock.version}"
+        if clock is not None and clock.due_on is None:
+            state += ", its due date awaiting a calendar year"
+        _close(timer, TimerStatus.DROPPED, now, as_of, reason=f"stale: the clock is {state}")
+        tally.dropped += 1
+        return None
 
     def _lapse(
         self,
@@ -156,11 +200,12 @@ class TimerFiring:
         session: Session,
         case: CaseRecord,
         clock: ClockRecord,
-        timer: TimerRecord,
+        group: ReminderGroup,
         as_of: date,
         now: datetime,
         tally: CaseTally,
     ) -> None:
+        timer = group.sent
         definition = self.cases.registry.for_case(
             session, case.definition_id, case.definition_version
         )
@@ -170,7 +215,15 @@ class TimerFiring:
         assert agency is not None  # foreign keys
         assert applicant is not None
         context = reminder_context(
-            self.cases.calendar, definition, case, agency, applicant, clock, timer, as_of
+            self.cases.calendar,
+            definition,
+            case,
+            agency,
+            applicant,
+            clock,
+            timer,
+            as_of,
+            replaces=group.replaced,
         )
         keys: list[str] = []
         for recipient in recipients(spec.to if spec else ("handler",), case, agency):
@@ -191,7 +244,15 @@ class TimerFiring:
             ):
                 tally.reminders += 1
                 keys.append(key)
-        _close(timer, TimerStatus.DONE, now, as_of, messages=keys, late=as_of > timer.due_on)
+        _close(
+            timer,
+            TimerStatus.DONE,
+            now,
+            as_of,
+            messages=keys,
+            late=as_of > timer.due_on,
+            replaces=[replaced.key for replaced in group.replaced],
+        )
         tally.fired += 1
         if timer.name == DAILY_OVERDUE:
             tally.rearmed += self._rearm(session, timer, clock, as_of, now)
@@ -229,25 +290,6 @@ class TimerFiring:
             )
         )
         return 1
-
-
-def _collapse_daily_overdue(
-    timers: list[TimerRecord], tally: CaseTally, as_of: date, now: datetime
-) -> list[TimerRecord]:
-    """Of several due daily-overdue reminders of one clock version, only the last is sent."""
-    last: dict[tuple[str, int], TimerRecord] = {}
-    for timer in timers:
-        if timer.name == DAILY_OVERDUE:
-            last[(timer.clock, timer.clock_version)] = timer
-    kept: list[TimerRecord] = []
-    for timer in timers:
-        survivor = last.get((timer.clock, timer.clock_version))
-        if timer.name == DAILY_OVERDUE and survivor is not None and survivor is not timer:
-            _close(timer, TimerStatus.DONE, now, as_of, collapsed_into=survivor.key)
-            tally.collapsed += 1
-        else:
-            kept.append(timer)
-    return kept
 
 
 def _close(

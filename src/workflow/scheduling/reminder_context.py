@@ -7,6 +7,7 @@ working days are left (or overdue) now.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,6 +47,12 @@ def occasion(timer_name: str) -> tuple[str, int | None]:
     return timer_name, None
 
 
+def planned(timer: TimerRecord) -> dict[str, Any]:
+    """Which reminder a timer is, for the templates: its occasion and planned day."""
+    kind, days_before = occasion(timer.name)
+    return {"occasion": kind, "days_before": days_before, "planned_on": timer.due_on}
+
+
 def preview(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= REQUEST_PREVIEW else flat[: REQUEST_PREVIEW - 1] + "…"
@@ -60,12 +67,15 @@ def reminder_context(
     clock: ClockRecord,
     timer: TimerRecord,
     as_of: date,
+    replaces: Sequence[TimerRecord] = (),
 ) -> dict[str, Any]:
-    """The variables of ``reminder.j2`` except ``recipient`` and ``role``."""
+    """The variables of ``reminder.j2`` except ``recipient`` and ``role``.
+
+    ``replaces``: the same clock's reminders, due in the same sweep, this one is sent for.
+    """
     assert clock.due_on is not None  # a running clock has a due date
     spec = definition.clocks.get(timer.clock)
     now = standing(calendar, as_of, clock.due_on)
-    kind, days_before = occasion(timer.name)
     return {
         "case": {
             "number": case.number,
@@ -80,12 +90,8 @@ def reminder_context(
             "basis": spec.basis if spec else "",
             "due_on": clock.due_on,
         },
-        "reminder": {
-            "occasion": kind,
-            "days_before": days_before,
-            "planned_on": timer.due_on,
-            "late": as_of > timer.due_on,
-        },
+        "reminder": {**planned(timer), "late": as_of > timer.due_on},
+        "replaces": [planned(replaced) for replaced in replaces],
         "as_of": as_of,
         "position": now.position,
         "remaining": now.remaining,
