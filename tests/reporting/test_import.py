@@ -19,6 +19,7 @@ from workflow.errors import ImportRejected
 from workflow.importing import AppealImport, CaseImport
 from workflow.lifecycle import StepInput
 from workflow.reporting import ReportRequest, annual_report, catch_up, resolve_scope
+from workflow.reporting.table4 import AppealsRule
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
 
 HEADER = "number,agency,applicant_name,applicant_type,channel,received_on,request,closed_on,outcome"
@@ -211,6 +212,11 @@ def test_appeals_import_with_a_pending_one_continued_through_the_service(
     ]
     assert appeals[2].decided_recorded_on == date(2026, 11, 26)
     assert report.table4["reconsideration"]["maintained"] == 1
+    # decided 2019-02-01: pending in 2018's table (the result known by 31 December counts)
+    assert report.table4["litigation_after_reconsideration"]["pending"] == 1
+    with app.database.reading() as session:
+        request = ReportRequest(2018, TODAY, appeals_rule=AppealsRule.FILED)
+        report = annual_report(session, app.registry, scope, request)
     assert report.table4["litigation_after_reconsideration"]["corrected"] == 1
 
 

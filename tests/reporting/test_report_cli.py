@@ -103,7 +103,7 @@ def test_json_has_the_documented_shape_and_the_counts(
         "carried_over": "passed",
         "appeals": "passed",
     }
-    assert (data["agency"], data["appeals_rule"]["code"]) == ("zbgd", "filed")
+    assert (data["agency"], data["appeals_rule"]["code"]) == ("zbgd", "filed-year-end")
 
 
 def test_markdown_csv_html_and_xlsx(

@@ -66,7 +66,7 @@ def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--appeals",
             "appeals_rule",
             type=click.Choice([rule.value for rule in AppealsRule]),
-            default=AppealsRule.FILED.value,
+            default=AppealsRule.FILED_YEAR_END.value,
             show_default=True,
             help="Which appeals table 四 counts (see README: appeals that span years).",
         ),

@@ -38,7 +38,7 @@ class ReportRequest:
     today: date
     as_of: date | None = None
     previous_as_of: date | None = None
-    appeals_rule: AppealsRule = AppealsRule.FILED
+    appeals_rule: AppealsRule = AppealsRule.FILED_YEAR_END
 
     def resolved(self) -> tuple[date, date]:
         as_of = self.as_of or self.today

@@ -3,10 +3,11 @@
 An appeal can be filed in one year and decided in another, and the 2021 Format does not
 say which year counts it. The rule is a report option and is printed with every report:
 
-- ``filed`` (default): appeals filed in the year, each counted once, in its filing
-  year; the result is the one known on the as-of date, else 尚未审结.
-- ``filed-year-end``: appeals filed in the year, with the result known by 31 December
-  (a result decided later still shows 尚未审结), so the table is final at year end.
+- ``filed-year-end`` (default): appeals filed in the year, with the result known by 31
+  December (a result decided later still shows 尚未审结): the statistics period ends on 31
+  December, so a decision in January does not change last year's table.
+- ``filed``: appeals filed in the year, each counted once, in its filing year; the result
+  is the one known on the as-of date, else 尚未审结.
 - ``concluded``: appeals decided in the year, by result, plus every appeal pending on
   31 December, whenever filed (an appeal pending over several year ends shows in each).
 """
