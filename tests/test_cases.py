@@ -129,9 +129,10 @@ def test_third_party_silence_resumes_the_answer_clock(app: TestApplication) -> N
         fire(app, number, "third_party_silent", date(2026, 3, 26))
     assert fire(app, number, "third_party_silent", date(2026, 3, 27)) == "received"
     answer = show(app, number, date(2026, 3, 27))["deadlines"]["answer"]
+    # The consultation ended with its 15th WD, 03-26, not on the day its silence was noticed.
     assert (
         answer["explanation"][1]
-        == "paused 2026-03-05..2026-03-27 (征求第三方意见): 11 WD used, 9 left"
+        == "paused 2026-03-05..2026-03-26 (征求第三方意见): 11 WD used, 9 left"
     )
     assert_verified(app)
 

@@ -22,7 +22,7 @@ WORDS = vocabulary([notifications_dir() / "letters"])
 
 def test_shipped_definition_loads_with_every_outcome_and_row() -> None:
     definition = load_definition(SHIPPED, WORDS)
-    assert (definition.id, definition.version) == ("disclosure", 2)
+    assert (definition.id, definition.version) == ("disclosure", 3)
     assert len(definition.outcomes) == 25
     assert definition.outcomes["partially_disclosed"].row == "3.2"
     assert definition.outcomes["other.withdrawn"].row == "3.6.3"
@@ -30,6 +30,7 @@ def test_shipped_definition_loads_with_every_outcome_and_row() -> None:
         "correction": "lapse_correction",
         "fee_payment": "lapse_fee",
         "third_party": "third_party_silent",
+        "other_agency": "agency_silent",
     }
     stable = {
         "request_correction", "receive_correction", "consult_third_party",
@@ -39,7 +40,8 @@ def test_shipped_definition_loads_with_every_outcome_and_row() -> None:
         "third_party_silent",
     }  # fmt: skip
     receipts = {"third_party_served", "agency_served", "fee_notice_served"}  # since version 2
-    assert set(definition.triggers) == stable | receipts
+    since_3 = {"agency_silent", "consult_other_agency", "ask_reasons", "notify_third_party"}
+    assert set(definition.triggers) == stable | receipts | since_3
 
 
 @pytest.mark.parametrize("path", sorted(definitions_dir().glob("*.yaml")), ids=lambda p: p.name)

@@ -41,6 +41,19 @@ SCENARIOS: dict[str, list[tuple[str, date, dict[str, Any]]]] = {
         ("lapse_fee", date(2026, 4, 15), {}),
     ],
     "withdrawn": [("withdraw", date(2026, 2, 20), {})],
+    "public_interest": [
+        ("ask_reasons", date(2026, 2, 13), {"reason": "您在本月内已提出申请45件"}),
+        ("consult_other_agency", date(2026, 2, 24), {"party": "淄博市国家保密局"}),
+        ("receive_agency_reply", date(2026, 2, 25), {}),
+        ("consult_third_party", date(2026, 2, 26), {"party": "淄博某某精密机械有限公司"}),
+        ("receive_third_party_reply", date(2026, 2, 27), {"objection": "涉及本公司商业秘密"}),
+        (
+            "notify_third_party",
+            date(2026, 3, 2),
+            {"party": "淄博某某精密机械有限公司", "reason": "专项资金拨付明细关系公共资金使用"},
+        ),
+        ("decide", date(2026, 3, 3), {"outcome": "disclosed.provided", "access": "邮寄"}),
+    ],
 }
 
 

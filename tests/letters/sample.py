@@ -54,6 +54,9 @@ TITLES = {
     "agency_consultation": "关于征求政府信息公开意见的函",
     "fee_notice": "政府信息公开信息处理费收费通知书",
     "delay_notice": "政府信息公开申请说明理由告知书",
+    "agency_consultation_other": "政府信息公开征求意见函",
+    "reasons_request": "政府信息公开申请要求说明理由通知书",
+    "third_party_disclosure_notice": "政府信息公开决定公开告知书",
     "decision": "政府信息公开申请答复书",
 }
 
@@ -104,6 +107,26 @@ STEPS = {
         variant="reasons",
         reason="您在本月内已提出申请45件，涉及信息1200余项",
         until=date(2026, 3, 24),
+    ),
+    "agency_consultation_other": StepData(
+        trigger="consult_other_agency",
+        occurred_on=date(2026, 2, 26),
+        party="淄博市国家保密局",
+        reason="所申请的专项资金拨付文件是否属于国家秘密需经认定",
+        days=15,
+    ),
+    "third_party_disclosure_notice": StepData(
+        trigger="notify_third_party",
+        occurred_on=date(2026, 3, 9),
+        party="淄博某某精密机械有限公司",
+        reason="所申请的专项资金拨付金额关系公共财政资金的使用，不公开可能对公共利益造成重大影响",
+    ),
+    "reasons_request": StepData(
+        trigger="ask_reasons",
+        occurred_on=date(2026, 3, 3),
+        reason="您在本月内已提出申请45件，涉及信息1200余项",
+        days=10,
+        until=date(2026, 3, 17),
     ),
 }
 
@@ -255,6 +278,15 @@ OUTCOMES: dict[str, tuple[str, bool, dict[str, object], str | None]] = {
         None,
     ),
 }
+# still unclear after correction: the notice of 02-24 and the corrected application of 03-02
+CORRECTED = replace(CASE, correction_notice_on=date(2026, 2, 24), corrected_on=date(2026, 3, 2))
+# the withheld part's ground (--ground) of a partial disclosure
+GROUNDS = {
+    "partially_disclosed": {
+        "ground_label": "不予公开（保护第三方合法权益）",
+        "ground_basis": "第十五条、第三十二条",
+    }
+}
 # decisions that follow a lapse are issued after it
 ISSUED = {"other.correction_lapsed": date(2026, 3, 17), "other.fee_unpaid": date(2026, 3, 31)}
 KINDS = tuple(kind for kind in TITLES if kind != "decision")
@@ -270,7 +302,7 @@ def context(kind: str, outcome: str | None = None, issued_on: date | None = None
         return LetterContext(
             agency=AGENCY,
             applicant=APPLICANT,
-            case=CASE,
+            case=CORRECTED if outcome == "unavailable.still_unclear" else CASE,
             letter=LetterData(
                 kind="decision",
                 title=TITLES["decision"],
@@ -278,7 +310,13 @@ def context(kind: str, outcome: str | None = None, issued_on: date | None = None
                 issued_on=issued_on or DECIDED_ON,
             ),
             step=step,
-            outcome=OutcomeData(code=outcome, label=label, refusal=refusal, access=access),
+            outcome=OutcomeData(
+                code=outcome,
+                label=label,
+                refusal=refusal,
+                access=access,
+                **GROUNDS.get(outcome, {}),
+            ),
             deadlines=DEADLINES,
         )
     step = STEPS[kind]

@@ -6,10 +6,13 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
 from docx import Document
 
-from tests.letters.casework import SECRET, document, fire, open_case, text
+from tests.letters.casework import SECRET, document, fire, letters, open_case, text
 from tests.stores import TestApplication
+from workflow.cases.agencies import set_agency
+from workflow.errors import LetterError
 from workflow.letters import Format
 from workflow.resources import notifications_dir
 
@@ -59,14 +62,26 @@ def test_hostile_applicant_text_survives_literally_through_the_engine(
     assert any(HOSTILE_REQUEST in paragraph for paragraph in paragraphs)
 
 
-def test_an_agency_without_remedy_bodies_names_the_competent_ones(
+def test_an_agency_without_remedy_bodies_cannot_issue_a_reply_letter(
     letters_app: TestApplication,
 ) -> None:
-    number = open_case(letters_app, agency="city")
-    fire(letters_app, number, "decide", date(2026, 3, 10), outcome="unavailable.not_held")
-    said = text(letters_app, number)
-    assert "向有管辖权的行政复议机关申请行政复议" in said
-    assert "向有管辖权的人民法院提起行政诉讼" in said
+    """A reply letter that names no reconsideration body leaves the applicant's 60 days
+    unstarted (行政复议法 Art. 20(3)): the step is refused, saying what to run."""
+    app = letters_app
+    number = open_case(app, agency="city")  # its acknowledgement carries no remedy clause
+    with pytest.raises(
+        LetterError,
+        match=r"agency city has no reconsideration-body and no court: run `workflow agency set "
+        r"city --reconsideration-body NAME --court NAME`",
+    ):
+        fire(app, number, "decide", date(2026, 3, 10), outcome="unavailable.not_held")
+    assert [letter.kind for letter in letters(app, number)] == ["acknowledgement"]
+    with app.database.transaction() as session:
+        set_agency(session, "city", reconsideration_body="某市人民政府", court="某市某区人民法院")
+    fire(app, number, "decide", date(2026, 3, 10), outcome="unavailable.not_held")
+    said = text(app, number, kind="decision")
+    assert "向某市人民政府申请行政复议" in said
+    assert "向某市某区人民法院提起行政诉讼" in said
     assert "某市府公开〔2026〕2号" in said
 
 

@@ -119,7 +119,7 @@ def test_an_organisation_is_addressed_as_such() -> None:
     text = render_letter(firm, ["txt"]).documents["txt"].decode()
     assert "收到贵单位提出的政府信息公开申请" in text
     assert "贵单位申请公开的政府信息属于" in text
-    assert "贵单位如对本答复不服" in text
+    assert "本机关告知贵单位：如对本答复不服" in text
     assert "您" not in text
 
 
@@ -155,5 +155,7 @@ def test_delay_notice_without_a_variant_sets_the_delayed_answer_date() -> None:
         reason="申请数量明显超过合理范围",
     )
     text = render_letter(replace(ctx, step=step), ["txt"]).documents["txt"].decode()
-    assert "本机关确定延迟答复的期限，将于2026年5月29日前作出答复" in text
+    assert "无法在《中华人民共和国政府信息公开条例》第三十三条规定的期限内答复，理由如下" in text
+    assert "申请数量明显超过合理范围。" in text
+    assert "本机关确定延迟答复的合理期限，将于2026年5月29日前（含当日）作出答复" in text
     assert "第三十五条" in text

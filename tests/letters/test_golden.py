@@ -54,6 +54,13 @@ ARTICLES_2019 = {
     "十四", "十五", "十六", "二十九", "三十", "三十一", "三十二", "三十三", "三十四", "三十五",
     "三十六", "三十七", "三十八", "三十九", "四十二",
 }  # fmt: skip
+# Letters addressed to the consulted or notified party, not to the applicant.
+THIRD_PARTIES = {
+    "third_party_consultation",
+    "agency_consultation",
+    "agency_consultation_other",
+    "third_party_disclosure_notice",
+}
 CASES = [(kind, None) for kind in sample.KINDS] + [("decision", code) for code in OUTCOME_BASIS]
 
 
@@ -99,7 +106,7 @@ def test_letter_carries_title_number_addressee_receipt_signature(
     assert "2026年2月12日" in text  # the receipt date
     assert ctx.agency.seal_text in text
     assert f"{ctx.letter.issued_on.year}年{ctx.letter.issued_on.month}月" in text
-    if kind not in ("third_party_consultation", "agency_consultation"):
+    if kind not in THIRD_PARTIES:
         assert text.splitlines()[5] == "李明："
 
 

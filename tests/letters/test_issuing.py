@@ -80,7 +80,7 @@ def test_every_letter_kind_prints_to_pdf(tmp_path: Path) -> None:
                 [pdftotext, str(path), "-"], capture_output=True, text=True, check=True
             )
             assert letter.number in "".join(out.stdout.split())
-        assert len(kinds) == 9
+        assert len(kinds) == 12
     finally:
         app.close()
 
@@ -93,26 +93,28 @@ def test_what_each_letter_states(letters_app: TestApplication) -> None:
     def says(kind: str) -> str:
         return "".join(document(app, full, kind=kind).decode("utf-8").split())
 
-    assert "即于2026年3月18日前作出答复" in says("acknowledgement")
+    assert "即于2026年3月18日前（含当日）作出答复" in says("acknowledgement")
     correction_due = calendar.add_working_days(date(2026, 2, 13), 15)
-    assert f"请您在15个工作日内，即于{_cn(correction_due)}前" in says("correction_notice")
+    assert f"请您自收到本告知书之日起15个工作日内，即于{_cn(correction_due)}前（含当日）" in says(
+        "correction_notice"
+    )
     assert "（一）请明确资金名称。（二）请明确年度。" in says("correction_notice")
     extended_due = calendar.add_working_days(date(2026, 2, 24), 40)  # restarted, then +20
     notice = says("extension_notice")
-    assert f"答复期限延长20个工作日，本机关将于{_cn(extended_due)}前作出答复" in notice
+    assert f"答复期限延长20个工作日，本机关将于{_cn(extended_due)}前（含当日）作出答复" in notice
     assert "并于2026年2月24日收到您补正后的申请" in notice  # the corrected application
     fee = says("fee_notice")
     assert "（二）应缴金额：人民币1700元。" in fee
     assert "持本通知书到本机关（淄博市高新区古侯路4317号）办理缴费手续" in fee
-    fee_due = calendar.add_working_days(date(2026, 3, 3), 20)
-    assert f"即于{_cn(fee_due)}前缴纳" in fee
+    # Its receipt is not recorded yet: the period, never a day counted from the sending date.
+    assert "（四）缴纳期限：请您自收到本通知之日起20个工作日内缴纳。" in fee
     assert says("third_party_consultation").startswith(
         "淄博高端装备及现代服务业产业园管理中心政府信息公开征求第三方意见书"
     )
     assert "淄博某某精密机械有限公司：" in says("third_party_consultation")
     assert "李明：" in says("third_party_notice")
     assert "淄博市财政局：" in says("agency_consultation")
-    assert "将于2026年5月29日前作出答复" in says("delay_notice")
+    assert "将于2026年5月29日前（含当日）作出答复" in says("delay_notice")
     decision = says("decision")
     assert "属于依法确定为国家秘密的政府信息" in decision
     assert SECRET in decision
@@ -135,7 +137,10 @@ def test_a_refusal_decided_in_2026_states_reconsideration_first(
     fire(letters_app, number, "decide", date(2026, 3, 10), outcome="withheld.state_secret",
          reason=SECRET)  # fmt: skip
     text = "".join(document(letters_app, number).decode("utf-8").split())
-    assert "根据《中华人民共和国行政复议法》第二十三条的规定，应当先申请行政复议" in text
+    assert (
+        "根据《中华人民共和国行政复议法》第二十三条第一款第（四）项和第二款的规定，本机关告知您：如对本答复不服，应当先申请行政复议"
+        in text
+    )
     assert "向淄博高新技术产业开发区管理委员会申请行政复议" in text
     assert "淄博市张店区人民法院" not in text  # no direct litigation
 
@@ -175,8 +180,18 @@ def test_a_letter_that_cannot_be_written_refuses_the_step(letters_app: TestAppli
 def test_every_outcome_picks_its_own_template(letters_app: TestApplication) -> None:
     app = letters_app
     definition = app.registry.latest()
+    # what an outcome's `requires` asks for first
+    before = {
+        "not_processed.excessive": [("ask_reasons", {"reason": "申请45件"})],
+        "unavailable.still_unclear": [
+            ("request_correction", {"reason": "请明确资金名称"}),
+            ("receive_correction", {}),
+        ],
+    }
     for code in definition.outcomes:
         number = open_case(app)
+        for trigger, inputs in before.get(code, []):
+            fire(app, number, trigger, date(2026, 2, 13), **inputs)
         fire(
             app,
             number,
@@ -187,6 +202,7 @@ def test_every_outcome_picks_its_own_template(letters_app: TestApplication) -> N
             party="淄博市财政局",
             contact="0533-3180000",
             access="到本机关窗口领取",
+            ground="withheld.third_party_rights" if code == "partially_disclosed" else None,
         )
         decision = letters(app, number)[-1]
         assert decision.template == f"decision/{code}.j2"

@@ -26,7 +26,7 @@ from workflow.clock import Clock
 from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import InvalidInput, StaleCase
-from workflow.lifecycle import CaseSnapshot, Decision, StepInput
+from workflow.lifecycle import CaseSnapshot, Decision, PastStep, StepInput
 from workflow.lifecycle.effects import AppealAction
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
 
@@ -86,6 +86,7 @@ class CaseWork:
     written: dict[str, Any]  # the projection as the store has it
     changed_clocks: dict[str, date] = field(default_factory=dict)
     events: list[_PendingEvent] = field(default_factory=list)
+    history: list[PastStep] = field(default_factory=list)
 
     def pending_appeals(self) -> list[AppealRecord]:
         return [appeal for appeal in self.appeals if appeal.result is None]
@@ -111,16 +112,17 @@ class Stepper:
         new = [case for case in cases if case.id not in self.work]
         if not new:
             return
-        ledgers = load_ledgers_of(session, [case.id for case in new])
-        closed = [case.id for case in new if self._definition(session, case).is_closed(case.state)]
+        ids = [case.id for case in new]
+        ledgers = load_ledgers_of(session, ids)
+        # Appeals of open cases too: an applicant may appeal a failure to answer.
         appeals: dict[int, list[AppealRecord]] = {}
-        if closed:
-            for appeal in session.scalars(
-                select(AppealRecord)
-                .where(AppealRecord.case_id.in_(closed))
-                .order_by(AppealRecord.filed_on, AppealRecord.id)
-            ):
-                appeals.setdefault(appeal.case_id, []).append(appeal)
+        for appeal in session.scalars(
+            select(AppealRecord)
+            .where(AppealRecord.case_id.in_(ids))
+            .order_by(AppealRecord.filed_on, AppealRecord.id)
+        ):
+            appeals.setdefault(appeal.case_id, []).append(appeal)
+        history = load_history(session.connection(), ids)
         for case in new:
             stored = {name: getattr(case, name) for name in PROJECTION}
             self.work[case.id] = CaseWork(
@@ -131,6 +133,7 @@ class Stepper:
                 projection=dict(stored),
                 loaded_version=case.version,
                 written=stored,
+                history=history.get(case.id, []),
             )
 
     def _definition(self, session: Session, case: CaseRecord) -> WorkflowDefinition:
@@ -148,6 +151,8 @@ class Stepper:
             case.received_on,
             work.ledgers,
             tuple(a.kind for a in work.pending_appeals()),
+            tuple(a.kind for a in work.appeals),
+            tuple(work.history),
         )
         decision = self.registry.lifecycle(work.definition).decide(
             snapshot, trigger, step, self.calendar
@@ -168,6 +173,7 @@ class Stepper:
             action = decision.plan.appeal
             if not apply_appeal(work.appeals, case.id, action, step.on, self.clock.today()):
                 raise InvalidInput(f"{case.number}: no pending appeal to resolve")
+        work.history.append(PastStep(trigger, step.on, payload))
         work.events.append(
             _PendingEvent(
                 values={
@@ -245,6 +251,19 @@ class Stepper:
             work.changed_clocks = {}
             work.loaded_version += 1
         return written
+
+
+def load_history(connection: Connection, case_ids: list[int]) -> dict[int, list[PastStep]]:
+    """The steps so far of each case, oldest first (one statement for the batch)."""
+    history: dict[int, list[PastStep]] = {}
+    rows = connection.execute(
+        select(_EVENTS.c.case_id, _EVENTS.c.trigger, _EVENTS.c.occurred_on, _EVENTS.c.payload)
+        .where(_EVENTS.c.case_id.in_(case_ids))
+        .order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
+    )
+    for case_id, trigger, on, payload in rows:
+        history.setdefault(case_id, []).append(PastStep(trigger, on, payload or {}))
+    return history
 
 
 def _update_cases(connection: Connection, changed: frozenset[str], works: list[CaseWork]) -> None:

@@ -22,7 +22,7 @@ from workflow.cases.stepping import PROJECTION, apply_appeal, closure_changes
 from workflow.clock import china_date
 from workflow.deadlines import WorkingCalendar, derive
 from workflow.errors import WorkflowError
-from workflow.lifecycle import CaseSnapshot, StepInput
+from workflow.lifecycle import CaseSnapshot, PastStep, StepInput
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord, ClockRecord
 
 IMPORT_TRIGGER = "import"
@@ -78,6 +78,7 @@ def verify_case(
     replay["event_count"] = 0
     appeals: list[AppealRecord] = []
     ledgers: Ledgers = {}
+    history: list[PastStep] = []
     for event in events:
         step = StepInput.from_payload(event.occurred_on, event.actor, event.payload)
         recorded_on = china_date(event.recorded_at)
@@ -91,11 +92,18 @@ def verify_case(
             replay["state"] = event.to_state
             if event.payload.get("outcome"):
                 _imported_closure(replay, str(event.payload["outcome"]), event, recorded_on)
+            history.append(PastStep(event.trigger, event.occurred_on, event.payload or {}))
             continue
         else:
             pending = tuple(a.kind for a in appeals if a.result is None)
             snapshot = CaseSnapshot.of(
-                case.number, replay["state"], case.received_on, ledgers, pending
+                case.number,
+                replay["state"],
+                case.received_on,
+                ledgers,
+                pending,
+                tuple(a.kind for a in appeals),
+                tuple(history),
             )
             try:
                 decision = lifecycle.decide(snapshot, event.trigger, step, calendar)
@@ -110,6 +118,7 @@ def verify_case(
             plan = decision.plan
             if plan.appeal is not None:  # (an imported pending appeal is not replayed)
                 apply_appeal(appeals, case.id, plan.appeal, event.occurred_on, recorded_on)
+        history.append(PastStep(event.trigger, event.occurred_on, event.payload or {}))
         for clock, entries in plan.clock_entries.items():
             ledgers = {**ledgers, clock: (*ledgers.get(clock, ()), *entries)}
     for field, replayed in replay.items():

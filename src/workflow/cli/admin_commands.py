@@ -55,9 +55,19 @@ def agency_add(
     ctx: click.Context, /, code: str, name: str, parent: str | None, **fields: str | None
 ) -> None:
     """Add an agency."""
+    from workflow.letters.record_data import letterhead_gaps  # the letters package loads Jinja2
+
     with app(ctx).database.transaction() as session:
-        add_agency(session, code, name, parent, **fields)
+        gaps = letterhead_gaps(add_agency(session, code, name, parent, **fields))
     click.echo(f"added agency {code}")
+    if gaps:
+        click.echo(
+            f"warning: {code} cannot issue reply letters until it names the body that hears a "
+            f"reconsideration and the court: `workflow agency set {code} "
+            + " ".join(f"{option} NAME" for option in gaps)
+            + "`",
+            err=True,
+        )
 
 
 @agency_group.command("set")

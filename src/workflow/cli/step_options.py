@@ -23,6 +23,14 @@ _COMMON = [
     click.option("--contact", help="That party's contact."),
     click.option("--approver", help="Who approved an extension (head of the disclosure office)."),
     click.option("--access", help="How, where and when the applicant gets the information."),
+    click.option("--objection", help="A third party's objection and its grounds (its reply)."),
+    click.option("--ground", help="The withheld part's ground, a withheld.* code (partial)."),
+    click.option(
+        "--responsible-unknown",
+        is_flag=True,
+        default=None,
+        help="The responsible agency cannot be determined (unavailable.other_agency).",
+    ),
     click.option("--by", "by", default="system", show_default=True, help="Who fires it."),
     click.option("--note", help="A note kept with the event."),
 ]
@@ -45,7 +53,7 @@ def step_options(*, appeals: bool = True) -> Callable[[_F], _F]:
 
 STEP_FIELDS = (
     "on", "outcome", "reason", "days", "until", "amount", "party", "contact", "approver",
-    "access", "by", "note", "kind", "result",
+    "access", "objection", "ground", "responsible_unknown", "by", "note", "kind", "result",
 )  # fmt: skip
 
 

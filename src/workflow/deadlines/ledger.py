@@ -67,8 +67,10 @@ class ClockEntry:
         return cls(EntryKind.RESUME, on)
 
     @classmethod
-    def restart(cls, on: date) -> ClockEntry:
-        return cls(EntryKind.RESTART, on)
+    def restart(cls, on: date, days: int | None = None) -> ClockEntry:
+        """Count again in full from ``on``; ``days`` replaces the length (a period an
+        appeal decision set for the re-decision)."""
+        return cls(EntryKind.RESTART, on, days=days)
 
     @classmethod
     def extend(cls, on: date, days: int, approver: str) -> ClockEntry:
@@ -339,6 +341,8 @@ class _Replay:
         self.explicit_due = False
         self.extended_by = 0
         self.since = entry.on
+        if entry.days is not None:
+            self.length = self._days(entry)
         self._run_from(entry.on, self.length)
         self._note(
             entry, f"restarted in full from {entry.on}: {self.length} WD, {self._due_text()}"

@@ -163,6 +163,15 @@ class _Builder(NodeReader):
             raise self.fail(
                 node, "row", f"{where}.row", f"report row {row!r} is not in report_rows"
             )
+        requires = node.get("requires")
+        if requires is not None and requires not in self.vocabulary.conditions:
+            raise self.fail(
+                node,
+                "requires",
+                f"{where}.requires",
+                f"unknown condition {requires!r}; known: "
+                + ", ".join(sorted(self.vocabulary.conditions)),
+            )
         return OutcomeSpec(
             code=code,
             label=str(node["label"]),
@@ -171,6 +180,9 @@ class _Builder(NodeReader):
             reasons_required=node.get("reasons") == "required",
             refusal=bool(node.get("refusal", False)),
             needs_party=bool(node.get("needs_party", False)),
+            requires=requires,
+            ground_required=node.get("ground") == "required",
+            ground_of_withheld=bool(node.get("ground_of_withheld", False)),
         )
 
     def letter(self, name: str, value: Any, outcomes: dict[str, OutcomeSpec]) -> LetterSpec:

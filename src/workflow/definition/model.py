@@ -56,6 +56,13 @@ class OutcomeSpec:
     reasons_required: bool = False
     refusal: bool = False
     needs_party: bool = False
+    # A routing condition that must hold before this outcome may be decided (e.g. Art. 35:
+    # not_processed.excessive only after the applicant was asked for reasons).
+    requires: str | None = None
+    # Partial disclosure: the handler names the withheld part's ground (--ground), one of
+    # the outcomes marked ground_of_withheld (Arts. 14-16), whose basis the letter cites.
+    ground_required: bool = False
+    ground_of_withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,9 @@ class EffectSpec:
     name: str
     clock: str | None = None
     reason: str | None = None
+    # "lapse": dated on the last day of the period whose lapse fired the trigger, not on the
+    # step's date (a consultation that lapses ends with its period's last day).
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 _NAMES = {"type": "array", "items": _NAME}
 _STATES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+LAPSE = "lapse"  # an effect's `as_of`: the last day of the lapsed period
 _EFFECT_NAMES = [
     "start_clock",
     "pause_clock",
@@ -75,6 +76,9 @@ DEFS: dict[str, dict[str, Any]] = {
             "reasons": {"enum": ["required", "optional"]},
             "refusal": {"type": "boolean"},
             "needs_party": {"type": "boolean"},
+            "requires": _NAME,
+            "ground": {"enum": ["required"]},
+            "ground_of_withheld": {"type": "boolean"},
         },
         ("label", "row"),
     ),
@@ -87,6 +91,7 @@ DEFS: dict[str, dict[str, Any]] = {
         "properties": {
             **{name: {"type": ["string", "boolean"]} for name in _EFFECT_NAMES},
             "reason": {"type": "string"},
+            "as_of": {"enum": [LAPSE]},
         },
         "additionalProperties": False,
         "minProperties": 1,

@@ -67,13 +67,18 @@ class TriggerReader(NodeReader):
             raise self.fail(node, "clock", f"{where}.clock", f"unknown clock {clock!r}")
         if automatic and clock is None:
             raise self.fail(node, "automatic", where, "an automatic trigger names its `clock`")
+        effects = self.effects(node, where, clocks)
+        if clock is None and any(effect.as_of == schema.LAPSE for effect in effects):
+            raise self.fail(
+                node, "effects", f"{where}.effects", "as_of: lapse needs the trigger's `clock`"
+            )
         return TriggerSpec(
             name=name,
             label=str(node["label"]),
             transitions=transitions,
             inputs=inputs,
             guards=guards,
-            effects=self.effects(node, where, clocks),
+            effects=effects,
             letters=self.letter_names(node, where, letters),
             outcome=outcome,
             automatic=automatic,
@@ -144,7 +149,10 @@ class TriggerReader(NodeReader):
                     )
                 clock = target
             reason = effect.get("reason")
-            effects.append(EffectSpec(name, clock, None if reason is None else str(reason)))
+            as_of = effect.get("as_of")
+            if as_of is not None and as_of != schema.LAPSE:
+                raise self.fail(effect, "as_of", f"{here}.as_of", f"expected {schema.LAPSE}")
+            effects.append(EffectSpec(name, clock, None if reason is None else str(reason), as_of))
         return tuple(effects)
 
     def letter_names(

@@ -45,10 +45,11 @@ class PastCase:
 
 
 def closed_state(definition: WorkflowDefinition) -> str:
-    """Where a decision leads: the closed state of the trigger whose outcome is an input."""
+    """Where a decision leads: the closed state of the trigger whose outcome is an input
+    (its unconditional transition: a decision with no appeal pending)."""
     for trigger in definition.triggers.values():
         if trigger.outcome == OUTCOME_FROM_INPUT:
-            for transition in trigger.transitions:
+            for transition in sorted(trigger.transitions, key=lambda t: t.when is not None):
                 if transition.dest in definition.states and definition.is_closed(transition.dest):
                     return transition.dest
     return next(name for name, state in definition.states.items() if state.closed)

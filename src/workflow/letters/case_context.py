@@ -32,7 +32,13 @@ from workflow.definition import WorkflowDefinition
 from workflow.definition.model import OUTCOME_FROM_INPUT
 from workflow.errors import LetterError
 from workflow.letters.context import DeadlineData, LetterContext, LetterData, OutcomeData, StepData
-from workflow.letters.record_data import applicant_of, case_data, given, letterhead_of
+from workflow.letters.record_data import (
+    applicant_of,
+    case_data,
+    given,
+    letterhead_of,
+    require_remedy_bodies,
+)
 from workflow.letters.templates import template_name
 from workflow.lifecycle import StepInput
 from workflow.store.records import (
@@ -146,11 +152,13 @@ class StepLetters:
         spec = self.definition.letters[name]
         outcome_code = self._outcome_code()
         kind = letter_kind(self.definition, name, outcome_code)
+        if kind == DECISION:
+            require_remedy_bodies(self.agency, self.case.number)
         outcome = self._outcome(outcome_code) if kind == DECISION else None
         return LetterContext(
             agency=letterhead_of(self.agency),
             applicant=applicant_of(self.applicant),
-            case=case_data(self.case, self._corrected_on()),
+            case=case_data(self.case, self._corrected_on(), self._correction_notice_on()),
             letter=LetterData(kind=kind, title=spec.title, issued_on=self.issued_on, number=number),
             step=self._step_data(with_appeal=kind == DECISION),
             outcome=outcome,
@@ -177,12 +185,15 @@ class StepLetters:
         spec = self.definition.outcomes.get(code or "")
         if spec is None:
             raise LetterError(f"{self.case.number}: a decision letter needs the case's outcome")
+        ground = self.definition.outcomes.get(self.step.ground or "")
         return OutcomeData(
             code=spec.code,
             label=spec.label,
             refusal=spec.refusal,
             basis=spec.basis,
             access=given(self.step.access),
+            ground_label=ground.label if ground is not None else None,
+            ground_basis=ground.basis if ground is not None else None,
         )
 
     def _step_data(self, *, with_appeal: bool) -> StepData:
@@ -217,12 +228,19 @@ class StepLetters:
         lapsed = self._lapsed_clock()
         if lapsed is not None:
             return self.deadlines[lapsed].length, self.deadlines[lapsed].due_on, None
-        for row in self.clock_rows:
-            spec = self.definition.clocks.get(row.clock)
-            if row.event_id != self.event.id or row.kind not in _PERIOD:
-                continue
-            if spec is None or spec.window:  # a window (7 WD for a notice) is no period
-                continue
+        # A window (7 WD for a correction notice) is the letter's period only when the
+        # step set no other (the applicant's time to state reasons, Art. 35).
+        rows = sorted(
+            (
+                row
+                for row in self.clock_rows
+                if row.event_id == self.event.id
+                and row.kind in _PERIOD
+                and row.clock in self.definition.clocks
+            ),
+            key=lambda row: self.definition.clocks[row.clock].window,
+        )
+        for row in rows:
             deadline = self.deadlines[row.clock]
             if row.kind is EntryKind.EXTEND:
                 return row.entry.days, deadline.due_on, deadline.awaiting_year
@@ -241,11 +259,18 @@ class StepLetters:
         ]
         if not starts:
             return None
-        payload = self.session.scalar(
-            select(CaseEventRecord.payload).where(CaseEventRecord.id == starts[-1])
-        )
-        amount = (payload or {}).get("amount")
-        return amount if isinstance(amount, str) else None
+        # The latest step that stated an amount: the fee notice, not the record of its
+        # receipt (which restarts the same clock).
+        payloads = self.session.execute(
+            select(CaseEventRecord.payload)
+            .where(CaseEventRecord.id.in_(starts))
+            .order_by(CaseEventRecord.id.desc())
+        ).scalars()
+        for payload in payloads:
+            amount = (payload or {}).get("amount")
+            if isinstance(amount, str):
+                return amount
+        return None
 
     def _payment(self) -> str:
         address = given(self.agency.address)
@@ -264,6 +289,15 @@ class StepLetters:
             if row.clock == "correction" and row.kind is EntryKind.STOP and row.event_id in restarts
         ]
         return max(found) if found else None
+
+    def _correction_notice_on(self) -> date | None:
+        """The date of the correction notice: the start of the correction clock."""
+        starts = [
+            row.entry.on
+            for row in self.clock_rows
+            if row.clock == "correction" and row.kind is EntryKind.START
+        ]
+        return starts[0] if starts else None
 
     def _corrected_appeal(self) -> tuple[str | None, str | None]:
         """(kind, "corrected") when this decision re-makes one an appeal corrected."""

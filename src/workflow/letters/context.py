@@ -84,6 +84,7 @@ class CaseData:
     channel: str  # a Channel code
     request: str  # the applicant's request, restated in letters
     corrected_on: date | None = None  # receipt of the corrected application (Art. 30)
+    correction_notice_on: date | None = None  # the date of the correction notice (Art. 30)
 
     def __post_init__(self) -> None:
         _required(self, "number", "request")
@@ -176,6 +177,9 @@ class OutcomeData:
     refusal: bool
     basis: str | None = None
     access: str | None = None
+    # Partial disclosure: the withheld part's ground (its label and article, Arts. 14-16).
+    ground_label: str | None = None
+    ground_basis: str | None = None
 
     def __post_init__(self) -> None:
         _required(self, "code", "label")

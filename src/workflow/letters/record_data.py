@@ -1,16 +1,18 @@
 """The letter data of an agency, an applicant and a case, read from their records.
 
 The agency's letterhead has fallbacks, so a letter never prints a blank: an agency
-without a short name is numbered with its code; without a reconsideration body or a
-court, its letters name "有管辖权的行政复议机关" / "有管辖权的人民法院" (the competent body, as
-many offices write it; ``letterhead_gaps`` lists what to set, and ``workflow letter
-list`` says so); without a seal text, "（印章）".
+without a short name is numbered with its code; without a seal text, "（印章）". A reply
+letter (答复书) must name the body that hears a reconsideration and the court: one that
+names neither leaves the applicant's 60 days unstarted (行政复议法 Art. 20(3)), so an
+agency without them issues no reply letter (``require_remedy_bodies``). Its other letters,
+which carry no remedy clause, name "有管辖权的行政复议机关" / "有管辖权的人民法院".
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from workflow.errors import LetterError
 from workflow.letters.context import ApplicantData, CaseData, LetterheadData
 from workflow.store.records import AgencyRecord, ApplicantRecord, CaseRecord
 
@@ -51,15 +53,31 @@ def letterhead_gaps(agency: AgencyRecord) -> list[str]:
     ]
 
 
+def require_remedy_bodies(agency: AgencyRecord, where: str) -> None:
+    """Refuse a reply letter from an agency that has not set its reconsideration body and court."""
+    gaps = letterhead_gaps(agency)
+    if gaps:
+        options = " ".join(f"{option} NAME" for option in gaps)
+        raise LetterError(
+            f"{where}: a reply letter must name the body that hears a reconsideration and the "
+            f"court (行政复议法 Art. 20); agency {agency.code} has no "
+            f"{' and no '.join(option.lstrip('-') for option in gaps)}: "
+            f"run `workflow agency set {agency.code} {options}`"
+        )
+
+
 def applicant_of(record: ApplicantRecord) -> ApplicantData:
     return ApplicantData(name=record.name, type=record.type, contact=given(record.contact))
 
 
-def case_data(case: CaseRecord, corrected_on: date | None) -> CaseData:
+def case_data(
+    case: CaseRecord, corrected_on: date | None, correction_notice_on: date | None = None
+) -> CaseData:
     return CaseData(
         number=case.number,
         received_on=case.received_on,
         channel=case.channel,
         request=case.request,
         corrected_on=corrected_on,
+        correction_notice_on=correction_notice_on,
     )

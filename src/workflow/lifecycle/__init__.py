@@ -8,7 +8,7 @@ from pathlib import Path
 from workflow.definition.vocabulary import Vocabulary, template_checker
 from workflow.lifecycle.guards import CONDITIONS, GUARDS
 from workflow.lifecycle.machine import Decision, Lifecycle
-from workflow.lifecycle.step import INPUT_NAMES, CaseSnapshot, StepInput
+from workflow.lifecycle.step import INPUT_NAMES, CaseSnapshot, PastStep, StepInput
 
 
 def vocabulary(template_dirs: Iterable[Path] | None = None) -> Vocabulary:
@@ -21,4 +21,4 @@ def vocabulary(template_dirs: Iterable[Path] | None = None) -> Vocabulary:
     )
 
 
-__all__ = ["CaseSnapshot", "Decision", "Lifecycle", "StepInput", "vocabulary"]
+__all__ = ["CaseSnapshot", "Decision", "Lifecycle", "PastStep", "StepInput", "vocabulary"]

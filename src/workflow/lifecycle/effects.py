@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from workflow.deadlines import ClockEntry, ClockStatus, WorkingCalendar, status_of
 from workflow.definition.model import EffectSpec, WorkflowDefinition
+from workflow.definition.schema import LAPSE
 from workflow.lifecycle.step import StepInput
 
 
@@ -40,6 +42,14 @@ class EffectContext:
     label: str  # the trigger's label, used as a stop reason
     inputs: frozenset[str]  # the inputs the trigger declares (e.g. days for its clock)
     plan: EffectPlan
+    lapsed_on: date | None = None  # an automatic trigger's: the last day of the lapsed period
+
+    def dated(self, effect: EffectSpec) -> date:
+        """The date of an effect's entry: the step's, or (``as_of: lapse``) the lapsed
+        period's last day, with which a consultation that lapses ends (Art. 32, 34)."""
+        if effect.as_of == LAPSE and self.lapsed_on is not None:
+            return self.lapsed_on
+        return self.step.on
 
     def status(self, clock: str) -> ClockStatus | None:
         return status_of([*self.ledgers.get(clock, ()), *self.plan.clock_entries.get(clock, [])])
@@ -54,8 +64,8 @@ def start_clock(ctx: EffectContext, effect: EffectSpec) -> None:
     days = ctx.step.days if "days" in ctx.inputs else None
     if ctx.status(clock) is None:
         ctx.plan.add(clock, ClockEntry.start(on, days or ctx.definition.clocks[clock].days))
-    else:  # started before (a reopened case): count the full length again
-        ctx.plan.add(clock, ClockEntry.restart(on))
+    else:  # started before (a reopened case): count again, the period given or in full
+        ctx.plan.add(clock, ClockEntry.restart(on, days))
     if ctx.step.until is not None and "until" in ctx.inputs:
         ctx.plan.add(clock, ClockEntry.set_due(on, ctx.step.until, "set by the agency"))
 
@@ -69,7 +79,7 @@ def pause_clock(ctx: EffectContext, effect: EffectSpec) -> None:
 def resume_clock(ctx: EffectContext, effect: EffectSpec) -> None:
     clock = _clock(effect)
     if ctx.status(clock) is ClockStatus.PAUSED:
-        ctx.plan.add(clock, ClockEntry.resume(ctx.step.on))
+        ctx.plan.add(clock, ClockEntry.resume(ctx.dated(effect)))
 
 
 def restart_clock(ctx: EffectContext, effect: EffectSpec) -> None:
@@ -92,7 +102,7 @@ def set_due_date(ctx: EffectContext, effect: EffectSpec) -> None:
 def stop_clock(ctx: EffectContext, effect: EffectSpec) -> None:
     clock = _clock(effect)
     if ctx.status(clock) in (ClockStatus.RUNNING, ClockStatus.PAUSED):
-        ctx.plan.add(clock, ClockEntry.stop(ctx.step.on, effect.reason or ctx.label))
+        ctx.plan.add(clock, ClockEntry.stop(ctx.dated(effect), effect.reason or ctx.label))
 
 
 def stop_all_clocks(ctx: EffectContext, effect: EffectSpec) -> None:
@@ -139,9 +149,12 @@ def plan_effects(
     step: StepInput,
     label: str,
     inputs: tuple[str, ...] = (),
+    lapsed_on: date | None = None,
 ) -> EffectPlan:
     plan = EffectPlan()
-    ctx = EffectContext(definition, calendar, ledgers, step, label, frozenset(inputs), plan)
+    ctx = EffectContext(
+        definition, calendar, ledgers, step, label, frozenset(inputs), plan, lapsed_on
+    )
     for effect in effects:
         EFFECTS[effect.name](ctx, effect)
     return plan

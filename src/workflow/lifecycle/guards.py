@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from workflow.codes import AppealKind, AppealResult
-from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
+from workflow.deadlines import ClockStatus, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition.model import LateCorrectionPolicy, TriggerSpec, WorkflowDefinition
 from workflow.lifecycle.step import CaseSnapshot, StepInput
 
@@ -37,6 +38,14 @@ class GuardContext:
             entries = self.case.ledgers.get(clock)
             self._deadlines[clock] = derive(entries, self.calendar, clock) if entries else None
         return self._deadlines[clock]
+
+    def lapsed_on(self) -> date | None:
+        """An automatic trigger's lapsed period's last day (None for a handler's step)."""
+        clock = self.trigger.clock
+        if not self.trigger.automatic or clock is None:
+            return None
+        deadline = self.deadline(clock)
+        return deadline.due_on if deadline is not None else None
 
 
 Guard = Callable[[GuardContext], Verdict | None]
@@ -94,7 +103,10 @@ def before_answer_due(ctx: GuardContext) -> Verdict | None:
         return Verdict("the answer clock is not running")
     # A due date still awaiting its year's calendar lies after the step's (loaded) date.
     if deadline.due_on is not None and ctx.step.on > deadline.due_on:
-        return Verdict(f"an extension must be decided before the answer is due ({deadline.due_on})")
+        return Verdict(
+            f"{ctx.trigger.name} must be decided before the answer is due ({deadline.due_on}); "
+            f"{ctx.step.on} is after it"
+        )
     return None
 
 
@@ -145,11 +157,39 @@ def reasons_given_if_required(ctx: GuardContext) -> Verdict | None:
 
 
 def party_given_if_required(ctx: GuardContext) -> Verdict | None:
+    """Art. 36(5): name the responsible agency where it can be determined; say it cannot
+    (--responsible-unknown) otherwise."""
     outcome = ctx.definition.outcomes.get(ctx.step.outcome or "")
-    if outcome is not None and outcome.needs_party and not (ctx.step.party or "").strip():
+    named = bool((ctx.step.party or "").strip())
+    if ctx.step.responsible_unknown and (named or outcome is None or not outcome.needs_party):
+        return Verdict(
+            "--responsible-unknown is for an outcome that names the responsible agency, "
+            "in place of --party"
+        )
+    if outcome is not None and outcome.needs_party and not named:
+        if ctx.step.responsible_unknown:
+            return None
         return Verdict(
             f"outcome {outcome.code} must name the responsible agency: --party NAME "
-            "[--contact TEXT]"
+            "[--contact TEXT], or --responsible-unknown when it cannot be determined"
+        )
+    return None
+
+
+def ground_given_if_required(ctx: GuardContext) -> Verdict | None:
+    """The withheld part of a partial disclosure is withheld on a ground of Arts. 14-16:
+    the handler names it by its outcome code (``--ground withheld.third_party_rights``)."""
+    outcome = ctx.definition.outcomes.get(ctx.step.outcome or "")
+    grounds = [code for code, spec in ctx.definition.outcomes.items() if spec.ground_of_withheld]
+    if outcome is None or not outcome.ground_required:
+        if ctx.step.ground is not None:
+            return Verdict("--ground names the ground of a partial disclosure's withheld part")
+        return None
+    if ctx.step.ground not in grounds:
+        given = f" (got {ctx.step.ground!r})" if ctx.step.ground is not None else ""
+        return Verdict(
+            f"outcome {outcome.code} must name the ground of the withheld part{given}: "
+            "--ground " + "|".join(grounds)
         )
     return None
 
@@ -189,6 +229,115 @@ def no_appeal_pending(ctx: GuardContext) -> Verdict | None:
     return None
 
 
+def one_delayed_date(ctx: GuardContext) -> Verdict | None:
+    """Art. 35: one reasonable delayed answer date, never a second one."""
+    entries = ctx.case.ledgers.get("answer", ())
+    since = max(
+        (i for i, e in enumerate(entries) if e.kind in (EntryKind.START, EntryKind.RESTART)),
+        default=0,
+    )
+    if any(entry.kind is EntryKind.SET_DUE for entry in entries[since:]):
+        return Verdict("a delayed answer date was already set; Art. 35 allows one")
+    return None
+
+
+def one_period_given(ctx: GuardContext) -> Verdict | None:
+    if ctx.step.days is not None and ctx.step.until is not None:
+        return Verdict(f"{ctx.trigger.name} takes --days N or --until DATE, not both")
+    if ctx.step.days is not None and ctx.step.days < 1:
+        return Verdict(f"--days must be at least 1 (got {ctx.step.days})")
+    if ctx.step.until is not None:
+        return until_after_on(ctx)
+    return None
+
+
+# What an outcome's `requires` asks of the handler when it does not hold.
+_REQUIREMENTS = {
+    "reasons_asked": "the applicant must first be asked to state reasons (ask_reasons, Art. 35)",
+    "objection_answered": (
+        "the third party objected: tell it in writing of the decision to disclose and why "
+        "first (notify_third_party, Art. 32)"
+    ),
+    "correction_received": (
+        "it needs an Art. 30 correction notice and the corrected application "
+        "(request_correction, then receive_correction)"
+    ),
+}
+
+
+def outcome_requirement_met(ctx: GuardContext) -> Verdict | None:
+    outcome = ctx.definition.outcomes.get(ctx.step.outcome or "")
+    if outcome is None or outcome.requires is None or CONDITIONS[outcome.requires](ctx):
+        return None
+    need = _REQUIREMENTS.get(outcome.requires, f"{outcome.requires} must hold")
+    return Verdict(f"outcome {outcome.code} cannot be decided yet: {need}")
+
+
+def objection_recorded(ctx: GuardContext) -> Verdict | None:
+    if _standing_objection(ctx) is None:
+        return Verdict(
+            f"{ctx.trigger.name} answers a third party's objection; none is recorded "
+            "(receive_third_party_reply --objection TEXT)"
+        )
+    return None
+
+
+def answer_overdue_if_open(ctx: GuardContext) -> Verdict | None:
+    """An appeal on an open case is against a failure to answer (逾期不予答复): the answer
+    must be overdue on the step's date."""
+    if ctx.definition.is_closed(ctx.case.state):
+        return None
+    deadline = ctx.deadline("answer")
+    if deadline is not None and deadline.overdue_workdays(ctx.calendar, ctx.step.on) > 0:
+        return None
+    due = f" (due {deadline.due_on})" if deadline is not None and deadline.due_on else ""
+    return Verdict(
+        f"an appeal on an open case is against a failure to answer; the answer is not "
+        f"overdue on {ctx.step.on}{due}"
+    )
+
+
+def reconsideration_before_suit(ctx: GuardContext) -> Verdict | None:
+    if ctx.step.kind == "litigation_after_reconsideration" and (
+        "reconsideration" not in ctx.case.appeals
+    ):
+        return Verdict(
+            "a suit after reconsideration needs a reconsideration of this case: record it "
+            "first (appeal --kind reconsideration), or file the suit as litigation_direct"
+        )
+    return None
+
+
+def _standing_objection(ctx: GuardContext) -> int | None:
+    """The index in the history of a third party's objection not yet answered in writing."""
+    standing: int | None = None
+    for index, past in enumerate(ctx.case.history):
+        if past.payload.get("objection"):
+            standing = index
+        elif past.trigger == "notify_third_party":
+            standing = None
+    return standing
+
+
+def objection_answered(ctx: GuardContext) -> bool:
+    """No third party's objection stands unanswered: none was made, or the third party was
+    told in writing of the decision to disclose (Art. 32)."""
+    return _standing_objection(ctx) is None
+
+
+def reasons_asked(ctx: GuardContext) -> bool:
+    """The applicant was asked to state reasons (Art. 35): the reasons clock was started."""
+    return "reasons" in ctx.case.ledgers
+
+
+def correction_received(ctx: GuardContext) -> bool:
+    """A correction notice went out and the corrected application came in: one step
+    stopped the correction clock and restarted the answer clock (Art. 30)."""
+    stopped = {e.on for e in ctx.case.ledgers.get("correction", ()) if e.kind is EntryKind.STOP}
+    restarted = {e.on for e in ctx.case.ledgers.get("answer", ()) if e.kind is EntryKind.RESTART}
+    return bool(stopped & restarted)
+
+
 def answer_extended(ctx: GuardContext) -> bool:
     deadline = ctx.deadline("answer")
     return deadline is not None and deadline.extended_by > 0
@@ -196,6 +345,11 @@ def answer_extended(ctx: GuardContext) -> bool:
 
 def other_appeals_pending(ctx: GuardContext) -> bool:
     return len(ctx.case.pending_appeals) > 1
+
+
+def appeal_pending(ctx: GuardContext) -> bool:
+    """An appeal against the failure to answer is still pending when the answer is made."""
+    return bool(ctx.case.pending_appeals)
 
 
 GUARDS: dict[str, Guard] = {
@@ -218,9 +372,24 @@ GUARDS: dict[str, Guard] = {
         appeal_kind_known,
         appeal_result_known,
         no_appeal_pending,
+        one_delayed_date,
+        one_period_given,
+        outcome_requirement_met,
+        ground_given_if_required,
+        objection_recorded,
+        answer_overdue_if_open,
+        reconsideration_before_suit,
     )
 }
 
 CONDITIONS: dict[str, Condition] = {
-    condition.__name__: condition for condition in (answer_extended, other_appeals_pending)
+    condition.__name__: condition
+    for condition in (
+        answer_extended,
+        other_appeals_pending,
+        appeal_pending,
+        reasons_asked,
+        correction_received,
+        objection_answered,
+    )
 }

@@ -115,7 +115,8 @@ class Lifecycle:
                 f"(it takes {takes})"
             )
         binding = self._binding()
-        binding.point_at(GuardContext(self.definition, calendar, case, trigger, step))
+        context = GuardContext(self.definition, calendar, case, trigger, step)
+        binding.point_at(context)
         self._machine.set_state(case.state, model=binding)
         fired = getattr(binding, trigger_name)()
         if not fired or binding.chosen is None:
@@ -131,6 +132,7 @@ class Lifecycle:
             step,
             trigger.label,
             trigger.inputs,
+            context.lapsed_on(),
         )
         return Decision(
             trigger=trigger_name,

@@ -32,6 +32,9 @@ class StepInput:
     contact: str | None = None
     approver: str | None = None
     access: str | None = None  # how, where and when the applicant gets the information
+    objection: str | None = None  # a third party's objection to disclosure, with its grounds
+    ground: str | None = None  # the withheld part's ground: a withheld.* outcome code
+    responsible_unknown: bool | None = None  # Art. 36(5): the responsible agency cannot be named
 
     def given(self) -> set[str]:
         """The optional inputs that were actually supplied."""
@@ -69,6 +72,16 @@ _PAYLOAD_NAMES = tuple(f.name for f in fields(StepInput) if f.name not in ("on",
 
 
 @dataclass(frozen=True)
+class PastStep:
+    """A step already on the case: what guards that depend on an earlier step look at
+    (a third party's objection, the notice that answered it)."""
+
+    trigger: str
+    on: date
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class CaseSnapshot:
     """The facts about a case that guards and effects look at."""
 
@@ -79,6 +92,8 @@ class CaseSnapshot:
     corrections_requested: int = 0
     extensions: int = 0
     pending_appeals: tuple[str, ...] = ()  # kinds, oldest first
+    appeals: tuple[str, ...] = ()  # the kinds of every appeal filed, oldest first
+    history: tuple[PastStep, ...] = ()  # the steps so far, oldest first
 
     @classmethod
     def of(
@@ -88,6 +103,8 @@ class CaseSnapshot:
         received_on: date,
         ledgers: Mapping[str, tuple[ClockEntry, ...]],
         pending_appeals: tuple[str, ...] = (),
+        appeals: tuple[str, ...] = (),
+        history: tuple[PastStep, ...] = (),
     ) -> CaseSnapshot:
         """A snapshot whose counts are read from the ledgers: a correction notice starts the
         correction clock, an extension is an entry of the answer clock."""
@@ -99,4 +116,6 @@ class CaseSnapshot:
             corrections_requested=int("correction" in ledgers),
             extensions=sum(e.kind is EntryKind.EXTEND for e in ledgers.get("answer", ())),
             pending_appeals=pending_appeals,
+            appeals=appeals,
+            history=history,
         )
