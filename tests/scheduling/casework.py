@@ -12,11 +12,17 @@ from tests.stores import TestApplication
 from workflow.cases.service import NewCase, find_case
 from workflow.clock import FixedClock
 from workflow.lifecycle import StepInput
+from workflow.people import Person
 from workflow.scheduling import NotificationConfig, Sweeper, SweepReport
 from workflow.store.records import CaseEventRecord, CaseRecord, OutboxRecord, TimerRecord
 
 HANDLER = "李四"
 HEAD = "王主任"  # zbgd's head (tests/stores.py)
+
+
+def to(name: str, agency: str = "zbgd") -> str:
+    """The outbox's recipient for a person not in the notification config: ``zbgd/李四``."""
+    return str(Person(agency, name))
 
 
 def set_today(app: TestApplication, day: date) -> None:
@@ -61,7 +67,7 @@ class Sent:
     case: str
     clock: str
     name: str  # before_5, on_due, overdue, overdue_once
-    recipient: str
+    recipient: str  # the outbox's: zbgd/李四 (files), an e-mail address, a URL
 
 
 def reminders(app: TestApplication, after_id: int = 0) -> list[Sent]:

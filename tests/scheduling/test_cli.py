@@ -125,9 +125,9 @@ def test_a_bad_notify_config_is_one_line_naming_the_key(
     app: TestApplication, capsys: pytest.CaptureFixture[str], tmp_path: Path, cli_today: date
 ) -> None:
     notify = tmp_path / "notify.yaml"
-    notify.write_text("users:\n  李四: {channel: email}\n", encoding="utf-8")
+    notify.write_text("people:\n  zbgd:\n    李四: {channel: email}\n", encoding="utf-8")
     result = workflow(capsys, app, "outbox", "deliver", "--notify", str(notify))
     assert result.code == 2
-    assert (
-        result.err == f"error: {notify}: users.李四.channel: channel email needs a email address\n"
+    assert result.err == (
+        f"error: {notify}: people.zbgd.李四.channel: channel email needs a email address\n"
     )

@@ -17,9 +17,11 @@ from tests.scheduling.casework import (
     set_today,
     sweep,
     timer_statuses,
+    to,
 )
 from tests.stores import TestApplication
 from workflow.cases.service import NewCase, find_case
+from workflow.people import Person
 from workflow.scheduling.collapsing import one_per_clock
 from workflow.scheduling.outbox import message_key
 from workflow.store.records import OutboxRecord, TimerRecord
@@ -53,13 +55,13 @@ def test_a_late_registered_case_gets_one_reminder_per_person_naming_those_it_rep
     report = sweep(app, REGISTERED)
     assert (report.counts.timers_fired, report.counts.collapsed) == (1, 3)
     assert reminders(app) == [
-        Sent(REGISTERED, number, "answer", "overdue", person) for person in (HANDLER, HEAD)
+        Sent(REGISTERED, number, "answer", "overdue", to(person)) for person in (HANDLER, HEAD)
     ]
     messages = outbox(app)
     with app.database.reading() as session:
         case_id = find_case(session, number).id
     assert [m.key for m in messages] == [  # the key of the reminder sent, as always
-        message_key("reminder", f"{case_id}:answer:v1@2026-03-18:overdue", person)
+        message_key("reminder", f"{case_id}:answer:v1@2026-03-18:overdue", Person("zbgd", person))
         for person in (HANDLER, HEAD)
     ]
     for message in messages:

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.scheduling.casework import HANDLER, HEAD, open_case, sweep
+from tests.scheduling.casework import HANDLER, HEAD, open_case, sweep, to
 from tests.scheduling.conftest import SmtpInbox, WebhookReceiver, free_port
 from tests.stores import TestApplication
 from workflow.clock import FixedClock
+from workflow.people import Person
 from workflow.scheduling import Deliverer, NotificationConfig
 from workflow.scheduling.channels import Outgoing, WebhookChannel
 from workflow.scheduling.delivery import LEASE
@@ -32,7 +33,7 @@ def config(
     tmp_path: Path,
     *,
     smtp_port: int = 25,
-    users: dict[str, UserAddress] | None = None,
+    people: dict[str, UserAddress] | None = None,
     max_attempts: int = 3,
 ) -> NotificationConfig:
     return NotificationConfig(
@@ -40,7 +41,7 @@ def config(
         smtp=SmtpSettings(host="127.0.0.1", port=smtp_port, sender="gongkai@zbgd.example.org"),
         webhook_timeout=5,
         retry=RetryPolicy(max_attempts=max_attempts, backoff_seconds=60),
-        users=users or {},
+        people={Person("zbgd", name): address for name, address in (people or {}).items()},
     )
 
 
@@ -57,8 +58,11 @@ def advance(app: TestApplication, seconds: float) -> None:
 def test_reminders_reach_email_webhook_and_file_each_with_its_key(
     app: TestApplication, tmp_path: Path, smtp_inbox: SmtpInbox, webhook: WebhookReceiver
 ) -> None:
-    users = {HANDLER: UserAddress(email="lisi@example.org"), HEAD: UserAddress(webhook=webhook.url)}
-    notify = config(tmp_path, smtp_port=smtp_inbox.port, users=users)
+    people = {
+        HANDLER: UserAddress(email="lisi@example.org"),
+        HEAD: UserAddress(webhook=webhook.url),
+    }
+    notify = config(tmp_path, smtp_port=smtp_inbox.port, people=people)
     mine = open_case(app, RECEIVED)
     other = open_case(app, RECEIVED, handler="赵六")  # not listed: the file channel
     sweep(app, BEFORE_5, notify)
@@ -78,7 +82,7 @@ def test_reminders_reach_email_webhook_and_file_each_with_its_key(
         row.key for row in outbox(app) if row.channel == "webhook"
     }
     [file] = (tmp_path / "outbox").iterdir()
-    assert file.name == f"{keys['赵六']}.txt"
+    assert file.name == f"{keys[to('赵六')]}.txt"
     assert f"Case: {other}" in file.read_text("utf-8")
     assert {(row.status, row.attempts) for row in outbox(app)} == {("sent", 1)}
 
@@ -90,7 +94,7 @@ def test_reminders_reach_email_webhook_and_file_each_with_its_key(
 def test_a_failed_delivery_is_retried_after_a_doubling_backoff(
     app: TestApplication, tmp_path: Path, webhook: WebhookReceiver
 ) -> None:
-    notify = config(tmp_path, users={HANDLER: UserAddress(webhook=webhook.url)})
+    notify = config(tmp_path, people={HANDLER: UserAddress(webhook=webhook.url)})
     open_case(app, RECEIVED, handler=HANDLER)
     sweep(app, BEFORE_5, notify)  # one message to the webhook, one file for the head
     webhook.failures = [500, 503]
@@ -111,8 +115,8 @@ def test_a_failed_delivery_is_retried_after_a_doubling_backoff(
 def test_an_unreachable_smtp_server_is_given_up_after_the_last_attempt(
     app: TestApplication, tmp_path: Path
 ) -> None:
-    users = {HANDLER: UserAddress(email="lisi@example.org")}
-    notify = config(tmp_path, smtp_port=free_port(), users=users, max_attempts=2)
+    people = {HANDLER: UserAddress(email="lisi@example.org")}
+    notify = config(tmp_path, smtp_port=free_port(), people=people, max_attempts=2)
     open_case(app, RECEIVED)
     sweep(app, BEFORE_5, notify)
     deliver = Deliverer(app.database, app.clock, notify).deliver
@@ -142,7 +146,7 @@ class CrashAfterSend:
 def test_a_crash_between_send_and_mark_resends_with_the_same_key(
     app: TestApplication, tmp_path: Path, webhook: WebhookReceiver
 ) -> None:
-    notify = config(tmp_path, users={HANDLER: UserAddress(webhook=webhook.url)})
+    notify = config(tmp_path, people={HANDLER: UserAddress(webhook=webhook.url)})
     open_case(app, RECEIVED)
     sweep(app, BEFORE_5, notify)
     crashing = {"webhook": CrashAfterSend(WebhookChannel(5))}
@@ -162,8 +166,8 @@ def test_a_crash_between_send_and_mark_resends_with_the_same_key(
 def test_two_deliverers_at_once_send_each_message_once(
     app: TestApplication, tmp_path: Path, webhook: WebhookReceiver
 ) -> None:
-    users = {HANDLER: UserAddress(webhook=webhook.url), HEAD: UserAddress(webhook=webhook.url)}
-    notify = config(tmp_path, users=users)
+    people = {HANDLER: UserAddress(webhook=webhook.url), HEAD: UserAddress(webhook=webhook.url)}
+    notify = config(tmp_path, people=people)
     for _ in range(15):
         open_case(app, RECEIVED)
     sweep(app, BEFORE_5, notify)

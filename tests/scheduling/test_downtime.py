@@ -24,6 +24,7 @@ from tests.scheduling.casework import (
     reminders,
     sweep,
     timer_statuses,
+    to,
 )
 from tests.stores import TestApplication
 from workflow.cases.service import find_case
@@ -69,7 +70,7 @@ def test_two_weeks_down_then_everything_missed_fires_once_in_order(
     assert report.counts.collapsed == 4
     sent = reminders(app, before_downtime)
     assert {s.day for s in sent} == {RESTART}
-    both = [(HANDLER,), (HEAD,)]
+    both = [(to(HANDLER),), (to(HEAD),)]
     assert names(sent, p) == [("answer", "overdue", *who) for who in both]
     assert names(sent, q) == []  # its correction lapsed: the case is closed, nothing to remind
     # R: the silence lapse stopped the third-party clock (its reminders are void) and

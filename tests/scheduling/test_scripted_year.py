@@ -28,11 +28,12 @@ from tests.scheduling.casework import (
     open_case,
     reminders,
     sweep,
+    to,
 )
 from tests.stores import TestApplication
 
 FIRST_DAY, LAST_DAY = date(2025, 6, 2), date(2026, 5, 29)
-BOTH, HANDLER_ONLY = (HANDLER, HEAD), (HANDLER,)
+BOTH, HANDLER_ONLY = (to(HANDLER), to(HEAD)), (to(HANDLER),)
 
 
 class Script:

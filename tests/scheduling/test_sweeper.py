@@ -19,6 +19,7 @@ from tests.scheduling.casework import (
     reminders,
     sweep,
     timer_statuses,
+    to,
 )
 from tests.stores import TestApplication
 from workflow.cases.service import find_case
@@ -54,7 +55,7 @@ def test_answer_reminders_go_out_once_each_on_their_day(app: TestApplication) ->
     assert reminders(app) == [
         Sent(day, number, "answer", name, person)
         for day, name in expected
-        for person in (HANDLER, HEAD)
+        for person in (to(HANDLER), to(HEAD))
     ]
 
 
@@ -163,7 +164,7 @@ def test_reminder_text_names_case_clock_due_date_days_left_and_basis(
     sweep(app, date(2026, 3, 11))
     with app.database.reading() as session:
         message = session.scalars(
-            select(OutboxRecord).where(OutboxRecord.recipient == HANDLER)
+            select(OutboxRecord).where(OutboxRecord.recipient == to(HANDLER))
         ).one()
     assert message.subject == f"【期限提醒】{number} 答复期限还剩5个工作日（2026年3月18日届满）"
     assert "截至2026年3月11日还剩5个工作日" in message.body

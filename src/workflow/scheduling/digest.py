@@ -4,15 +4,16 @@
 "overdue" is one past its due date (both derived from the clocks projection, never
 stored). A flagged clock, whose due date waits for next year's calendar, is due soon
 when its working days left, which are exact, are within ``due_within``: the digest
-gives them and says the date is not known yet. Each person's digest is queued once
-per day, key ``digest:<date>:<person>``: a second run the same day (another scheduler
-process, a restart) adds nothing.
+gives them and says the date is not known yet. A person is a name within an agency
+(``workflow.people``): their digest lists that agency's cases only, never those of a
+namesake elsewhere. Each person's digest is queued once per day, key
+``digest:<date>:<person>``: a second run the same day (another scheduler process, a
+restart) adds nothing.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from workflow.cases.ledger_store import derive_undated
 from workflow.cases.service import CaseService
 from workflow.deadlines import ClockStatus
 from workflow.errors import CalendarNotPublished
+from workflow.people import Person
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.outbox import enqueue, message_key, recipients
 from workflow.scheduling.reminder_context import standing
@@ -67,11 +69,11 @@ class DigestWriter:
         now = self.cases.clock.now()
         for person, buckets in lists.items():
             context = {
-                "recipient": person,
+                "recipient": buckets.greeting,
                 "as_of": as_of,
                 "due_within": due_within,
-                "overdue": sorted(buckets["overdue"], key=_by_due),
-                "due_soon": sorted(buckets["due_soon"], key=_by_due),
+                "overdue": sorted(buckets.overdue, key=_by_due),
+                "due_soon": sorted(buckets.due_soon, key=_by_due),
             }
             message = self.texts.render(DIGEST_TEMPLATE, context)
             with self.cases.database.transaction() as session:
@@ -87,16 +89,14 @@ class DigestWriter:
                 )
         return DigestReport(as_of, due_within, len(lists), queued, len(lists) - queued)
 
-    def _lists(self, as_of: date, due_within: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    def _lists(self, as_of: date, due_within: int) -> dict[Person, _Digest]:
         calendar = self.cases.calendar
         try:
             horizon = calendar.add_working_days(as_of, due_within)
         except CalendarNotPublished:
             # the window runs past the loaded calendar: every known due date is within it
             horizon = calendar.loaded_through(as_of)
-        lists: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
-            lambda: {"overdue": [], "due_soon": []}
-        )
+        lists: dict[Person, _Digest] = {}
         with self.cases.database.reading() as session:
             rows = session.execute(
                 select(ClockRecord, CaseRecord, AgencyRecord, ApplicantRecord.name)
@@ -145,8 +145,19 @@ class DigestWriter:
                     item.update(due_on=due_on, remaining=now.remaining, overdue=now.overdue)
                     bucket = "overdue" if now.position == "after" else "due_soon"
                 for recipient in recipients(("handler", "head"), case, agency):
-                    lists[recipient.person][bucket].append({**item, "role": recipient.role_label})
+                    digest = lists.setdefault(recipient.person, _Digest(recipient.greeting))
+                    items = digest.overdue if bucket == "overdue" else digest.due_soon
+                    items.append({**item, "role": recipient.role_label})
         return dict(lists)
+
+
+@dataclass
+class _Digest:
+    """One person's digest: how it greets them, and their agency's cases in two lists."""
+
+    greeting: str
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    due_soon: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _by_due(item: dict[str, Any]) -> tuple[date, str]:

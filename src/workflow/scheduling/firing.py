@@ -229,7 +229,7 @@ class TimerFiring:
         for recipient in recipients(spec.to if spec else ("handler",), case, agency):
             message = self.texts.render(
                 REMINDER_TEMPLATE,
-                {**context, "recipient": recipient.person, "role": recipient.role_label},
+                {**context, "recipient": recipient.greeting, "role": recipient.role_label},
             )
             key = message_key("reminder", timer.key, recipient.person)
             if enqueue(

@@ -10,14 +10,22 @@ silently drops a reminder::
     webhook: {timeout: 10}
     retry: {max_attempts: 8, backoff_seconds: 60, max_backoff_seconds: 21600}
     templates: my-reminders            # overrides notifications/reminders/ file by file
-    users:
-      李四: {email: lisi@example.org}
-      王主任: {webhook: "https://hooks.example.org/workflow"}
-      agency:zbgd: {email: gongkai@example.org}   # cases with neither handler nor head
+    people:                            # per agency (its code), each person by name
+      zbgd:
+        李四: {email: lisi@example.org}
+        王主任: {webhook: "https://hooks.example.org/workflow"}
+      city:
+        李四: {email: lisi@city.example.org}   # another agency's 李四: another person
+    agencies:                          # an agency's own address: cases with nobody named
+      zbgd: {email: gongkai@example.org}
 
-A person not listed gets files (channel ``file``). Relative paths are relative to
-the config file. The SMTP password is read from the environment variable named by
-``password_env``, never from the file.
+A name is a person only within an agency (``workflow.people``), so people are listed
+under their agency's code. The form of earlier releases, ``users:`` by name alone
+(and ``agency:<code>``), is refused with the form to write instead: a name alone
+may be two people, and reading it would send one agency's reminders to the other's
+officer. A person not listed gets files (channel ``file``). Relative paths are
+relative to the config file. The SMTP password is read from the environment variable
+named by ``password_env``, never from the file.
 """
 
 from __future__ import annotations
@@ -33,10 +41,16 @@ import yaml
 
 from workflow.codes import Transport
 from workflow.errors import InvalidInput
+from workflow.people import Person
 
 MAX_ADDRESS = 300  # the outbox's recipient column
-TOP_KEYS = {"file", "email", "webhook", "retry", "templates", "users"}
+TOP_KEYS = {"file", "email", "webhook", "retry", "templates", "people", "agencies"}
 RETRY_KEYS = {"max_attempts", "backoff_seconds", "max_backoff_seconds"}
+ADDRESS_KEYS = {"email", "webhook", "channel"}
+NEW_FORM = (
+    "write people: {<agency code>: {<name>: {email: ...}}}, "
+    "and an agency's own address as agencies: {<agency code>: {email: ...}}"
+)
 
 
 @dataclass(frozen=True)
@@ -85,12 +99,12 @@ class NotificationConfig:
     webhook_timeout: float = 10.0
     retry: RetryPolicy = RetryPolicy()
     templates: Path | None = None
-    users: Mapping[str, UserAddress] = field(default_factory=dict)
+    people: Mapping[Person, UserAddress] = field(default_factory=dict)  # agencies' own too
 
-    def address(self, person: str) -> Address:
-        user = self.users.get(person)
+    def address(self, person: Person) -> Address:
+        user = self.people.get(person)
         if user is None:
-            return Address(Transport.FILE, person)
+            return Address(Transport.FILE, str(person))
         transport = user.transport or (
             Transport.EMAIL if user.email else Transport.WEBHOOK if user.webhook else Transport.FILE
         )
@@ -98,7 +112,7 @@ class NotificationConfig:
             return Address(Transport.EMAIL, user.email)
         if transport is Transport.WEBHOOK and user.webhook:
             return Address(Transport.WEBHOOK, user.webhook)
-        return Address(Transport.FILE, person)
+        return Address(Transport.FILE, str(person))
 
 
 def load_notification_config(
@@ -145,6 +159,8 @@ class _Reader:
         return value
 
     def config(self, data: Any) -> NotificationConfig:
+        if isinstance(data, dict) and "users" in data:
+            raise self.fail("users", f"a name alone may be two people in two agencies; {NEW_FORM}")
         top = self.mapping(data, "(top)", TOP_KEYS)
         file = self.mapping(top.get("file", {}), "file", {"directory"})
         webhook = self.mapping(top.get("webhook", {}), "webhook", {"timeout"})
@@ -155,7 +171,10 @@ class _Reader:
             webhook_timeout=self.number(webhook.get("timeout", 10), "webhook.timeout"),
             retry=self.retry(top.get("retry", {})),
             templates=self.base / self.text(templates, "templates") if templates else None,
-            users=self.users(top.get("users", {})),
+            people={
+                **self.people(top.get("people", {})),
+                **self.agencies(top.get("agencies", {})),
+            },
         )
 
     def smtp(self, value: Any) -> SmtpSettings:
@@ -188,28 +207,42 @@ class _Reader:
             ),
         )
 
-    def users(self, value: Any) -> dict[str, UserAddress]:
+    def people(self, value: Any) -> dict[Person, UserAddress]:
         if not isinstance(value, dict):
-            raise self.fail("users", "must map a person's name to their address")
-        users: dict[str, UserAddress] = {}
-        for name, entry in value.items():
-            key = f"users.{name}"
-            fields = self.mapping(entry, key, {"email", "webhook", "channel"})
-            email = self.text(fields["email"], f"{key}.email") if "email" in fields else None
-            webhook = (
-                self.text(fields["webhook"], f"{key}.webhook") if "webhook" in fields else None
-            )
-            channel = fields.get("channel")
-            transport = Transport.parse(str(channel)) if channel is not None else None
-            if email is not None and "@" not in email:
-                raise self.fail(f"{key}.email", f"{email!r} is not an e-mail address")
-            if webhook is not None and not webhook.startswith(("http://", "https://")):
-                raise self.fail(f"{key}.webhook", "must be an http:// or https:// URL")
-            if channel is not None and transport is None:
-                raise self.fail(f"{key}.channel", f"must be one of {', '.join(Transport)}")
-            if (transport is Transport.EMAIL and email is None) or (
-                transport is Transport.WEBHOOK and webhook is None
-            ):
-                raise self.fail(f"{key}.channel", f"channel {channel} needs a {channel} address")
-            users[str(name)] = UserAddress(email, webhook, transport)
-        return users
+            raise self.fail("people", "must map an agency's code to its people, each by name")
+        found: dict[Person, UserAddress] = {}
+        for code, names in value.items():
+            key = f"people.{code}"
+            if isinstance(names, dict) and names and set(names) <= ADDRESS_KEYS:
+                raise self.fail(key, f"people are listed under their agency: {NEW_FORM}")
+            if not isinstance(names, dict):
+                raise self.fail(key, "must map each person's name to their address")
+            for name, entry in names.items():
+                found[Person(str(code), str(name))] = self.address(entry, f"{key}.{name}")
+        return found
+
+    def agencies(self, value: Any) -> dict[Person, UserAddress]:
+        if not isinstance(value, dict):
+            raise self.fail("agencies", "must map an agency's code to its own address")
+        return {
+            Person(str(code)): self.address(entry, f"agencies.{code}")
+            for code, entry in value.items()
+        }
+
+    def address(self, entry: Any, key: str) -> UserAddress:
+        fields = self.mapping(entry, key, ADDRESS_KEYS)
+        email = self.text(fields["email"], f"{key}.email") if "email" in fields else None
+        webhook = self.text(fields["webhook"], f"{key}.webhook") if "webhook" in fields else None
+        channel = fields.get("channel")
+        transport = Transport.parse(str(channel)) if channel is not None else None
+        if email is not None and "@" not in email:
+            raise self.fail(f"{key}.email", f"{email!r} is not an e-mail address")
+        if webhook is not None and not webhook.startswith(("http://", "https://")):
+            raise self.fail(f"{key}.webhook", "must be an http:// or https:// URL")
+        if channel is not None and transport is None:
+            raise self.fail(f"{key}.channel", f"must be one of {', '.join(Transport)}")
+        if (transport is Transport.EMAIL and email is None) or (
+            transport is Transport.WEBHOOK and webhook is None
+        ):
+            raise self.fail(f"{key}.channel", f"channel {channel} needs a {channel} address")
+        return UserAddress(email, webhook, transport)

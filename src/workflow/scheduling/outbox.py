@@ -3,15 +3,15 @@
 Every message carries a key the receiver sees: the e-mail's ``X-Workflow-Key``
 header (and a ``Message-ID`` derived from it), the webhook's ``Idempotency-Key``
 header, the file's name. Keys are unique in the table and ASCII:
-``reminder:<timer key>:<person>`` and ``digest:<date>:<person>``; a person whose name
-is not plain ASCII (most Chinese names) appears as ``p`` + 12 hex digits of the
-name's SHA-256, so the same person always gets the same key.
+``reminder:<timer key>:<person>`` and ``digest:<date>:<person>``, where the person is
+their agency's code and name (``Person.token``: ``zbgd.p`` + 12 hex digits of the
+name's SHA-256 for a name that is not plain ASCII, ``zbgd`` for the agency itself),
+so the same person always gets the same key and two agencies' 王伟 never share one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,23 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflow.codes import OutboxStatus
+from workflow.people import Person
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.texts import Message
 from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
 
 MAX_KEY = 200
 ROLE_LABELS = {"handler": "承办人", "head": "负责人", "agency": "本机关"}
-_PLAIN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 
 
-def person_token(person: str) -> str:
-    if _PLAIN.fullmatch(person):
-        return person
-    return "p" + hashlib.sha256(person.encode("utf-8")).hexdigest()[:12]
-
-
-def message_key(prefix: str, subject_key: str, person: str) -> str:
-    key = f"{prefix}:{subject_key}:{person_token(person)}"
+def message_key(prefix: str, subject_key: str, person: Person) -> str:
+    key = f"{prefix}:{subject_key}:{person.token}"
     if len(key) > MAX_KEY:
         key = key[: MAX_KEY - 17] + "~" + hashlib.sha256(key.encode()).hexdigest()[:16]
     return key
@@ -46,8 +40,14 @@ def message_key(prefix: str, subject_key: str, person: str) -> str:
 
 @dataclass(frozen=True)
 class Recipient:
-    person: str
+    person: Person
     roles: tuple[str, ...]  # handler, head, agency
+    agency_name: str
+
+    @property
+    def greeting(self) -> str:
+        """How a message addresses them: the person's name, or the agency's."""
+        return self.person.name or self.agency_name
 
     @property
     def role_label(self) -> str:
@@ -57,17 +57,19 @@ class Recipient:
 def recipients(roles: Iterable[str], case: CaseRecord, agency: AgencyRecord) -> list[Recipient]:
     """The people behind the roles, each once; a case with nobody goes to the agency.
 
-    ``agency:<code>`` is an address like any other person's (map it in ``users:``),
-    so a reminder is never dropped for want of a handler.
+    A name is a person of the case's agency: the handler and the head are looked
+    up there, never by name across agencies. The agency itself is an address like
+    any other person's (``agencies:`` in the notification config), so a reminder is
+    never dropped for want of a handler.
     """
-    people: dict[str, list[str]] = {}
+    people: dict[Person, list[str]] = {}
     for role in roles:
-        person = case.handler if role == "handler" else agency.head if role == "head" else None
-        if person:
-            people.setdefault(person, []).append(role)
+        name = case.handler if role == "handler" else agency.head if role == "head" else None
+        if name:
+            people.setdefault(Person(agency.code, name), []).append(role)
     if not people:
-        people[f"agency:{agency.code}"] = ["agency"]
-    return [Recipient(person, tuple(found)) for person, found in people.items()]
+        people[Person(agency.code)] = ["agency"]
+    return [Recipient(person, tuple(found), agency.name) for person, found in people.items()]
 
 
 def enqueue(
@@ -76,7 +78,7 @@ def enqueue(
     key: str,
     kind: str,
     case_id: int | None,
-    person: str,
+    person: Person,
     message: Message,
     config: NotificationConfig,
     now: datetime,
