@@ -6,7 +6,10 @@ Every channel shows the receiver the message's key so it can drop a repeat:
   then rename), so a resend replaces the same file;
 * ``email``: ``X-Workflow-Key: <key>`` and a ``Message-ID`` derived from the key
   (the same on every resend);
-* ``webhook``: ``Idempotency-Key: <key>``; any 2xx answer counts as delivered.
+* ``webhook``: ``Idempotency-Key: <key>``; a 2xx answer to the POST itself counts as
+  delivered (a redirect is not followed, and fails the message).
+
+A channel's timeout bounds the whole delivery, not each read (``watchdog.py``).
 """
 
 from __future__ import annotations
@@ -15,18 +18,19 @@ import hashlib
 import json
 import os
 import smtplib
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from workflow.clock import CHINA
 from workflow.errors import DeliveryError
 from workflow.scheduling.notify_config import NotificationConfig, SmtpSettings
+from workflow.scheduling.watchdog import Watchdog
 
 KEY_HEADER = "X-Workflow-Key"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -87,22 +91,42 @@ class EmailChannel:
         mail["Message-ID"] = f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@{domain}>"
         mail[KEY_HEADER] = message.key
         mail.set_content(message.body)
+        server = f"SMTP {settings.host}:{settings.port}"
+        client = smtplib.SMTP(timeout=settings.timeout)  # connects below, under the watchdog
         try:
-            with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as client:
-                if settings.starttls:
-                    client.starttls()
-                if settings.username:
-                    client.login(settings.username, settings.password() or "")
-                client.send_message(mail)
-        except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {exc}") from exc
+            with Watchdog(settings.timeout, lambda: client.sock) as watchdog:
+                try:
+                    client.connect(settings.host, settings.port)
+                    if settings.starttls:
+                        client.starttls()
+                    if settings.username:
+                        client.login(settings.username, settings.password() or "")
+                    client.send_message(mail)
+                    client.quit()
+                except (smtplib.SMTPException, OSError) as exc:
+                    if watchdog.expired or isinstance(exc, TimeoutError):
+                        raise DeliveryError(
+                            f"{server}: timed out after {settings.timeout:g} s"
+                        ) from exc
+                    raise DeliveryError(f"{server}: {exc}") from exc
+        finally:
+            client.close()
 
 
 class WebhookChannel:
+    """An HTTP(S) POST of the message as JSON; only a 2xx answer to that POST counts.
+
+    Redirects are not followed: the message was meant for this URL, and a POST
+    redirected is either turned into a GET (nothing posted) or handed to whoever the
+    answer names. The timeout bounds the whole delivery, connecting included
+    (``watchdog.py``); any answer that is not HTTP fails the message, never the run.
+    """
+
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
 
     def send(self, message: Outgoing) -> None:
+        target = f"POST {message.recipient}"
         payload = {
             "key": message.key,
             "kind": message.kind,
@@ -111,25 +135,58 @@ class WebhookChannel:
             "body": message.body,
             "created_at": _aware(message.created_at).isoformat(),
         }
-        request = urllib.request.Request(
-            message.recipient,
-            data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                IDEMPOTENCY_HEADER: message.key,
-                "User-Agent": "workflow-outbox",
-            },
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"POST {message.recipient}: HTTP {exc.code}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise DeliveryError(f"POST {message.recipient}: {exc}") from exc
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            IDEMPOTENCY_HEADER: message.key,
+            "User-Agent": "workflow-outbox",
+        }
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        status, location = self._post(target, message.recipient, body, headers)
+        if 300 <= status < 400:
+            raise DeliveryError(
+                f"{target}: HTTP {status} (redirects are not followed for a POST; "
+                f"Location: {_quoted(location or '-')})"
+            )
         if not 200 <= status < 300:
-            raise DeliveryError(f"POST {message.recipient}: HTTP {status}")
+            raise DeliveryError(f"{target}: HTTP {status}")
+
+    def _post(
+        self, target: str, address: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, str | None]:
+        """The answer's status and ``Location``; the body is not read."""
+        url = urlsplit(address)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise DeliveryError(f"{target}: not an http:// or https:// URL")
+        host = f"[{url.hostname}]" if ":" in url.hostname else url.hostname  # IPv6
+        kind = HTTPSConnection if url.scheme == "https" else HTTPConnection
+        connection = kind(host, url.port, timeout=self.timeout)
+        path = urlunsplit(("", "", url.path or "/", url.query, ""))
+        try:
+            with Watchdog(self.timeout, lambda: connection.sock) as watchdog:
+                try:
+                    connection.request("POST", path, body=body, headers=headers)
+                    response = connection.getresponse()
+                    return response.status, response.getheader("Location")
+                except (HTTPException, OSError, ValueError) as exc:
+                    if watchdog.expired or isinstance(exc, TimeoutError):
+                        timed_out = f"timed out after {self.timeout:g} s"
+                        raise DeliveryError(f"{target}: {timed_out}") from exc
+                    raise DeliveryError(f"{target}: {_not_delivered(exc)}") from exc
+        finally:
+            connection.close()
+
+
+def _not_delivered(exc: Exception) -> str:
+    """One line saying why: the receiver's answer is not HTTP, or the connection failed."""
+    if isinstance(exc, HTTPException):
+        return f"the answer is not valid HTTP ({type(exc).__name__}: {_quoted(str(exc))})"
+    return str(exc) or type(exc).__name__
+
+
+def _quoted(text: str, limit: int = 100) -> str:
+    """A receiver's text in an error message: one line, escaped, cut short."""
+    shown = repr(text[:limit])[1:-1]
+    return shown + ("…" if len(text) > limit else "")
 
 
 def channels_for(config: NotificationConfig) -> dict[str, Channel]:

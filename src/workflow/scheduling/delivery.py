@@ -1,11 +1,14 @@
 """Delivering the outbox: at least once, with retries, backoff, and a key the receiver sees.
 
-Each round claims a batch of due messages in a short transaction (``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL, the write lock on SQLite) and leases them: ``attempts`` + 1
-and ``next_attempt_at`` moved ``LEASE`` ahead, so no other deliverer takes them
-meanwhile. Sending happens outside any transaction (no lock is held during network
-I/O); then each message is marked ``sent``, or given a retry after a doubling
-backoff, or, after ``retry.max_attempts``, marked ``failed``.
+Each message is delivered and recorded on its own. It is claimed in a short
+transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock on SQLite) and
+leased: ``attempts`` + 1 and ``next_attempt_at`` moved ``LEASE`` ahead, so no other
+deliverer takes it meanwhile. Sending happens outside any transaction (no lock is
+held during network I/O) and is bounded by the channel's timeout; then the message
+is marked ``sent``, or given a retry after a doubling backoff, or, after
+``retry.max_attempts``, marked ``failed``. Whatever a receiver answers, or a channel
+raises, fails that message alone: the run goes on with the next one, and no other
+message waits on a lease.
 
 The guarantee, honestly: **at least once**. A deliverer that dies after the receiver
 got a message but before ``sent`` was committed sends it again when the lease runs
@@ -30,7 +33,7 @@ from workflow.store.database import Database
 from workflow.store.records import CaseRecord, OutboxRecord
 
 LEASE = timedelta(minutes=10)  # longer than any channel's timeout
-BATCH = 20
+MAX_ERROR = 500  # characters of an error kept in last_error
 MAX_LISTED_ERRORS = 20
 
 
@@ -72,50 +75,53 @@ class Deliverer:
         self.channels = channels if channels is not None else channels_for(self.config)
 
     def deliver(self) -> DeliveryReport:
-        """Send every message that is due now; returns what happened."""
+        """Send every message that is due now, one at a time; returns what happened."""
         report = DeliveryReport()
-        while batch := self._claim():
-            for claimed in batch:
-                try:
-                    channel = self.channels.get(claimed.channel)
-                    if channel is None:
-                        raise DeliveryError(f"no channel {claimed.channel!r} is configured")
-                    channel.send(claimed.message)
-                except DeliveryError as exc:
-                    self._mark_failed(claimed, str(exc), report)
-                else:
-                    self._mark_sent(claimed)
-                    report.sent += 1
+        while (claimed := self._claim()) is not None:
+            try:
+                self._send(claimed)
+            except Exception as exc:  # any failure is this message's, recorded with it
+                self._mark_failed(claimed, _error_text(exc), report)
+            else:
+                self._mark_sent(claimed)
+                report.sent += 1
         return report
 
-    def _claim(self) -> list[_Claimed]:
+    def _send(self, claimed: _Claimed) -> None:
+        channel = self.channels.get(claimed.channel)
+        if channel is None:
+            raise DeliveryError(f"no channel {claimed.channel!r} is configured")
+        channel.send(claimed.message)
+
+    def _claim(self) -> _Claimed | None:
+        """The next due message, leased to this deliverer; None when none is due."""
         now = self.clock.now()
         with self.database.transaction() as session:
-            rows = session.execute(
+            found = session.execute(
                 select(OutboxRecord, CaseRecord.number)
                 .outerjoin(CaseRecord, CaseRecord.id == OutboxRecord.case_id)
                 .where(
                     OutboxRecord.status == OutboxStatus.PENDING, OutboxRecord.next_attempt_at <= now
                 )
                 .order_by(OutboxRecord.next_attempt_at, OutboxRecord.id)
-                .limit(BATCH)
+                .limit(1)
                 .with_for_update(skip_locked=True, of=OutboxRecord)
-            ).all()
-            claimed: list[_Claimed] = []
-            for row, number in rows:
-                row.attempts += 1
-                row.next_attempt_at = now + LEASE
-                message = Outgoing(
-                    key=row.key,
-                    kind=row.kind,
-                    case=number,
-                    recipient=row.recipient,
-                    subject=row.subject,
-                    body=row.body,
-                    created_at=row.created_at,
-                )
-                claimed.append(_Claimed(row.id, row.attempts, row.channel, message))
-            return claimed
+            ).first()
+            if found is None:
+                return None
+            row, number = found
+            row.attempts += 1
+            row.next_attempt_at = now + LEASE
+            message = Outgoing(
+                key=row.key,
+                kind=row.kind,
+                case=number,
+                recipient=row.recipient,
+                subject=row.subject,
+                body=row.body,
+                created_at=row.created_at,
+            )
+            return _Claimed(row.id, row.attempts, row.channel, message)
 
     def _mark_sent(self, claimed: _Claimed) -> None:
         with self.database.transaction() as session:
@@ -138,3 +144,10 @@ class Deliverer:
                 row.next_attempt_at = self.clock.now() + retry.delay(claimed.attempts)
                 report.retrying += 1
         report.errors.append({"key": claimed.message.key, "error": error})
+
+
+def _error_text(exc: Exception) -> str:
+    """One line for ``last_error``: a channel's own message, or the unexpected error's type too."""
+    text = str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
+    line = " ".join(text.split())
+    return line if len(line) <= MAX_ERROR else line[: MAX_ERROR - 1] + "…"
