@@ -17,6 +17,7 @@ from workflow.cli.import_commands import import_group
 from workflow.cli.letter_commands import letter_group
 from workflow.cli.report_commands import report_group
 from workflow.cli.scheduler_commands import outbox_group, scheduler_group, sweep
+from workflow.cli.serve_commands import serve
 from workflow.errors import WorkflowError
 from workflow.store.database import store_problem
 
@@ -62,6 +63,7 @@ for command in (
     report_group,
     import_group,
     letter_group,
+    serve,
 ):
     cli.add_command(command)
 

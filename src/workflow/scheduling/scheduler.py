@@ -22,6 +22,10 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
+    BackgroundScheduler,
+)
+from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-untyped]
 from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
@@ -114,10 +118,16 @@ class SchedulerJobs:
             )
 
 
-def build_scheduler(jobs: SchedulerJobs, now: datetime) -> BlockingScheduler:
-    """The scheduler with its two jobs; ``now`` (from the application's clock) starts it."""
+def build_scheduler(
+    jobs: SchedulerJobs, now: datetime, *, background: bool = False
+) -> BaseScheduler:
+    """The scheduler with its two jobs; ``now`` (from the application's clock) starts it.
+
+    ``background``: in a thread beside a web server's requests, instead of owning the
+    process until interrupted."""
     options = jobs.options
-    scheduler = BlockingScheduler(timezone=TIMEZONE)
+    kind = BackgroundScheduler if background else BlockingScheduler
+    scheduler = kind(timezone=TIMEZONE)
     scheduler.add_job(
         jobs.sweep,
         IntervalTrigger(minutes=options.every_minutes, timezone=TIMEZONE),
@@ -163,6 +173,19 @@ def run_scheduler(
     except (KeyboardInterrupt, SystemExit):
         log.info("scheduler stopping: waiting for a running job to finish")
         scheduler.shutdown(wait=True)
+
+
+def start_background_scheduler(
+    application: Application, config: NotificationConfig, options: SchedulerOptions
+) -> BaseScheduler:
+    """Start the jobs in a thread of this process (``workflow serve``); stop them with
+    ``shutdown(wait=True)``. Each worker of a server may run one: the store decides
+    who fires a timer."""
+    jobs = SchedulerJobs(application, config, options)
+    scheduler = build_scheduler(jobs, application.clock.now(), background=True)
+    scheduler.start()
+    log.info("scheduler in process: sweep every %d min", options.every_minutes)
+    return scheduler
 
 
 def _stop(_signal: int, _frame: object) -> None:

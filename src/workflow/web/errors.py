@@ -1,0 +1,163 @@
+"""Errors as HTTP answers, in one place: ``{"error": {"code", "message", "details"}}``.
+
+The project's error classes map to statuses here and nowhere else, so a change to the
+error tree is one edit. Nothing a request does shows a traceback: an unexpected failure
+is logged on the server and answered with a bare 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException
+
+from workflow.errors import (
+    CalendarError,
+    CaseNotFound,
+    DefinitionError,
+    ImportRejected,
+    InvalidInput,
+    LetterError,
+    StaleCase,
+    TransitionRejected,
+    WorkflowError,
+)
+from workflow.store.database import store_problem
+
+log = logging.getLogger("workflow.web")
+
+# Most specific first: the first class an error is an instance of decides.
+STATUSES: tuple[tuple[type[WorkflowError], int], ...] = (
+    (CaseNotFound, 404),
+    (StaleCase, 409),
+    (TransitionRejected, 409),
+    (ImportRejected, 422),
+    (InvalidInput, 422),
+    (CalendarError, 422),
+    (LetterError, 422),
+    (DefinitionError, 500),  # the deployment's definitions, not the caller's input
+)
+
+
+class ApiError(Exception):
+    """An answer a route decides itself (not found in scope, forbidden, throttled)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API returns has this shape."""
+
+    error: ErrorBody
+
+
+def status_of(error: WorkflowError) -> int:
+    for kind, status in STATUSES:
+        if isinstance(error, kind):
+            return status
+    return 422
+
+
+def code_of(error: Exception) -> str:
+    """``TransitionRejected`` -> ``transition_rejected``: stable, from the class name."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+
+
+def details_of(error: WorkflowError) -> dict[str, Any]:
+    if isinstance(error, TransitionRejected):
+        return {
+            "case": error.case,
+            "trigger": error.trigger,
+            "state": error.state,
+            "allowed_triggers": list(error.allowed),
+            "reasons": list(error.reasons),
+        }
+    if isinstance(error, StaleCase):
+        current = getattr(error, "current_version", None)
+        return {"case": error.case, "current_version": current}
+    if isinstance(error, CaseNotFound):
+        return {"case": error.number}
+    if isinstance(error, ImportRejected):
+        return {
+            "problems": [
+                {"row": row, "field": field, "problem": problem}
+                for row, field, problem in error.problems
+            ]
+        }
+    return {}
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return JSONResponse(body, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    def _api_error(_request: Request, error: ApiError) -> JSONResponse:
+        response = error_response(error.status, error.code, error.message, error.details)
+        if error.status == 429 and "retry_after" in error.details:
+            response.headers["Retry-After"] = str(error.details["retry_after"])
+        return response
+
+    @app.exception_handler(WorkflowError)
+    def _workflow_error(_request: Request, error: WorkflowError) -> JSONResponse:
+        status = status_of(error)
+        if status >= 500:
+            log.error("deployment error: %s", error)
+        return error_response(status, code_of(error), str(error), details_of(error))
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # Every bad or missing field at once, each with where it is and why.
+        problems = [
+            {
+                "field": ".".join(str(part) for part in problem["loc"]),
+                "problem": problem["msg"],
+            }
+            for problem in error.errors()
+        ]
+        fields = ", ".join(problem["field"] for problem in problems)
+        return error_response(
+            422, "invalid_input", f"invalid request: {fields}", {"problems": problems}
+        )
+
+    @app.exception_handler(HTTPException)
+    def _http(_request: Request, error: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        response = error_response(error.status_code, code, str(error.detail))
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(DBAPIError)
+    def _store(_request: Request, error: DBAPIError) -> JSONResponse:
+        log.error("store error: %s", store_problem(error))
+        return error_response(503, "store_unavailable", "the store cannot be used right now")
+
+    @app.exception_handler(Exception)
+    def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "internal error; it has been logged")

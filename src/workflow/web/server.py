@@ -1,0 +1,69 @@
+"""Running the service: the store made ready once, then uvicorn with N workers.
+
+Each worker builds its application from the environment (``app_from_environ``), so
+``--workers`` needs no shared state in memory: the store is the only one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from workflow.application import Application
+from workflow.scheduling.scheduler import SchedulerOptions
+from workflow.settings import Settings
+from workflow.store import schema
+from workflow.web.app import create_app
+
+SCHEDULER_ENV = "WORKFLOW_SERVE_SCHEDULER"  # "0": a separate scheduler process runs
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    scheduler: bool = True
+
+
+def prepare_store(application: Application) -> list[str]:
+    """First start on an empty store: the schema; on any start, the newest schema and a
+    calendar that loads. Returns what was done, for the operator."""
+    before, after = schema.upgrade(application.database)
+    done = [] if before == after else [f"schema {before or 'empty'} -> {after}"]
+    years = sorted(application.calendar.years)  # a broken year file stops the start here
+    done.append(f"calendar years {years[0]}-{years[-1]}" if years else "no calendar years")
+    return done
+
+
+def app_from_environ() -> FastAPI:
+    """The application of one worker (uvicorn's factory)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    application = Application(Settings.resolve())
+    scheduler = SchedulerOptions() if os.environ.get(SCHEDULER_ENV, "1") != "0" else None
+    return create_app(application, scheduler)
+
+
+def serve(settings: Settings, options: ServeOptions) -> None:
+    import uvicorn
+
+    # The workers start from the environment: hand them this process's settings.
+    os.environ["WORKFLOW_DB"] = settings.db_url
+    if settings.definitions_dir is not None:
+        os.environ["WORKFLOW_DEFINITIONS"] = str(settings.definitions_dir)
+    if settings.calendars_dir is not None:
+        os.environ["WORKFLOW_CALENDARS"] = str(settings.calendars_dir)
+    os.environ[SCHEDULER_ENV] = "1" if options.scheduler else "0"
+    uvicorn.run(
+        "workflow.web.server:app_from_environ",
+        factory=True,
+        host=options.host,
+        port=options.port,
+        workers=options.workers,
+        access_log=False,  # ours logs paths without query strings (personal data)
+        log_level="info",
+    )

@@ -1,0 +1,96 @@
+"""The service starts, says whether it can work, and answers errors as JSON."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.stores import make_app
+from workflow.application import Application
+from workflow.settings import Settings
+from workflow.web import create_app
+
+
+def test_health_reports_store_migrations_calendar_and_last_sweep(tmp_path: Path) -> None:
+    application = make_app(f"sqlite:///{tmp_path / 'w.db'}")
+    with TestClient(create_app(application)) as client:
+        answer = client.get("/health")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "ok"
+    assert body["store"]
+    assert body["migrations_current"]
+    assert 2026 in body["calendar_years"]
+    assert body["calendar_covers_today"]
+    assert body["last_sweep_at"] is None
+
+
+def test_health_is_503_on_a_store_without_the_schema(tmp_path: Path) -> None:
+    application = Application(Settings(db_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+    with TestClient(create_app(application)) as client:
+        answer = client.get("/health")
+    assert answer.status_code == 503
+    assert answer.json()["migrations_current"] is False
+
+
+def test_unknown_routes_are_json_errors(tmp_path: Path) -> None:
+    application = make_app(f"sqlite:///{tmp_path / 'w.db'}")
+    with TestClient(create_app(application)) as client:
+        answer = client.get("/api/v1/no-such-thing")
+    assert answer.status_code == 404
+    assert answer.json() == {"error": {"code": "not_found", "message": "Not Found", "details": {}}}
+
+
+def test_the_docs_page_is_served_without_anything_from_outside(tmp_path: Path) -> None:
+    application = make_app(f"sqlite:///{tmp_path / 'w.db'}")
+    with TestClient(create_app(application)) as client:
+        page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert "/api/v1/openapi.json" in page.text
+    assert "http://" not in page.text
+    assert "https://" not in page.text
+    assert "<script" not in page.text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode}")
+        try:
+            return httpx.get(f"{url}/health", timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not answer in time")
+
+
+@pytest.mark.integration
+def test_workflow_serve_creates_the_store_and_serves(tmp_path: Path) -> None:
+    port = _free_port()
+    environ = {**os.environ, "WORKFLOW_DB": f"sqlite:///{tmp_path / 'new.db'}"}
+    environ.pop("WORKFLOW_TODAY", None)
+    command = [sys.executable, "-m", "workflow", "serve", "--port", str(port), "--no-scheduler"]
+    process = subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        answer = wait_healthy(f"http://127.0.0.1:{port}", process)
+        assert answer.json()["store"] is True
+        assert answer.json()["migrations_current"] is True
+    finally:
+        process.terminate()
+        out, _err = process.communicate(timeout=20)
+    assert b"schema empty -> " in out
+    assert f"http://127.0.0.1:{port}/".encode() in out
