@@ -15,7 +15,11 @@ root to a one-line message and an exit code in one place (``cli``)::
     ├── StaleCase                     the case changed since it was loaded
     ├── ImportRejected                bad rows in an import file (row, field)
     ├── LetterError                   a letter could not be rendered
-    └── DeliveryError                 a message could not be delivered
+    ├── DeliveryError                 a message could not be delivered
+    └── AccessError                   staff access (the service)
+        ├── NotAuthenticated          no valid session or token, or a wrong password
+        ├── Forbidden                 authenticated, but the roles do not allow it
+        └── Throttled                 too many failed logins; retry after N seconds
 """
 
 from __future__ import annotations
@@ -139,3 +143,23 @@ class LetterError(WorkflowError):
 
 class DeliveryError(WorkflowError):
     """An outbox message could not be delivered."""
+
+
+class AccessError(WorkflowError):
+    """Who may do what: logins, sessions, tokens, roles."""
+
+
+class NotAuthenticated(AccessError):
+    """No valid session or token, or a wrong name or password (never says which)."""
+
+
+class Forbidden(AccessError):
+    """The caller is known, but no role of theirs allows this here."""
+
+
+class Throttled(AccessError):
+    """Too many failed logins for an account or from an address."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many failed logins; try again in {retry_after} seconds")

@@ -18,6 +18,7 @@ from workflow.cli.letter_commands import letter_group
 from workflow.cli.report_commands import report_group
 from workflow.cli.scheduler_commands import outbox_group, scheduler_group, sweep
 from workflow.cli.serve_commands import serve
+from workflow.cli.user_commands import token_group, user_group
 from workflow.errors import WorkflowError
 from workflow.store.database import store_problem
 
@@ -64,6 +65,8 @@ for command in (
     import_group,
     letter_group,
     serve,
+    user_group,
+    token_group,
 ):
     cli.add_command(command)
 

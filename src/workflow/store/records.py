@@ -339,3 +339,6 @@ class SweepRunRecord(Base):
 # The predicate of the pending-timer indexes, with the value inline: SQLite uses a
 # partial index only when the query states its condition literally.
 PENDING_TIMER = TimerRecord.status == literal_column(f"'{TimerStatus.PENDING.value}'")
+
+# Registered on the same metadata, so migrations and schema checks see every table.
+from workflow.store import access_records as _access_records  # noqa: E402, F401

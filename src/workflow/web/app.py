@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 
 from workflow.application import Application
 from workflow.scheduling.scheduler import SchedulerOptions
-from workflow.web import docs, health
+from workflow.web import audit_routes, auth_routes, docs, health
 from workflow.web.errors import install_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -50,6 +50,8 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(docs.router)
+    app.include_router(auth_routes.router)
+    app.include_router(audit_routes.router)
 
     @app.middleware("http")
     async def log_access(

@@ -22,10 +22,13 @@ from workflow.errors import (
     CalendarError,
     CaseNotFound,
     DefinitionError,
+    Forbidden,
     ImportRejected,
     InvalidInput,
     LetterError,
+    NotAuthenticated,
     StaleCase,
+    Throttled,
     TransitionRejected,
     WorkflowError,
 )
@@ -35,6 +38,9 @@ log = logging.getLogger("workflow.web")
 
 # Most specific first: the first class an error is an instance of decides.
 STATUSES: tuple[tuple[type[WorkflowError], int], ...] = (
+    (NotAuthenticated, 401),
+    (Forbidden, 403),
+    (Throttled, 429),
     (CaseNotFound, 404),
     (StaleCase, 409),
     (TransitionRejected, 409),
@@ -71,6 +77,27 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+DESCRIPTIONS = {
+    401: "Not logged in, or the API token is unknown, expired or revoked",
+    403: "The caller's roles do not allow this here, or the CSRF token or Origin is wrong",
+    404: "No such case, letter or record in the caller's agencies",
+    409: "The trigger is not allowed in the case's state, a guard refused it, "
+    "or the case changed since the version given",
+    422: "Bad or missing input: every problem is listed",
+    429: "Too many failed logins; retry after the seconds given",
+    503: "The store cannot be used right now",
+}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error statuses a route can answer, for its OpenAPI entry; 401 and 503 are
+    documented for every route that needs a caller or the store."""
+    return {
+        status: {"model": ErrorResponse, "description": DESCRIPTIONS[status]}
+        for status in sorted(set(statuses))
+    }
+
+
 def status_of(error: WorkflowError) -> int:
     for kind, status in STATUSES:
         if isinstance(error, kind):
@@ -95,6 +122,8 @@ def details_of(error: WorkflowError) -> dict[str, Any]:
     if isinstance(error, StaleCase):
         current = getattr(error, "current_version", None)
         return {"case": error.case, "current_version": current}
+    if isinstance(error, Throttled):
+        return {"retry_after": error.retry_after}
     if isinstance(error, CaseNotFound):
         return {"case": error.number}
     if isinstance(error, ImportRejected):
@@ -117,17 +146,19 @@ def error_response(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        response = error_response(error.status, error.code, error.message, error.details)
-        if error.status == 429 and "retry_after" in error.details:
-            response.headers["Retry-After"] = str(error.details["retry_after"])
-        return response
+        return error_response(error.status, error.code, error.message, error.details)
 
     @app.exception_handler(WorkflowError)
     def _workflow_error(_request: Request, error: WorkflowError) -> JSONResponse:
         status = status_of(error)
         if status >= 500:
             log.error("deployment error: %s", error)
-        return error_response(status, code_of(error), str(error), details_of(error))
+        response = error_response(status, code_of(error), str(error), details_of(error))
+        if isinstance(error, Throttled):
+            response.headers["Retry-After"] = str(error.retry_after)
+        if isinstance(error, NotAuthenticated):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(RequestValidationError)
     def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+from workflow.access import audit
+from workflow.access.accounts import FIRST_ADMIN, ensure_first_admin
 from workflow.application import Application
 from workflow.scheduling.scheduler import SchedulerOptions
 from workflow.settings import Settings
@@ -30,12 +32,23 @@ class ServeOptions:
 
 
 def prepare_store(application: Application) -> list[str]:
-    """First start on an empty store: the schema; on any start, the newest schema and a
-    calendar that loads. Returns what was done, for the operator."""
+    """First start on an empty store: the schema and, while there is no user, an
+    administrator of every agency with a one-time password; on any start, the newest
+    schema and a calendar that loads. Returns what was done, for the operator."""
     before, after = schema.upgrade(application.database)
     done = [] if before == after else [f"schema {before or 'empty'} -> {after}"]
     years = sorted(application.calendar.years)  # a broken year file stops the start here
     done.append(f"calendar years {years[0]}-{years[-1]}" if years else "no calendar years")
+    now = application.clock.now()
+    with application.database.transaction() as session:
+        password = ensure_first_admin(session, now)
+        if password is not None:
+            audit.record(session, now, "serve", "user_added", user=FIRST_ADMIN, roles=["admin@*"])
+    if password is not None:
+        done.append(
+            f"created the administrator {FIRST_ADMIN!r}; one-time password (shown once, "
+            f"change it at the first login): {password}"
+        )
     return done
 
 

@@ -1,0 +1,100 @@
+"""The audit log: who read a case, downloaded a letter, exported, logged in (or failed
+to), and every administrative change. Append-only; readable by auditors and admins of
+the agencies concerned."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from workflow.store.access_records import AuditRecord
+from workflow.store.records import AgencyRecord
+
+COLUMNS = ("id", "at", "actor", "action", "agency", "case", "batch", "address", "detail")
+
+
+def record(
+    session: Session,
+    now: datetime,
+    actor: str,
+    action: str,
+    *,
+    agency_id: int | None = None,
+    case: str | None = None,
+    batch: str | None = None,
+    address: str | None = None,
+    **detail: Any,
+) -> None:
+    session.add(
+        AuditRecord(
+            at=now,
+            actor=actor,
+            action=action,
+            agency_id=agency_id,
+            case_number=case,
+            batch_id=batch,
+            address=address,
+            detail=detail,
+        )
+    )
+
+
+def audit_rows(
+    session: Session,
+    agencies: Iterable[int],
+    *,
+    everything: bool,
+    action: str | None = None,
+    case: str | None = None,
+    batch: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Entries of these agencies, newest first; ``everything``: the deployment-wide ones
+    (logins, admin changes on no agency) too."""
+    query = select(AuditRecord, AgencyRecord.code).outerjoin(
+        AgencyRecord, AgencyRecord.id == AuditRecord.agency_id
+    )
+    scope = AuditRecord.agency_id.in_(sorted(agencies))
+    query = query.where(or_(scope, AuditRecord.agency_id.is_(None)) if everything else scope)
+    if action:
+        query = query.where(AuditRecord.action == action)
+    if case:
+        query = query.where(AuditRecord.case_number == case)
+    if batch:
+        query = query.where(AuditRecord.batch_id == batch)
+    rows = session.execute(query.order_by(AuditRecord.id.desc()).limit(limit)).all()
+    return [
+        {
+            "id": entry.id,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor,
+            "action": entry.action,
+            "agency": code,
+            "case": entry.case_number,
+            "batch": entry.batch_id,
+            "address": entry.address,
+            "detail": entry.detail,
+        }
+        for entry, code in rows
+    ]
+
+
+def audit_csv(rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row[column]) for column in COLUMNS])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # A spreadsheet runs a cell that starts like a formula: keep it text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

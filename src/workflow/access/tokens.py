@@ -1,0 +1,111 @@
+"""API tokens for portals and scripts: hashed, with their own grants, expiring, revocable.
+
+The token is shown once at creation (``wf_`` + 256 random bits); the store keeps its
+SHA-256. Each use is recorded (at most once a minute).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from workflow.access.accounts import GrantSpec, agency_tree
+from workflow.access.roles import Grant, Principal, Role
+from workflow.access.sessions import aware, digest
+from workflow.errors import InvalidInput
+from workflow.store.access_records import ApiTokenRecord
+
+PREFIX = "wf_"
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def create_token(
+    session: Session,
+    name: str,
+    grants: Sequence[GrantSpec],
+    expires_at: datetime,
+    created_by: str,
+    now: datetime,
+) -> str:
+    if session.scalars(select(ApiTokenRecord.id).where(ApiTokenRecord.name == name)).first():
+        raise InvalidInput(f"a token named {name!r} exists; revoke it or choose another name")
+    if not grants:
+        raise InvalidInput("a token needs at least one role (--role ROLE@AGENCY)")
+    if expires_at <= now:
+        raise InvalidInput("a token's expiry must be in the future")
+    resolved = [spec.resolve(session, None) for spec in grants]
+    secret = PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiTokenRecord(
+            name=name,
+            token_hash=digest(secret),
+            grants={
+                "grants": [
+                    {"role": g.role.value, "agency_id": g.agency_id, "subtree": g.subtree}
+                    for g in resolved
+                ]
+            },
+            created_by=created_by,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    return secret
+
+
+def revoke_token(session: Session, name: str, now: datetime) -> None:
+    token = session.scalars(select(ApiTokenRecord).where(ApiTokenRecord.name == name)).first()
+    if token is None:
+        raise InvalidInput(f"no token named {name!r}")
+    if token.revoked_at is None:
+        token.revoked_at = now
+
+
+def live_token(session: Session, secret: str, now: datetime) -> ApiTokenRecord | None:
+    """The token when ``secret`` is a live one (read only; ``touch_token`` records use)."""
+    if not secret.startswith(PREFIX):
+        return None
+    token = session.scalars(
+        select(ApiTokenRecord).where(ApiTokenRecord.token_hash == digest(secret))
+    ).one_or_none()
+    if token is None or token.revoked_at is not None or now >= aware(token.expires_at, now):
+        return None
+    return token
+
+
+def token_principal(session: Session, token: ApiTokenRecord) -> Principal:
+    grants = tuple(
+        Grant(Role(g["role"]), g["agency_id"], bool(g["subtree"])) for g in token.grants["grants"]
+    )
+    return Principal("token", token.id, token.name, grants, agency_tree(session))
+
+
+def needs_touch(token: ApiTokenRecord, now: datetime) -> bool:
+    return token.last_used_at is None or now - aware(token.last_used_at, now) >= _TOUCH_EVERY
+
+
+def touch_token(session: Session, token_id: int, now: datetime) -> None:
+    session.execute(
+        update(ApiTokenRecord).where(ApiTokenRecord.id == token_id).values(last_used_at=now)
+    )
+
+
+def token_rows(session: Session) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": token.name,
+            "grants": token.grants["grants"],
+            "created_by": token.created_by,
+            "created_at": token.created_at.isoformat(),
+            "expires_at": token.expires_at.isoformat(),
+            "revoked": token.revoked_at is not None,
+            "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        }
+        for token in session.scalars(select(ApiTokenRecord).order_by(ApiTokenRecord.name))
+    ]
