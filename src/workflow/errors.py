@@ -13,6 +13,7 @@ root to a one-line message and an exit code in one place (``cli``)::
     ├── CaseNotFound
     ├── TransitionRejected            trigger not allowed here, or a guard refused it
     ├── StaleCase                     the case changed since it was loaded
+    ├── RequestInProgress             a call with the same Idempotency-Key is still running
     ├── ImportRejected                bad rows in an import file (row, field)
     ├── LetterError                   a letter could not be rendered
     ├── DeliveryError                 a message could not be delivered
@@ -118,9 +119,17 @@ class TransitionRejected(WorkflowError):
 class StaleCase(WorkflowError):
     """Optimistic lock failure: somebody else changed the case first."""
 
-    def __init__(self, case: str) -> None:
+    def __init__(self, case: str, current_version: int | None = None) -> None:
         self.case = case
+        self.current_version = current_version
         super().__init__(f"{case}: case changed since you loaded it; reload it and try again")
+
+
+class RequestInProgress(WorkflowError):
+    """The first call made with an idempotency key has not finished."""
+
+    def __init__(self) -> None:
+        super().__init__("a call with this Idempotency-Key is still running; retry later")
 
 
 class ImportRejected(WorkflowError):

@@ -67,3 +67,23 @@ def sqlite_service(tmp_path: Path) -> Iterator[Service]:
     application = make_app(f"sqlite:///{tmp_path / 'w.db'}")
     with TestClient(create_app(application)) as client:
         yield Service(application, client)
+
+
+@pytest.fixture
+def letters_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service]:
+    """On SQLite, with letters issued and archived (HTML and text at issue)."""
+    monkeypatch.delenv("WORKFLOW_LETTER_FORMATS", raising=False)
+    application = make_app(f"sqlite:///{tmp_path / 'w.db'}", letters=True)
+    with TestClient(create_app(application)) as client:
+        yield Service(application, client)
+
+
+NEW_CASE = {
+    "agency": "zbgd",
+    "applicant": "张三",
+    "applicant_type": "natural_person",
+    "channel": "online",
+    "received_on": "2026-11-20",
+    "request": "2025年度财政预算执行情况",
+    "contact": "13812345678",
+}

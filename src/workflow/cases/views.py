@@ -138,6 +138,8 @@ class CaseFilter:
     overdue: bool = False
     awaiting_calendar: bool = False  # a clock whose due date waits for a calendar year
     limit: int | None = None
+    agency_ids: frozenset[int] | None = None  # only these agencies (a caller's scope)
+    text: str | None = None  # in the applicant's name or the request
 
 
 def list_cases(
@@ -161,6 +163,18 @@ def list_cases(
     )
     if criteria.agency:
         query = query.where(AgencyRecord.code == criteria.agency)
+    if criteria.agency_ids is not None:
+        query = query.where(CaseRecord.agency_id.in_(sorted(criteria.agency_ids)))
+    if criteria.text:
+        pattern = (
+            "%" + criteria.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        query = query.where(
+            or_(
+                ApplicantRecord.name.like(pattern, escape="\\"),
+                CaseRecord.request.like(pattern, escape="\\"),
+            )
+        )
     if criteria.state:
         query = query.where(CaseRecord.state == criteria.state)
     if criteria.open_only:

@@ -10,7 +10,17 @@ from fastapi import FastAPI, Request, Response
 
 from workflow.application import Application
 from workflow.scheduling.scheduler import SchedulerOptions
-from workflow.web import audit_routes, auth_routes, docs, health
+from workflow.web import (
+    audit_routes,
+    auth_routes,
+    bulk_routes,
+    cases_routes,
+    docs,
+    health,
+    letters_routes,
+    reports_routes,
+    service_routes,
+)
 from workflow.web.errors import install_error_handlers
 
 API_PREFIX = "/api/v1"
@@ -51,6 +61,11 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(auth_routes.router)
+    app.include_router(bulk_routes.router)  # before /cases/{number}: its paths are literal
+    app.include_router(cases_routes.router)
+    app.include_router(letters_routes.router)
+    app.include_router(reports_routes.router)
+    app.include_router(service_routes.router)
     app.include_router(audit_routes.router)
 
     @app.middleware("http")

@@ -119,7 +119,7 @@ def login(
     return answer
 
 
-@router.post("/logout", operation_id="logout", status_code=204, responses=documented(401, 403, 503))
+@router.post("/logout", operation_id="logout", status_code=204, responses=documented(422))
 def logout(caller: PendingCaller, application: AppDep, response: Response) -> Response:
     """End this session."""
     now = application.clock.now()

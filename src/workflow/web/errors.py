@@ -27,6 +27,7 @@ from workflow.errors import (
     InvalidInput,
     LetterError,
     NotAuthenticated,
+    RequestInProgress,
     StaleCase,
     Throttled,
     TransitionRejected,
@@ -43,6 +44,7 @@ STATUSES: tuple[tuple[type[WorkflowError], int], ...] = (
     (Throttled, 429),
     (CaseNotFound, 404),
     (StaleCase, 409),
+    (RequestInProgress, 409),
     (TransitionRejected, 409),
     (ImportRejected, 422),
     (InvalidInput, 422),
@@ -81,24 +83,27 @@ DESCRIPTIONS = {
     401: "Not logged in, or the API token is unknown, expired or revoked",
     403: "The caller's roles do not allow this here, or the CSRF token or Origin is wrong",
     404: "No such case, letter or record in the caller's agencies",
-    409: "The trigger is not allowed in the case's state, a guard refused it, "
-    "or the case changed since the version given",
-    422: "Bad or missing input: every problem is listed",
+    409: "The trigger is not allowed in the case's state (the allowed ones are named), "
+    "or the case changed since the version given (the current one is given)",
+    422: "Bad or missing input, or a condition of the step refused it: every problem is listed",
     429: "Too many failed logins; retry after the seconds given",
     503: "The store cannot be used right now",
 }
 
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The error statuses a route can answer, for its OpenAPI entry; 401 and 503 are
-    documented for every route that needs a caller or the store."""
+    """The error statuses a route can answer, for its OpenAPI entry. Every route here
+    needs a caller (401; 403 while a one-time password or a second factor is owed, or a
+    CSRF token is missing) and the store (503)."""
     return {
         status: {"model": ErrorResponse, "description": DESCRIPTIONS[status]}
-        for status in sorted(set(statuses))
+        for status in sorted({401, 403, 503, *statuses})
     }
 
 
 def status_of(error: WorkflowError) -> int:
+    if isinstance(error, TransitionRejected) and error.reasons:
+        return 422  # allowed here, but its inputs or the law's conditions refuse it
     for kind, status in STATUSES:
         if isinstance(error, kind):
             return status
@@ -106,7 +111,9 @@ def status_of(error: WorkflowError) -> int:
 
 
 def code_of(error: Exception) -> str:
-    """``TransitionRejected`` -> ``transition_rejected``: stable, from the class name."""
+    """``StaleCase`` -> ``stale_case``: stable, from the class name."""
+    if isinstance(error, TransitionRejected):
+        return "step_refused" if error.reasons else "trigger_not_allowed"
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
@@ -120,8 +127,7 @@ def details_of(error: WorkflowError) -> dict[str, Any]:
             "reasons": list(error.reasons),
         }
     if isinstance(error, StaleCase):
-        current = getattr(error, "current_version", None)
-        return {"case": error.case, "current_version": current}
+        return {"case": error.case, "current_version": error.current_version}
     if isinstance(error, Throttled):
         return {"retry_after": error.retry_after}
     if isinstance(error, CaseNotFound):
@@ -177,6 +183,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     def _http(_request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 400:  # a body that is not JSON: bad input, as every other
+            return error_response(422, "invalid_input", f"invalid request body: {error.detail}")
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         response = error_response(error.status_code, code, str(error.detail))
         for name, value in (error.headers or {}).items():
@@ -190,5 +198,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(_request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error")
+        log.error("unexpected error", exc_info=error)
         return error_response(500, "internal_error", "internal error; it has been logged")

@@ -1,0 +1,187 @@
+"""``/api/v1/cases``: open, list and search, show (by number or id), fire a trigger."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from workflow.access.roles import Permission
+from workflow.application import Application
+from workflow.cases.service import NewCase, find_agency
+from workflow.cases.views import CaseFilter, list_cases, show_case
+from workflow.errors import InvalidInput, StaleCase
+from workflow.store.records import CaseRecord
+from workflow.web.auth import Caller, CallerDep
+from workflow.web.dependencies import AppDep
+from workflow.web.errors import documented
+from workflow.web.idempotency import idempotent
+from workflow.web.models import FireBody, NewCaseBody
+from workflow.web.scope import case_in_scope, case_number_by_id, require, shown_case
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+CaseView = dict[str, Any]
+
+
+def case_view(application: Application, caller: Caller, number: str, as_of: date) -> CaseView:
+    """The case as ``case show --json`` prints it, as this caller may see it; the read is
+    audited."""
+    with application.database.transaction() as session:
+        case = case_in_scope(session, caller, number)
+        view = show_case(session, application.registry, application.calendar, number, as_of)
+        caller.audit(
+            session, application.clock.now(), "case_read", agency_id=case.agency_id, case=number
+        )
+    return shown_case(caller, case.agency_id, view)
+
+
+@router.post(
+    "/cases",
+    operation_id="open_case",
+    status_code=201,
+    response_model=CaseView,
+    responses=documented(401, 403, 409, 422, 503),
+)
+def open_case(
+    request: Request, body: NewCaseBody, caller: CallerDep, application: AppDep
+) -> JSONResponse:
+    """Register an application (its acknowledgement letter is issued with it)."""
+
+    def work() -> tuple[int, Any]:
+        with application.database.reading() as session:
+            agency = find_agency(session, body.agency)
+        require(caller, Permission.OPEN_CASES, agency.id)
+        new = NewCase(**body.model_dump(), by=caller.principal.name)
+        case = application.cases.open(new)
+        return 201, case_view(application, caller, case.number, body.received_on)
+
+    return idempotent(request, application, caller, body.model_dump(mode="json"), work)
+
+
+@router.get(
+    "/cases",
+    operation_id="list_cases",
+    response_model=dict[str, Any],
+    responses=documented(401, 422, 503),
+)
+def list_cases_route(
+    caller: CallerDep,
+    application: AppDep,
+    agency: Annotated[str | None, Query(max_length=64)] = None,
+    state: Annotated[str | None, Query(max_length=64)] = None,
+    open_only: Annotated[bool, Query(alias="open")] = False,
+    due_within: Annotated[int | None, Query(ge=0, le=1000, description="Working days")] = None,
+    overdue: bool = False,
+    awaiting_calendar: bool = False,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="In the applicant's name or request"),
+    ] = None,
+    as_of: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> dict[str, Any]:
+    """Cases of the caller's agencies with their nearest running deadline (as ``case list``),
+    optionally searched by applicant or request text."""
+    effective = as_of or application.clock.today()
+    scope = caller.principal.agencies(Permission.READ_CASES)
+    criteria = CaseFilter(
+        agency, state, open_only, due_within, overdue, awaiting_calendar, limit, scope, q
+    )
+    with application.database.reading() as session:
+        rows = list_cases(session, application.registry, application.calendar, criteria, effective)
+    return {"as_of": effective.isoformat(), "cases": rows}
+
+
+@router.get(
+    "/cases/{number}",
+    operation_id="show_case",
+    response_model=CaseView,
+    responses=documented(401, 404, 422, 503),
+)
+def show_case_route(
+    number: str, caller: CallerDep, application: AppDep, as_of: date | None = None
+) -> CaseView:
+    """A case: state, deadlines with explanations, history, allowed triggers, version."""
+    return case_view(application, caller, number, as_of or application.clock.today())
+
+
+@router.get(
+    "/cases/by-id/{case_id}",
+    operation_id="show_case_by_id",
+    response_model=CaseView,
+    responses=documented(401, 404, 422, 503),
+)
+def show_case_by_id(
+    case_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    caller: CallerDep,
+    application: AppDep,
+    as_of: date | None = None,
+) -> CaseView:
+    """The same, by the case's id."""
+    with application.database.reading() as session:
+        number = case_number_by_id(session, caller, case_id)
+    return case_view(application, caller, number, as_of or application.clock.today())
+
+
+def fire_one(
+    application: Application, caller: Caller, number: str, body: FireBody
+) -> dict[str, Any]:
+    """Fire a trigger on a case the caller may advance; the answer names the new version."""
+    with application.database.reading() as session:
+        case = case_in_scope(session, caller, number, Permission.FIRE)
+        definition = application.registry.for_case(
+            session, case.definition_id, case.definition_version
+        )
+    spec = definition.triggers.get(body.trigger)
+    step = body.step(application.clock.today(), caller.principal.name)
+    if spec is not None and "approver" in spec.inputs:
+        require(caller, Permission.APPROVE, case.agency_id)
+        if step.approver is None:
+            step = replace(step, approver=caller.principal.name)
+    try:
+        fired = application.cases.fire(
+            number, body.trigger, step, expected_version=body.expect_version
+        )
+    except StaleCase as error:
+        with application.database.reading() as session:
+            current = session.scalars(
+                select(CaseRecord.version).where(CaseRecord.number == number)
+            ).one()
+        raise StaleCase(number, current) from error
+    return {
+        "number": fired.number,
+        "trigger": fired.trigger,
+        "from_state": fired.source,
+        "to_state": fired.dest,
+        "outcome": fired.outcome,
+        "event": fired.event_seq,
+        "version": fired.version,
+        "warnings": list(fired.warnings),
+    }
+
+
+@router.post(
+    "/cases/{number}/fire",
+    operation_id="fire_trigger",
+    response_model=dict[str, Any],
+    responses=documented(401, 403, 404, 409, 422, 503),
+)
+def fire_route(
+    request: Request, number: str, body: FireBody, caller: CallerDep, application: AppDep
+) -> JSONResponse:
+    """Fire a trigger with the step's inputs. ``expect_version``: refused (409, with the
+    current version) when the case changed since; a trigger not allowed in the state is a
+    409 naming the allowed ones; missing or bad inputs are a 422 naming each."""
+    if not body.trigger:
+        raise InvalidInput("give the trigger")
+    return idempotent(
+        request,
+        application,
+        caller,
+        {"number": number, **body.model_dump(mode="json")},
+        lambda: (200, fire_one(application, caller, number, body)),
+    )

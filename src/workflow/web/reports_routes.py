@@ -1,0 +1,109 @@
+"""``/api/v1/reports/annual``: tables 三 and 四 for the agencies in the caller's scope, as
+JSON or in a file format; every export is audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from workflow.access.roles import Permission
+from workflow.errors import Forbidden, InvalidInput
+from workflow.reporting import (
+    AppealsRule,
+    ReportRequest,
+    annual_report,
+    catch_up,
+    resolve_scope,
+    to_csv,
+    to_html,
+    to_markdown,
+    to_xlsx,
+)
+from workflow.web.auth import CallerDep
+from workflow.web.dependencies import AppDep
+from workflow.web.errors import documented
+from workflow.web.scope import WHAT, agency_in_scope
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+APPEALS = "^(" + "|".join(rule.value for rule in AppealsRule) + ")$"
+MEDIA = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get(
+    "/reports/annual",
+    operation_id="annual_report",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {media: {"schema": {"type": "string"}} for media in MEDIA.values()},
+            "description": "The report, checked (`X-Report-Checks`: passed | failed)",
+        },
+        **documented(401, 403, 422, 503),
+    },
+)
+def annual_report_route(
+    caller: CallerDep,
+    application: AppDep,
+    year: Annotated[int, Query(ge=2008, le=2100)],
+    agency: Annotated[str | None, Query(max_length=64, description="Default: every agency")] = None,
+    subtree: bool = False,
+    as_of: date | None = None,
+    previous_as_of: date | None = None,
+    appeals: Annotated[str, Query(pattern=APPEALS)] = AppealsRule.FILED.value,
+    format: Annotated[str, Query(pattern="^(json|csv|md|html|xlsx)$")] = "json",
+) -> Response:
+    """Tables 三 and 四 of a year for an agency (with ``subtree``: and those below it)."""
+    if subtree and agency is None:
+        raise InvalidInput("subtree needs agency")
+    with application.database.reading() as session:
+        if agency is None:
+            if not caller.principal.covers_everything(Permission.REPORTS):
+                raise Forbidden("a report of every agency needs a grant on every agency")
+        else:
+            agency_in_scope(session, caller, agency, Permission.REPORTS)
+        scope = resolve_scope(session, agency, subtree=subtree)
+    if not set(scope.ids) <= caller.principal.agencies(Permission.REPORTS):
+        raise Forbidden(WHAT[Permission.REPORTS] + " (on every agency below it, for a subtree)")
+    request = ReportRequest(
+        year=year,
+        today=application.clock.today(),
+        as_of=as_of,
+        previous_as_of=previous_as_of,
+        appeals_rule=AppealsRule(appeals),
+    )
+    catch_up(application.database, application.registry)
+    with application.database.reading() as session:
+        report = annual_report(session, application.registry, scope, request)
+    content: str | bytes
+    if format == "xlsx":
+        content = to_xlsx(report)
+    elif format == "json":
+        content = json.dumps(report.as_dict(), ensure_ascii=False)
+    else:
+        content = {"csv": to_csv, "md": to_markdown, "html": to_html}[format](report)
+        if format == "csv":
+            content = "\ufeff" + content  # Excel opens a Chinese CSV as UTF-8 with a BOM
+    with application.database.transaction() as session:
+        caller.audit(
+            session,
+            application.clock.now(),
+            "report_exported",
+            agency_id=scope.ids[0] if scope.code is not None else None,
+            year=year,
+            scope=scope.description,
+            format=format,
+        )
+    headers = {"X-Report-Checks": "failed" if report.failed else "passed"}
+    if format != "json":
+        headers["Content-Disposition"] = f'attachment; filename="report-{year}.{format}"'
+    return Response(content, media_type=MEDIA[format], headers=headers)
