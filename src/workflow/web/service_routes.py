@@ -11,9 +11,10 @@ from sqlalchemy import select
 from workflow.access.masking import mask_text
 from workflow.access.roles import Permission
 from workflow.cases.agencies import add_agency, agency_rows
+from workflow.codes import OutboxStatus
 from workflow.deadlines.calendar_files import describe
 from workflow.errors import Forbidden
-from workflow.scheduling.outbox import STATUSES, outbox_rows
+from workflow.scheduling.outbox import outbox_rows
 from workflow.scheduling.run_log import list_runs
 from workflow.store.records import AgencyRecord, CaseRecord
 from workflow.web.auth import CallerDep
@@ -24,6 +25,8 @@ from workflow.web.models import NewAgencyBody
 from workflow.web.scope import agency_in_scope, require, visible_agencies
 
 router = APIRouter(prefix="/api/v1")
+
+_OUTBOX_STATUS = "^(" + "|".join(OutboxStatus) + ")$"
 
 
 @router.get(
@@ -99,7 +102,7 @@ def calendar_years(caller: CallerDep, application: AppDep) -> dict[str, Any]:
 def list_outbox(
     caller: CallerDep,
     application: AppDep,
-    status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
+    status: Annotated[str | None, Query(pattern=_OUTBOX_STATUS)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
     """Messages of the caller's agencies' cases, newest first (digests, which span cases,
