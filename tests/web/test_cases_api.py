@@ -60,7 +60,9 @@ def test_fire_answers_409_and_422_as_documented(sqlite_service: Service) -> None
     sqlite_service.user("li", "registrar", "handler")
     client = sqlite_service.login("li")
     number = _open(client)["number"]
-    not_allowed = client.post(f"/api/v1/cases/{number}/fire", json={"trigger": "resolve_appeal"})
+    not_allowed = client.post(
+        f"/api/v1/cases/{number}/fire", json={"trigger": "receive_correction"}
+    )
     assert not_allowed.status_code == 409
     error = not_allowed.json()["error"]
     assert error["code"] == "trigger_not_allowed"

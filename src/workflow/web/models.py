@@ -47,6 +47,9 @@ class StepFields(Body):
     note: str | None = Text
     kind: str | None = Field(default=None, max_length=64)
     result: str | None = Field(default=None, max_length=32)
+    objection: str | None = Text
+    ground: str | None = Field(default=None, max_length=64)
+    responsible_unknown: bool | None = None
 
     def step(self, today: date, by: str) -> StepInput:
         values: dict[str, Any] = self.model_dump(include=_STEP_NAMES)
