@@ -60,7 +60,7 @@ def test_the_docs_page_is_served_without_anything_from_outside(tmp_path: Path) -
     assert "<script" not in page.text
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -80,7 +80,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 30
 
 @pytest.mark.integration
 def test_workflow_serve_creates_the_store_and_serves(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     environ = {**os.environ, "WORKFLOW_DB": f"sqlite:///{tmp_path / 'new.db'}"}
     environ.pop("WORKFLOW_TODAY", None)
     command = [sys.executable, "-m", "workflow", "serve", "--port", str(port), "--no-scheduler"]

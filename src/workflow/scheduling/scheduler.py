@@ -31,6 +31,7 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
 from workflow.application import Application
+from workflow.clock import SystemClock
 from workflow.errors import WorkflowError
 from workflow.scheduling.delivery import Deliverer
 from workflow.scheduling.digest import DEFAULT_DUE_WITHIN, DigestWriter
@@ -182,7 +183,9 @@ def start_background_scheduler(
     ``shutdown(wait=True)``. Each worker of a server may run one: the store decides
     who fires a timer."""
     jobs = SchedulerJobs(application, config, options)
-    scheduler = build_scheduler(jobs, application.clock.now(), background=True)
+    # APScheduler ticks in real time, so its first tick is now on the wall clock; what a
+    # sweep counts as today still comes from the application's clock (WORKFLOW_TODAY).
+    scheduler = build_scheduler(jobs, SystemClock().now(), background=True)
     scheduler.start()
     log.info("scheduler in process: sweep every %d min", options.every_minutes)
     return scheduler
