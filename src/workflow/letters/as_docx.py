@@ -125,9 +125,13 @@ def docx_document(blocks: Sequence[Block], *, title: str, author: str, issued_on
         return added
 
     previous: BlockKind | None = None
+    closing: Any = None  # the paragraph before the signature
     for block in blocks:
         if block.kind is BlockKind.SIGNATURE and previous is not BlockKind.SIGNATURE:
-            paragraph(BlockKind.PARAGRAPH)  # a blank line above the signature
+            if closing is None and previous is not None:
+                _keep_with_signature(document.paragraphs[-1])
+            closing = paragraph(BlockKind.PARAGRAPH)  # a blank line above the signature
+            _keep_with_signature(closing)
         added = paragraph(block.kind)
         for number, line in enumerate(block.lines):
             if number:
@@ -148,6 +152,13 @@ def docx_document(blocks: Sequence[Block], *, title: str, author: str, issued_on
     buffer = io.BytesIO()
     document.save(buffer)
     return _dated_zip(buffer.getvalue(), issued_on)
+
+
+def _keep_with_signature(paragraph: Any) -> None:
+    """Keep ``paragraph`` whole and on the signature's page, as the PDF's closing is: the
+    agency, seal and date never stand alone on a page (GB/T 9704)."""
+    paragraph.paragraph_format.keep_together = True
+    paragraph.paragraph_format.keep_with_next = True
 
 
 def _dated_zip(data: bytes, issued_on: date) -> bytes:

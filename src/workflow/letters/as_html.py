@@ -48,14 +48,26 @@ def html_document(
         "<body>",
         '<article class="letter">',
     ]
-    in_signature = False
-    for block in blocks:
+    # The block before the signature and the signature form the closing, which the
+    # stylesheet keeps on one page: the agency, seal and date never stand alone (GB/T 9704).
+    first_signature = next(
+        (i for i, block in enumerate(blocks) if block.kind is BlockKind.SIGNATURE), None
+    )
+    closing_from = first_signature - 1 if first_signature else None
+    in_signature = in_closing = False
+    for index, block in enumerate(blocks):
+        if index == closing_from:
+            out.append('<div class="closing">')
+            in_closing = True
         if block.kind is BlockKind.SIGNATURE and not in_signature:
             out.append('<div class="signature">')
             in_signature = True
         elif block.kind is not BlockKind.SIGNATURE and in_signature:
             out.append("</div>")
             in_signature = False
+            if in_closing:
+                out.append("</div>")
+                in_closing = False
         if block.kind is BlockKind.TITLE:
             out.append(f"<h1>{_text(block)}</h1>")
         elif block.kind in _CLASSES:
@@ -63,6 +75,8 @@ def html_document(
         else:
             out.append(f"<p>{_text(block)}</p>")
     if in_signature:
+        out.append("</div>")
+    if in_closing:
         out.append("</div>")
     out += ["</article>", "</body>", "</html>", ""]
     return "\n".join(out)
