@@ -131,3 +131,16 @@ def test_a_bad_notify_config_is_one_line_naming_the_key(
     assert result.err == (
         f"error: {notify}: people.zbgd.李四.channel: channel email needs a email address\n"
     )
+
+
+def test_a_notify_config_naming_an_agency_the_store_lacks_is_refused(
+    app: TestApplication, capsys: pytest.CaptureFixture[str], tmp_path: Path, cli_today: date
+) -> None:
+    notify = tmp_path / "notify.yaml"
+    notify.write_text("people:\n  zbdg:\n    李四: {email: lisi@example.org}\n", encoding="utf-8")
+    for command in (("sweep",), ("scheduler", "digest")):
+        result = workflow(capsys, app, *command, "--notify", str(notify))
+        assert result.code == 2
+        assert result.err == (
+            f"error: {notify}: no agency zbdg in the store; agencies: city, zbgd\n"
+        )

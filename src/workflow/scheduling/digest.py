@@ -25,7 +25,12 @@ from workflow.deadlines import ClockStatus
 from workflow.errors import CalendarNotPublished
 from workflow.people import Person
 from workflow.scheduling.notify_config import NotificationConfig
-from workflow.scheduling.outbox import enqueue, message_key, recipients
+from workflow.scheduling.outbox import (
+    check_addressed_agencies,
+    enqueue,
+    message_key,
+    recipients,
+)
 from workflow.scheduling.reminder_context import standing
 from workflow.scheduling.texts import DIGEST_TEMPLATE, MessageTexts
 from workflow.store.records import AgencyRecord, ApplicantRecord, CaseRecord, ClockRecord
@@ -64,6 +69,8 @@ class DigestWriter:
 
     def queue(self, as_of: date, due_within: int = DEFAULT_DUE_WITHIN) -> DigestReport:
         """Queue each person's digest for ``as_of``; people with nothing due get none."""
+        with self.cases.database.reading() as session:
+            check_addressed_agencies(session, self.config)
         lists = self._lists(as_of, due_within)
         queued = 0
         now = self.cases.clock.now()

@@ -31,7 +31,7 @@ named by ``password_env``, never from the file.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -100,6 +100,17 @@ class NotificationConfig:
     retry: RetryPolicy = RetryPolicy()
     templates: Path | None = None
     people: Mapping[Person, UserAddress] = field(default_factory=dict)  # agencies' own too
+    source: Path | None = None  # the file it was read from
+
+    def refuse_unknown_agencies(self, known: Iterable[str]) -> None:
+        """A code the store does not have is a typo: its people would silently get files."""
+        codes = sorted(set(known))
+        unknown = sorted({person.agency for person in self.people} - set(codes))
+        if unknown:
+            raise InvalidInput(
+                f"{self.source or 'the notification config'}: no agency {', '.join(unknown)} "
+                f"in the store; agencies: {', '.join(codes) or 'none'}"
+            )
 
     def address(self, person: Person) -> Address:
         user = self.people.get(person)
@@ -175,6 +186,7 @@ class _Reader:
                 **self.people(top.get("people", {})),
                 **self.agencies(top.get("agencies", {})),
             },
+            source=self.path,
         )
 
     def smtp(self, value: Any) -> SmtpSettings:

@@ -72,6 +72,12 @@ def recipients(roles: Iterable[str], case: CaseRecord, agency: AgencyRecord) -> 
     return [Recipient(person, tuple(found), agency.name) for person, found in people.items()]
 
 
+def check_addressed_agencies(session: Session, config: NotificationConfig) -> None:
+    """Refuse a config that lists people under an agency code the store does not have."""
+    if config.people:
+        config.refuse_unknown_agencies(session.scalars(select(AgencyRecord.code)))
+
+
 def enqueue(
     session: Session,
     *,

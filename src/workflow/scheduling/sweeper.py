@@ -22,6 +22,7 @@ from workflow.errors import InvalidInput
 from workflow.scheduling.claims import due_case_ids
 from workflow.scheduling.firing import CaseTally, TimerFiring
 from workflow.scheduling.notify_config import NotificationConfig
+from workflow.scheduling.outbox import check_addressed_agencies
 from workflow.scheduling.run_log import SweepCounts, finish_run, get_run, start_run
 from workflow.scheduling.texts import MessageTexts
 from workflow.store.records import CaseRecord
@@ -56,6 +57,8 @@ class Sweeper:
             raise InvalidInput(f"a sweep cannot run ahead of today ({today}); got --as-of {as_of}")
         self.cases.calendar.is_working_day(as_of)  # refuses a year with no published calendar
         database = self.cases.database
+        with database.reading() as session:
+            check_addressed_agencies(session, self.config)
         run_id = start_run(database, as_of, self.cases.clock.now())
         counts = SweepCounts()
         handled: set[int] = set()
