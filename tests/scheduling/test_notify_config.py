@@ -63,6 +63,12 @@ def test_a_full_config_maps_people_to_channels(tmp_path: Path) -> None:
     assert config.address(Person("city")) == Address("file", "city")
 
 
+def test_a_person_may_be_called_like_an_address_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "people: {zbgd: {email: {email: e@example.org}}}\n")
+    config = load_notification_config(path, environ={})
+    assert config.address(Person("zbgd", "email")) == Address("email", "e@example.org")
+
+
 def test_without_a_file_or_environment_everything_goes_to_files() -> None:
     config = load_notification_config(None, environ={})
     assert config == NotificationConfig()
@@ -87,6 +93,7 @@ def test_the_environment_names_the_file(tmp_path: Path) -> None:
         ("agencies: {zbgd: {email: nobody}}\n", "agencies.zbgd.email: 'nobody' is not an e-"),
         ("people: [李四]\n", "people: must map an agency's code to its people, each by name"),
         ("people: {李四: {email: a@b}}\n", "people.李四: people are listed under their agency"),
+        ("people: {zbgd: 李四}\n", "people.zbgd: must map each person's name to their address"),
         ("retry: {max_attempts: 0}\n", "retry.max_attempts: must be a positive number"),
         ("email: [1]\n", "email: must be a mapping"),
         ("file: {directory: [\n", "cannot read the notification config"),

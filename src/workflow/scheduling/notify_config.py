@@ -225,10 +225,11 @@ class _Reader:
         found: dict[Person, UserAddress] = {}
         for code, names in value.items():
             key = f"people.{code}"
-            if isinstance(names, dict) and names and set(names) <= ADDRESS_KEYS:
-                raise self.fail(key, f"people are listed under their agency: {NEW_FORM}")
             if not isinstance(names, dict):
                 raise self.fail(key, "must map each person's name to their address")
+            if names and not any(isinstance(entry, dict) for entry in names.values()):
+                # {李四: {email: ...}}: a name where an agency's code belongs
+                raise self.fail(key, f"people are listed under their agency: {NEW_FORM}")
             for name, entry in names.items():
                 found[Person(str(code), str(name))] = self.address(entry, f"{key}.{name}")
         return found
