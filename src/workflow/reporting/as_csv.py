@@ -1,7 +1,8 @@
 """The report as CSV: table 三, a blank line, table 四, a blank line, the checks.
 
 Each block has its own header row; the first column names the block (三, 四, check,
-change) so a spreadsheet filter or a script can pick one out.
+change) so a spreadsheet filter or a script can pick one out. A report for a year not
+yet over starts with a ``note`` row saying so.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from workflow.spreadsheet_cells import CsvWriter
 def to_csv(report: AnnualReport) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
+    notice = report.provisional_notice
+    if notice:
+        writer.writerow(["note", "provisional", notice])
+        writer.writerow([])
     writer.writerow(["table", "row", "label", *COLUMNS])
     for row in TABLE3_ROWS:
         cells = report.table3[row.code]

@@ -19,7 +19,7 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Length, Mm, Pt
 
 from workflow.clock import CHINA
 from workflow.errors import InvalidInput
@@ -109,6 +109,10 @@ def html_to_docx(html: str, dated: date) -> bytes:
     reader.feed(html)
     reader.close()
     document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
     set_chinese_fonts(document.styles["Normal"], BODY_FONT, 14)
     for block in reader.blocks:
         if block.kind == "table":
@@ -135,6 +139,32 @@ def html_to_docx(html: str, dated: date) -> bytes:
     return out.getvalue()
 
 
+TEXT_WIDTH = Mm(210 - 28 - 26)
+_CHAR = Pt(9)  # a character of the tables' 9 pt type
+_PADDING = Mm(2.4)  # a cell's left and right margins
+_LABEL_LINE = 11  # characters a label may take on one line before it wraps
+
+
+def _column_widths(placed: list[tuple[int, int, _Cell]], columns: int, total: int) -> list[Length]:
+    """Widths that keep each label readable, shared out of the page's width in proportion
+    to what each column needs: its longest label in two lines (at most ``_LABEL_LINE``
+    characters a line), a header two characters a line as the Format prints them, a
+    number its digits (half as wide as a character)."""
+    need = [2.0] * columns
+    for _, c, cell in placed:
+        if cell.colspan != 1:
+            continue
+        if cell.header:
+            chars = 2.5  # two characters and the rule of a line
+        elif cell.text.replace(".", "", 1).isdigit():
+            chars = len(cell.text) / 2
+        else:
+            chars = min(-(-len(cell.text) // 2), _LABEL_LINE)
+        need[c] = max(need[c], chars)
+    room = [n * _CHAR + _PADDING for n in need]
+    return [Length(int(total * r / sum(room))) for r in room]
+
+
 def _table(document: Any, rows: list[list[_Cell]]) -> None:
     """Place the cells on a grid as HTML does (skipping slots taken by spans), then merge."""
     taken: set[tuple[int, int]] = set()
@@ -154,6 +184,12 @@ def _table(document: Any, rows: list[list[_Cell]]) -> None:
     table = document.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = _column_widths(placed, width, TEXT_WIDTH)
+    for index, column in enumerate(table.columns):
+        column.width = widths[index]  # the grid, which LibreOffice reads
+        for cell in column.cells:
+            cell.width = widths[index]  # each cell's, which Word reads
     for r, c, cell in placed:
         target = table.cell(r, c)
         if cell.rowspan > 1 or cell.colspan > 1:

@@ -65,7 +65,9 @@ def to_markdown(report: AnnualReport) -> str:
 def summary_lines(report: AnnualReport) -> list[str]:
     """Scope, as-of date and the appeals rule: what the figures mean."""
     scope = report.scope
+    notice = report.provisional_notice
     lines = [
+        *([f"- 注意：{notice}"] if notice else []),
         f"- 机关：{scope.name}（{scope.description}）",
         *([f"- 汇总：{', '.join(scope.codes)}"] if len(scope.codes) > 1 else []),
         f"- 统计期限：{report.year}年1月1日至{report.year}年12月31日；数据截至 {report.as_of}",

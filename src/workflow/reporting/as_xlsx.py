@@ -1,9 +1,10 @@
 """The report as an Excel workbook laid out like the published tables (openpyxl).
 
 Sheets 表三 and 表四 carry the 2021 Format's merged headers and labels from ``grid``,
-numbers as numbers; sheet 检查 lists the checks and the late-recorded cases. The
-workbook's document dates are the as-of date, so the same report gives the same file
-content whenever it is run.
+numbers as numbers; sheet 检查 lists the checks and the late-recorded cases, in Chinese.
+Every sheet prints on A4 landscape, fitted to the page's width, its header rows repeated
+on each page. The workbook's document dates are the as-of date, so the same report gives
+the same file content whenever it is run.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from datetime import datetime, time
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workflow.clock import CHINA
 from workflow.reporting.format2021 import TITLE_TABLE3, TITLE_TABLE4
 from workflow.reporting.grid import LABEL_COLUMNS, Grid, table3_grid, table4_grid
-from workflow.reporting.report import AnnualReport
+from workflow.reporting.report import AnnualReport, Status
 from workflow.spreadsheet_cells import XlsxValue, xlsx_cell, xlsx_row
 
 FONT = "宋体"
@@ -41,6 +43,10 @@ def to_xlsx(report: AnnualReport) -> bytes:
     rule = report.appeals_rule
     xlsx_cell(table4, 2, 1, f"表四口径（{rule.value}）：{rule.description}")
     _checks(workbook.create_sheet("检查"), report)
+    notice = report.provisional_notice
+    if notice:
+        for sheet in (table3, table4):
+            xlsx_cell(sheet, 3, 1, f"注意：{notice}").font = Font(name=FONT, size=10, bold=True)
     stamp = datetime.combine(report.as_of, time(0, 0), CHINA).replace(tzinfo=None)
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
@@ -78,16 +84,34 @@ def _sheet(
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     corner = get_column_letter(1 + len(label_widths)) + str(GRID_TOP + grid.header_rows)
     sheet.freeze_panes = corner
+    last_row = GRID_TOP + max(cell.row + cell.rowspan - 1 for cell in grid.cells)
+    header = f"{GRID_TOP}:{GRID_TOP + grid.header_rows - 1}"
+    _print_setup(sheet, columns=grid.width, rows=last_row, title_rows=header)
+
+
+def _print_setup(sheet: Worksheet, *, columns: int, rows: int, title_rows: str) -> None:
+    """A4 landscape, the table fitted to the page's width, its header rows on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = title_rows
+    sheet.print_area = f"A1:{get_column_letter(columns)}{rows}"
+
+
+_STATUS = {Status.PASSED: "通过", Status.FAILED: "未通过", Status.SKIPPED: "未检查"}
+_CHECK_COLUMNS = (("检查", 36), ("代码", 14), ("结果", 10), ("说明", 60), ("件数", 8), ("案件", 60))
 
 
 def _checks(sheet: Worksheet, report: AnnualReport) -> None:
-    rows: list[list[XlsxValue]] = [["检查", "code", "status", "detail", "case_count", "cases"]]
+    rows: list[list[XlsxValue]] = [[name for name, _ in _CHECK_COLUMNS]]
     for check in report.checks:
         rows.append(
             [
                 check.title,
                 check.code,
-                check.status.value,
+                _STATUS[check.status],
                 check.detail,
                 check.case_count,
                 " ".join(check.cases),
@@ -97,10 +121,10 @@ def _checks(sheet: Worksheet, report: AnnualReport) -> None:
         if change.case_count:
             rows.append(
                 [
-                    change.sentence,
+                    change.statement,
                     change.code,
-                    "counted" if change.counted else "not counted",
-                    f"{change.after}..{change.until}",
+                    "已计入" if change.counted else "未计入",
+                    f"{change.after}至{change.until}",
                     change.case_count,
                     " ".join(change.cases),
                 ]
@@ -110,5 +134,7 @@ def _checks(sheet: Worksheet, report: AnnualReport) -> None:
     for row in sheet.iter_rows():
         for cell in row:
             cell.font = Font(name=FONT, size=10, bold=cell.row == 1)
-    for letter, width in zip("ABCDEF", (36, 14, 10, 60, 10, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for index, (_, width) in enumerate(_CHECK_COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    _print_setup(sheet, columns=len(_CHECK_COLUMNS), rows=len(rows), title_rows="1:1")

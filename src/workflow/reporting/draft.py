@@ -77,6 +77,7 @@ def draft_context(report: AnnualReport, figures: Figures, contact: str | None) -
         "fee_sentence": fee_sentence(figures.fees_collected),
         "other_matters": figures.texts["other_matters"],
         "as_of": report.as_of.isoformat(),
+        "provisional": report.provisional_notice,
         "scope": "、".join(report.scope.codes),
         "appeals_rule": report.appeals_rule.description,
         "checks_sentence": checks_sentence(report),

@@ -2,7 +2,7 @@
 
 ``as_dict`` is the stable JSON form (README, "Annual report JSON")::
 
-    {"year", "agency", "agencies", "as_of", "previous_as_of", "appeals_rule",
+    {"year", "agency", "agencies", "as_of", "final", "previous_as_of", "appeals_rule",
      "table3": {ROW: {"natural_person", ..., "other_org", "total"}},
      "table4": {KIND: {"maintained", "corrected", "other", "pending", "total"}},
      "checks": [{"code", "title", "status", "detail", "case_count", "cases"}],
@@ -79,6 +79,16 @@ class Changes:
             )
         return f"{cases} recorded after the as-of date {self.after} are not counted here"
 
+    @property
+    def statement(self) -> str:
+        """``sentence`` in Chinese, for the workbook's 检查 sheet."""
+        cases = f"{self.case_count}件"
+        if self.imported:
+            cases += f"（其中导入{self.imported}件）"
+        if self.counted:
+            return f"{self.after}之后记录的{cases}已计入本报告：{self.after}生成的报告与此不同"
+        return f"截至日{self.after}之后记录的{cases}未计入本报告"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -104,6 +114,18 @@ class AnnualReport:
     changes: tuple[Changes, ...]
 
     @property
+    def final(self) -> bool:
+        """Whether the year is over at the as-of date (figures for part of a year are not)."""
+        return self.as_of >= date(self.year, 12, 31)
+
+    @property
+    def provisional_notice(self) -> str | None:
+        """What every format says of a report for a year not yet over; None when it is."""
+        if self.final:
+            return None
+        return f"{self.year}年尚未结束：数据截至 {self.as_of}，不是年度最终数据"
+
+    @property
     def failed(self) -> tuple[Check, ...]:
         return tuple(check for check in self.checks if check.status is Status.FAILED)
 
@@ -113,6 +135,7 @@ class AnnualReport:
             "agency": self.scope.code,
             "agencies": list(self.scope.codes),
             "as_of": self.as_of.isoformat(),
+            "final": self.final,
             "previous_as_of": self.previous_as_of.isoformat(),
             "appeals_rule": {
                 "code": self.appeals_rule.value,
