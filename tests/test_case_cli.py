@@ -39,12 +39,18 @@ def test_drive_a_case_through_the_cli(db: str, capsys: pytest.CaptureFixture[str
     assert fired.json() == {
         "number": number, "trigger": "extend", "from_state": "received", "to_state": "extended",
         "outcome": None, "event": 2, "version": 2, "warnings": [],
+        "letters": [{"number": "淄高装公开〔2026〕2号", "kind": "extension_notice",
+                     "title": "政府信息公开申请延期答复告知书"}],
     }  # fmt: skip
     decided = run(
         capsys, "case", "fire", number, "decide", "--on", "2026-03-10", "--outcome",
         "withheld.process_information", "--reason", "属于内部讨论记录",
     )  # fmt: skip
-    assert decided.out == f"{number}: decide: extended -> decided (withheld.process_information)\n"
+    assert decided.out.splitlines() == [
+        f"{number}: 作出答复 [decide]: 延期办理中 [extended] → 已办结 [decided]，"
+        "不予公开（属于四类过程性信息） [withheld.process_information]",
+        "  文书：淄高装公开〔2026〕3号  政府信息公开申请答复书 [decision]",
+    ]
     shown = run(capsys, "case", "show", number, "--as-of", "2026-03-10", "--json").json()
     for key in ("number", "agency", "state", "open", "outcome", "received_on", "deadlines",
                 "allowed_triggers", "events", "appeals"):  # fmt: skip
@@ -84,7 +90,7 @@ def test_wrong_trigger_names_state_and_allowed(db: str, capsys: pytest.CaptureFi
         (("case", "show", "zbgd-2026-0999"), "no case numbered 'zbgd-2026-0999'"),
         (("case", "fire", "zbgd-2026-0001", "decide", "--on", "2026-02-30"), "not a date"),
         (("case", "fire", "zbgd-2026-0001", "decide", "--on", "2026-03-02", "--outcome", "nope"),
-         "unknown outcome code 'nope'"),
+         "unknown outcome 'nope'; known: disclosed.already_public (予以公开（已主动公开）), "),
         (("case", "fire", "zbgd-2026-0001", "extend", "--on", "2026-03-02", "--approver", "x",
           "--days", "30"), "1 to 20 WD"),
         (("case", "fire", "zbgd-2026-0001", "issue_fee_notice", "--on", "2026-03-02", "--amount",

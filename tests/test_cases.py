@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,9 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.stores import TestApplication
+from workflow.cases.case_list import CaseFilter, list_cases
 from workflow.cases.service import NewCase
 from workflow.cases.verify import verify_cases
-from workflow.cases.views import CaseFilter, list_cases, show_case
+from workflow.cases.views import show_case
 from workflow.errors import CalendarNotPublished, InvalidInput, TransitionRejected
 from workflow.lifecycle import StepInput
 from workflow.store.records import CaseEventRecord, CaseRecord, TimerRecord
@@ -40,7 +42,7 @@ def fire(app: TestApplication, number: str, trigger: str, on: date, **inputs: An
 
 def show(app: TestApplication, number: str, as_of: date) -> dict[str, Any]:
     with app.database.reading() as session:
-        return show_case(session, app.registry, app.calendar, number, as_of)
+        return show_case(session, app.registry, app.calendar, number, as_of).to_json()
 
 
 def assert_verified(app: TestApplication) -> None:
@@ -383,12 +385,42 @@ def test_list_filters_due_and_overdue(app: TestApplication) -> None:
 
     def numbers(criteria: CaseFilter) -> list[str]:
         with app.database.reading() as session:
-            return [
-                r["number"]
-                for r in list_cases(session, app.registry, app.calendar, criteria, as_of)
-            ]
+            listed = list_cases(session, app.registry, app.calendar, criteria, as_of)
+            return [row.number for row in listed.rows]
 
     assert numbers(CaseFilter(overdue=True)) == [early]
     assert numbers(CaseFilter(due_within=15)) == [early, later]
     assert numbers(CaseFilter(open_only=True)) == [early, later]
     assert numbers(CaseFilter(state="decided")) == [done]
+
+
+def test_the_limit_counts_only_the_cases_the_filter_keeps(app: TestApplication) -> None:
+    flagged = open_case(app, received=date(2026, 11, 20))  # answer due 2026-12-18 ...
+    fire(app, flagged, "extend", date(2026, 11, 25), approver="王主任")  # ... then in 2027
+    due_soon = open_case(app, received=date(2026, 11, 23))  # answer due 2026-12-21
+    as_of = date(2026, 12, 15)  # 4 WD before it
+
+    def listed(**criteria: Any) -> list[tuple[str, int | None]]:
+        with app.database.reading() as session:
+            found = list_cases(session, app.registry, app.calendar, CaseFilter(**criteria), as_of)
+        return [
+            (row.number, row.next_due.awaiting_calendar_year if row.next_due else None)
+            for row in found.rows
+        ]
+
+    assert listed(due_within=5, limit=1) == [(due_soon, None)]
+    assert listed(due_within=5) == [(due_soon, None)]
+    assert listed(limit=1) == [(flagged, 2027)]
+    assert listed(awaiting_calendar=True, limit=5) == [(flagged, 2027)]
+
+
+def test_unknown_filter_values_are_refused_with_the_known_ones(app: TestApplication) -> None:
+    open_case(app)
+    with app.database.reading() as session:
+        for criteria, message in [
+            (CaseFilter(state="办理中"), "unknown state '办理中'; states: received (办理中), "),
+            (CaseFilter(agency="nowhere"), "unknown agency 'nowhere'; agencies: city, zbgd"),
+            (CaseFilter(handler="王五"), "no case has handler '王五'; handlers: 李四"),
+        ]:
+            with pytest.raises(InvalidInput, match=re.escape(message)):
+                list_cases(session, app.registry, app.calendar, criteria, RECEIVED)

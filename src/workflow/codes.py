@@ -47,6 +47,14 @@ class Coded(StrEnum):
         return member
 
     @classmethod
+    def of(cls, code: str) -> Self:
+        """The member whose code is ``code`` (a value read back from the store)."""
+        for member in cls:
+            if member.value == code:
+                return member
+        raise ValueError(f"{code!r} is not a {cls.__name__} code")
+
+    @classmethod
     def codes(cls) -> frozenset[str]:
         return frozenset(member.value for member in cls)
 
@@ -100,6 +108,14 @@ class AppealResult(Coded):
     MAINTAINED = "maintained", "维持"
     CORRECTED = "corrected", "纠正"
     OTHER = "other", "其他"
+
+
+class ClockStatus(Coded):
+    """Where a statutory clock stands (derived from its ledger)."""
+
+    RUNNING = "running", "计时中"
+    PAUSED = "paused", "已暂停"
+    STOPPED = "stopped", "已停止"
 
 
 class TimerStatus(Coded):

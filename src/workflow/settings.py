@@ -1,11 +1,12 @@
-"""What a run is configured with: the store, the definitions and the calendars.
+"""What a run is configured with: the store, the definitions, the calendars, the user.
 
 Resolved once from command-line options and the environment
-(``WORKFLOW_DB``, ``WORKFLOW_DEFINITIONS``, ``WORKFLOW_CALENDARS``).
+(``WORKFLOW_DB``, ``WORKFLOW_DEFINITIONS``, ``WORKFLOW_CALENDARS``, ``WORKFLOW_USER``).
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ class Settings:
     definitions_dir: Path | None = None  # None: the shipped definitions
     calendars_dir: Path | None = None  # a user directory extending/overriding shipped years
     today: date | None = None  # WORKFLOW_TODAY: a fixed "today" for tests and replays
+    user: str | None = None  # WORKFLOW_USER, else the operating-system user: who acts
 
     @classmethod
     def resolve(
@@ -45,7 +47,15 @@ class Settings:
             definitions_dir=definitions_dir or (Path(env_definitions) if env_definitions else None),
             calendars_dir=calendars_dir or (Path(env_calendars) if env_calendars else None),
             today=today,
+            user=(environ.get("WORKFLOW_USER") or "").strip() or _system_user(),
         )
+
+    def actor(self, given: str | None) -> str:
+        """Who takes a step: the one named (``--by``), else the user running the command."""
+        actor = (given or "").strip() or self.user
+        if not actor:
+            raise InvalidInput("who takes this step? give --by NAME or set WORKFLOW_USER")
+        return actor
 
     @property
     def definitions_root(self) -> Path:
@@ -62,3 +72,10 @@ class Settings:
         if self.calendars_dir is not None:
             dirs.append(self.calendars_dir)
         return dirs
+
+
+def _system_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+        return None

@@ -1,59 +1,330 @@
-"""What a handler sees of a case, as of a date: state, deadlines with explanations, history.
+"""What a handler sees of a case, as of a date: typed, frozen views with one JSON form each.
 
-"Overdue" is derived here from the ledger and the calendar, never stored. A clock
-whose due date waits for a calendar year (flagged) shows ``due_on`` null and the
-year in ``awaiting_calendar_year``; its working days left are exact all the same.
+The command line renders them as text or JSON, and the web service returns them; the
+JSON forms are the README's stable contract. "Overdue" is derived here from the ledger
+and the calendar, never stored. A clock whose due date waits for a calendar year
+(flagged) has ``due_on`` None and the year in ``awaiting_calendar_year``; its working
+days left are exact all the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.cases.ledger_store import derive_undated, load_ledgers
+from workflow.cases.ledger_store import load_ledgers
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import find_case
+from workflow.cases.stepping import Fired
+from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
-from workflow.errors import CalendarNotPublished
 from workflow.store.records import (
     AgencyRecord,
     AppealRecord,
     ApplicantRecord,
     CaseEventRecord,
     CaseRecord,
-    ClockRecord,
+    LetterRecord,
 )
 
+# Steps that are not triggers of the definition: how a case came into the store.
+ENTRY_LABELS = {"open": "登记", "import": "导入"}
 
-def deadline_view(
-    definition: WorkflowDefinition,
-    clock: str,
-    deadline: Deadline,
-    calendar: WorkingCalendar,
-    as_of: date,
-) -> dict[str, Any]:
-    spec = definition.clocks[clock]
-    window = spec.window
-    overdue = 0 if window else deadline.overdue_workdays(calendar, as_of)
-    return {
-        "label": spec.label,
-        "basis": spec.basis,
-        "due_on": deadline.due_on.isoformat() if deadline.due_on else None,
-        "status": deadline.status.value,
-        "running": deadline.running,
-        "window": window,
-        "remaining_workdays": deadline.remaining_workdays(calendar, as_of),
-        "overdue_workdays": overdue,
-        "extended_by": deadline.extended_by,
-        "version": deadline.version,
-        "explanation": deadline.explanation,
-        "awaiting_calendar_year": deadline.awaiting_year,
-    }
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """One clock as of a date: the one shape of a deadline, wherever it is shown."""
+
+    clock: str
+    label: str | None  # the definition's name of the clock (答复期限); None for a bare ledger
+    basis: str | None
+    due_on: date | None
+    status: ClockStatus
+    window: bool  # a period for an optional step: it closes, it is never overdue
+    remaining_workdays: int
+    overdue_workdays: int
+    extended_by: int
+    version: int
+    explanation: tuple[str, ...]
+    awaiting_calendar_year: int | None
+
+    @property
+    def running(self) -> bool:
+        return self.status is ClockStatus.RUNNING
+
+    @classmethod
+    def of(
+        cls,
+        clock: str,
+        deadline: Deadline,
+        calendar: WorkingCalendar,
+        as_of: date,
+        definition: WorkflowDefinition | None = None,
+    ) -> DeadlineView:
+        spec = definition.clocks.get(clock) if definition is not None else None
+        window = spec is not None and spec.window
+        return cls(
+            clock=clock,
+            label=spec.label if spec is not None else None,
+            basis=spec.basis if spec is not None else None,
+            due_on=deadline.due_on,
+            status=deadline.status,
+            window=window,
+            remaining_workdays=deadline.remaining_workdays(calendar, as_of),
+            overdue_workdays=0 if window else deadline.overdue_workdays(calendar, as_of),
+            extended_by=deadline.extended_by,
+            version=deadline.version,
+            explanation=tuple(deadline.explanation),
+            awaiting_calendar_year=deadline.awaiting_year,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clock": self.clock,
+            "label": self.label,
+            "basis": self.basis,
+            "due_on": _iso(self.due_on),
+            "status": self.status.value,
+            "running": self.running,
+            "window": self.window,
+            "remaining_workdays": self.remaining_workdays,
+            "overdue_workdays": self.overdue_workdays,
+            "extended_by": self.extended_by,
+            "version": self.version,
+            "explanation": list(self.explanation),
+            "awaiting_calendar_year": self.awaiting_calendar_year,
+        }
+
+
+@dataclass(frozen=True)
+class EventView:
+    seq: int
+    trigger: str
+    trigger_label: str
+    from_state: str | None
+    to_state: str
+    occurred_on: date
+    recorded_at: datetime
+    actor: str
+    payload: dict[str, Any]
+    imported: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "trigger": self.trigger,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "occurred_on": self.occurred_on.isoformat(),
+            "recorded_at": self.recorded_at.isoformat(),
+            "actor": self.actor,
+            "payload": self.payload,
+            "imported": self.imported,
+        }
+
+
+@dataclass(frozen=True)
+class AppealView:
+    kind: AppealKind
+    filed_on: date
+    result: AppealResult | None
+    decided_on: date | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "filed_on": self.filed_on.isoformat(),
+            "result": self.result.value if self.result else None,
+            "decided_on": _iso(self.decided_on),
+        }
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """``workflow case show``: a case with its deadlines and history, as of a date."""
+
+    number: str
+    agency: str
+    agency_name: str
+    applicant: str
+    applicant_type: ApplicantType
+    contact: str | None
+    channel: Channel
+    received_on: date
+    request: str
+    handler: str | None
+    state: str
+    state_label: str
+    open: bool
+    outcome: str | None
+    outcome_label: str | None
+    closed_on: date | None
+    definition: tuple[str, int]
+    version: int
+    as_of: date
+    deadlines: tuple[DeadlineView, ...]
+    allowed_triggers: tuple[str, ...]
+    events: tuple[EventView, ...]
+    appeals: tuple[AppealView, ...]
+    state_labels: dict[str, str]  # every state's label, for the history's text
+    trigger_labels: dict[str, str]  # every trigger's label
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "agency": self.agency,
+            "agency_name": self.agency_name,
+            "applicant": {
+                "name": self.applicant,
+                "type": self.applicant_type.value,
+                "contact": self.contact,
+            },
+            "channel": self.channel.value,
+            "received_on": self.received_on.isoformat(),
+            "request": self.request,
+            "handler": self.handler,
+            "state": self.state,
+            "state_label": self.state_label,
+            "open": self.open,
+            "outcome": self.outcome,
+            "closed_on": _iso(self.closed_on),
+            "definition": {"id": self.definition[0], "version": self.definition[1]},
+            "version": self.version,
+            "as_of": self.as_of.isoformat(),
+            "deadlines": {deadline.clock: deadline.to_json() for deadline in self.deadlines},
+            "allowed_triggers": list(self.allowed_triggers),
+            "events": [event.to_json() for event in self.events],
+            "appeals": [appeal.to_json() for appeal in self.appeals],
+        }
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of ``workflow case list``: a case and its most urgent running deadline."""
+
+    number: str
+    agency: str
+    applicant: str
+    handler: str | None
+    received_on: date
+    state: str
+    state_label: str
+    open: bool
+    outcome: str | None
+    outcome_label: str | None
+    next_due: DeadlineView | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "agency": self.agency,
+            "applicant": self.applicant,
+            "handler": self.handler,
+            "received_on": self.received_on.isoformat(),
+            "state": self.state,
+            "state_label": self.state_label,
+            "open": self.open,
+            "outcome": self.outcome,
+            "next_due": self.next_due.to_json() if self.next_due else None,
+        }
+
+
+@dataclass(frozen=True)
+class CaseList:
+    as_of: date
+    rows: tuple[CaseRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "cases": [row.to_json() for row in self.rows]}
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    number: str  # 文号
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class StepView:
+    """What ``workflow case fire`` did: the transition, its labels, the letters it issued."""
+
+    number: str
+    trigger: str
+    trigger_label: str
+    from_state: str
+    from_label: str
+    to_state: str
+    to_label: str
+    outcome: str | None
+    outcome_label: str | None
+    event: int
+    version: int
+    warnings: tuple[str, ...]
+    letters: tuple[IssuedLetter, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "trigger": self.trigger,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "outcome": self.outcome,
+            "event": self.event,
+            "version": self.version,
+            "warnings": list(self.warnings),
+            "letters": [
+                {"number": letter.number, "kind": letter.kind, "title": letter.title}
+                for letter in self.letters
+            ],
+        }
+
+
+def step_view(session: Session, registry: DefinitionRegistry, fired: Fired) -> StepView:
+    """The view of a step just fired (read in a transaction after it)."""
+    case = find_case(session, fired.number)
+    definition = registry.for_case(session, case.definition_id, case.definition_version)
+    letters = session.execute(
+        select(LetterRecord.number, LetterRecord.kind)
+        .join(CaseEventRecord, CaseEventRecord.id == LetterRecord.event_id)
+        .where(CaseEventRecord.case_id == case.id, CaseEventRecord.seq == fired.event_seq)
+        .order_by(LetterRecord.id)
+    )
+    return StepView(
+        number=fired.number,
+        trigger=fired.trigger,
+        trigger_label=trigger_label(definition, fired.trigger),
+        from_state=fired.source,
+        from_label=definition.states[fired.source].label,
+        to_state=fired.dest,
+        to_label=definition.states[fired.dest].label,
+        outcome=fired.outcome,
+        outcome_label=outcome_label(definition, fired.outcome),
+        event=fired.event_seq,
+        version=fired.version,
+        warnings=fired.warnings,
+        letters=tuple(
+            IssuedLetter(
+                number, kind, spec.title if (spec := definition.letters.get(kind)) else kind
+            )
+            for number, kind in letters
+        ),
+    )
+
+
+def outcome_label(definition: WorkflowDefinition, code: str | None) -> str | None:
+    spec = definition.outcomes.get(code) if code is not None else None
+    return spec.label if spec is not None else None
+
+
+def trigger_label(definition: WorkflowDefinition, trigger: str) -> str:
+    spec = definition.triggers.get(trigger)
+    return spec.label if spec is not None else ENTRY_LABELS.get(trigger, trigger)
 
 
 def show_case(
@@ -62,229 +333,82 @@ def show_case(
     calendar: WorkingCalendar,
     number: str,
     as_of: date,
-) -> dict[str, Any]:
-    """The JSON form of ``workflow case show`` (documented in the README)."""
+) -> CaseView:
+    """A case as of ``as_of``: the view of ``workflow case show``."""
     case = find_case(session, number)
     definition = registry.for_case(session, case.definition_id, case.definition_version)
     agency = session.get(AgencyRecord, case.agency_id)
     applicant = session.get(ApplicantRecord, case.applicant_id)
     assert agency is not None
     assert applicant is not None
-    ledgers = load_ledgers(session, case.id)
-    deadlines = {
-        clock: deadline_view(definition, clock, derive(entries, calendar, clock), calendar, as_of)
-        for clock, entries in ledgers.items()
-    }
+    return CaseView(
+        number=case.number,
+        agency=agency.code,
+        agency_name=agency.name,
+        applicant=applicant.name,
+        applicant_type=ApplicantType.of(applicant.type),
+        contact=applicant.contact,
+        channel=Channel.of(case.channel),
+        received_on=case.received_on,
+        request=case.request,
+        handler=case.handler,
+        state=case.state,
+        state_label=definition.states[case.state].label,
+        open=not definition.is_closed(case.state),
+        outcome=case.outcome,
+        outcome_label=outcome_label(definition, case.outcome),
+        closed_on=case.closed_on,
+        definition=(case.definition_id, case.definition_version),
+        version=case.version,
+        as_of=as_of,
+        deadlines=tuple(
+            DeadlineView.of(clock, derive(entries, calendar, clock), calendar, as_of, definition)
+            for clock, entries in load_ledgers(session, case.id).items()
+        ),
+        allowed_triggers=tuple(registry.lifecycle(definition).allowed_triggers(case.state)),
+        events=_events(session, case, definition),
+        appeals=tuple(
+            AppealView(
+                AppealKind.of(appeal.kind),
+                appeal.filed_on,
+                AppealResult.of(appeal.result) if appeal.result else None,
+                appeal.decided_on,
+            )
+            for appeal in session.scalars(
+                select(AppealRecord)
+                .where(AppealRecord.case_id == case.id)
+                .order_by(AppealRecord.id)
+            )
+        ),
+        state_labels={name: state.label for name, state in definition.states.items()},
+        trigger_labels={name: spec.label for name, spec in definition.triggers.items()},
+    )
+
+
+def _events(
+    session: Session, case: CaseRecord, definition: WorkflowDefinition
+) -> tuple[EventView, ...]:
     events = session.scalars(
         select(CaseEventRecord)
         .where(CaseEventRecord.case_id == case.id)
         .order_by(CaseEventRecord.seq)
     )
-    appeals = session.scalars(
-        select(AppealRecord).where(AppealRecord.case_id == case.id).order_by(AppealRecord.id)
-    )
-    lifecycle = registry.lifecycle(definition)
-    return {
-        "number": case.number,
-        "agency": agency.code,
-        "agency_name": agency.name,
-        "applicant": {"name": applicant.name, "type": applicant.type, "contact": applicant.contact},
-        "channel": case.channel,
-        "received_on": case.received_on.isoformat(),
-        "request": case.request,
-        "handler": case.handler,
-        "state": case.state,
-        "state_label": definition.states[case.state].label,
-        "open": not definition.is_closed(case.state),
-        "outcome": case.outcome,
-        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
-        "definition": {"id": case.definition_id, "version": case.definition_version},
-        "version": case.version,
-        "as_of": as_of.isoformat(),
-        "deadlines": deadlines,
-        "allowed_triggers": lifecycle.allowed_triggers(case.state),
-        "events": [
-            {
-                "seq": event.seq,
-                "trigger": event.trigger,
-                "from_state": event.from_state,
-                "to_state": event.to_state,
-                "occurred_on": event.occurred_on.isoformat(),
-                "recorded_at": event.recorded_at.isoformat(),
-                "actor": event.actor,
-                "payload": event.payload,
-                "imported": event.imported,
-            }
-            for event in events
-        ],
-        "appeals": [
-            {
-                "kind": appeal.kind,
-                "filed_on": appeal.filed_on.isoformat(),
-                "result": appeal.result,
-                "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None,
-            }
-            for appeal in appeals
-        ],
-    }
-
-
-@dataclass(frozen=True)
-class CaseFilter:
-    agency: str | None = None
-    state: str | None = None
-    open_only: bool = False
-    due_within: int | None = None  # working days
-    overdue: bool = False
-    awaiting_calendar: bool = False  # a clock whose due date waits for a calendar year
-    limit: int | None = None
-    agency_ids: frozenset[int] | None = None  # only these agencies (a caller's scope)
-    text: str | None = None  # in the applicant's name or the request
-
-
-def list_cases(
-    session: Session,
-    registry: DefinitionRegistry,
-    calendar: WorkingCalendar,
-    criteria: CaseFilter,
-    as_of: date,
-) -> list[dict[str, Any]]:
-    """Rows of ``workflow case list``: each case with its most urgent running clock."""
-    closed_states = sorted(
-        {name for d in registry.definitions() for name, s in d.states.items() if s.closed}
-    )
-    windows = sorted(
-        {name for d in registry.definitions() for name, c in d.clocks.items() if c.window}
-    )
-    query = (
-        select(CaseRecord, AgencyRecord.code, ApplicantRecord.name)
-        .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
-        .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
-    )
-    if criteria.agency:
-        query = query.where(AgencyRecord.code == criteria.agency)
-    if criteria.agency_ids is not None:
-        query = query.where(CaseRecord.agency_id.in_(sorted(criteria.agency_ids)))
-    if criteria.text:
-        pattern = (
-            "%" + criteria.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return tuple(
+        EventView(
+            seq=event.seq,
+            trigger=event.trigger,
+            trigger_label=trigger_label(definition, event.trigger),
+            from_state=event.from_state,
+            to_state=event.to_state,
+            occurred_on=event.occurred_on,
+            recorded_at=event.recorded_at,
+            actor=event.actor,
+            payload=event.payload,
+            imported=event.imported,
         )
-        query = query.where(
-            or_(
-                ApplicantRecord.name.like(pattern, escape="\\"),
-                CaseRecord.request.like(pattern, escape="\\"),
-            )
-        )
-    if criteria.state:
-        query = query.where(CaseRecord.state == criteria.state)
-    if criteria.open_only:
-        query = query.where(CaseRecord.state.not_in(closed_states))
-    running = and_(
-        ClockRecord.case_id == CaseRecord.id,
-        ClockRecord.status == ClockStatus.RUNNING,
-        ClockRecord.name.not_in(windows),
+        for event in events
     )
-    if not calendar.covers(as_of):
-        raise CalendarNotPublished(as_of.year)
-    if criteria.overdue:  # a flagged clock is due after every loaded day: never overdue
-        query = query.where(exists().where(running, ClockRecord.due_on < as_of))
-    horizon: date | None = None  # the day N WD reach, when the loaded calendar can tell
-    if criteria.due_within is not None:
-        try:
-            horizon = calendar.add_working_days(as_of, criteria.due_within)
-            # a clock the projection has no date for is derived below, like a flagged one
-            query = query.where(
-                exists().where(
-                    running, or_(ClockRecord.due_on <= horizon, ClockRecord.due_on.is_(None))
-                )
-            )
-        except CalendarNotPublished:
-            # N WD run past the loaded calendar: every known due date is within them, and
-            # a flagged one is when its working days left (exact) are N or fewer (below)
-            query = query.where(exists().where(running))
-    if criteria.awaiting_calendar:
-        query = query.where(
-            exists().where(
-                ClockRecord.case_id == CaseRecord.id,
-                ClockRecord.status != ClockStatus.STOPPED,
-                ClockRecord.name.not_in(windows),
-                ClockRecord.due_on.is_(None),
-            )
-        )
-    query = query.order_by(CaseRecord.received_on, CaseRecord.number)
-    if criteria.limit:
-        query = query.limit(criteria.limit)
-    rows = session.execute(query).all()
-    clocks = _running_clocks(session, [case.id for case, _, _ in rows], windows)
-    flagged = derive_undated(
-        session, calendar, [(case_id, n) for case_id, (n, due) in clocks.items() if due is None]
-    )
-    result: list[dict[str, Any]] = []
-    for case, agency_code, applicant in rows:
-        nearest = clocks.get(case.id)
-        entry: dict[str, Any] = {
-            "number": case.number,
-            "agency": agency_code,
-            "applicant": applicant,
-            "received_on": case.received_on.isoformat(),
-            "state": case.state,
-            "open": case.state not in closed_states,
-            "outcome": case.outcome,
-            "next_due": None,
-        }
-        clock, due = nearest if nearest is not None else ("", None)
-        if due is not None and horizon is not None and due > horizon:
-            continue  # listed for a clock the projection has no date for, which is not due
-        if due is not None:
-            left = calendar.working_days_between(as_of, due)
-            entry["next_due"] = {
-                "clock": clock,
-                "due_on": due.isoformat(),
-                "remaining_workdays": max(0, left),
-                "overdue_workdays": max(0, -left),
-                "awaiting_calendar_year": None,
-            }
-        elif nearest is not None:
-            # No date in the projection: derived now, it may have one (a year loaded since,
-            # not yet recomputed); if not, only the working days left are known.
-            deadline = flagged[(case.id, clock)]
-            left = deadline.remaining_workdays(calendar, as_of)
-            if criteria.due_within is not None and not (
-                left <= criteria.due_within
-                if deadline.due_on is None
-                else horizon is None or deadline.due_on <= horizon
-            ):
-                continue
-            entry["next_due"] = {
-                "clock": clock,
-                "due_on": deadline.due_on.isoformat() if deadline.due_on else None,
-                "remaining_workdays": left,
-                "overdue_workdays": deadline.overdue_workdays(calendar, as_of),
-                "awaiting_calendar_year": deadline.awaiting_year,
-            }
-        result.append(entry)
-    return result
 
 
-def _running_clocks(
-    session: Session, case_ids: list[int], windows: list[str]
-) -> dict[int, tuple[str, date | None]]:
-    """Each case's most urgent running clock: the earliest due date, else a flagged one
-    (its due date lies after every loaded day)."""
-    nearest: dict[int, tuple[str, date | None]] = {}
-    for start in range(0, len(case_ids), 500):
-        chunk = case_ids[start : start + 500]
-        rows = session.execute(
-            select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on)
-            .where(
-                ClockRecord.case_id.in_(chunk),
-                ClockRecord.status == ClockStatus.RUNNING,
-                ClockRecord.name.not_in(windows),
-            )
-            .order_by(ClockRecord.case_id, ClockRecord.name)
-        )
-        for case_id, name, due in rows:
-            found = nearest.get(case_id)
-            if found is None or (due is not None and (found[1] is None or due < found[1])):
-                nearest[case_id] = (name, due)
-    return nearest
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from workflow.cases.agencies import AGENCY_FIELDS, add_agency, agency_rows, set_agency
 from workflow.cases.verify import verify_cases
 from workflow.cli.context import app
+from workflow.cli.output import emit
 from workflow.definition import load_definition
 from workflow.definition.diagram import mermaid, outline
 from workflow.definition.schema import schema_text
@@ -90,12 +92,13 @@ def agency_list(ctx: click.Context, as_json: bool) -> None:
     """List agencies."""
     with app(ctx).database.reading() as session:
         rows = agency_rows(session)
-    if as_json:
-        click.echo(json.dumps({"agencies": rows}, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
+    emit({"agencies": rows}, as_json, _agency_lines)
+
+
+def _agency_lines(data: dict[str, Any]) -> Iterator[str]:
+    for row in data["agencies"]:
         parent = f" (under {row['parent']})" if row["parent"] else ""
-        click.echo(f"{row['code']:<16} {row['name']}{parent}")
+        yield f"{row['code']:<16} {row['name']}{parent}"
 
 
 @click.command("verify")

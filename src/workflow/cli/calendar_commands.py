@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,10 +11,11 @@ import click
 import yaml
 
 from workflow.cases.recompute import CaseRecompute, RecomputeReport, recompute
+from workflow.cases.views import DeadlineView
 from workflow.cli.context import DATE, AppContext, app
+from workflow.cli.output import echo_json, emit
 from workflow.deadlines import (
     ClockEntry,
-    Deadline,
     EntryKind,
     WorkingCalendar,
     derive,
@@ -43,18 +44,14 @@ def add_workdays(ctx: click.Context, start: date, days: int, as_json: bool) -> N
     calendar = app(ctx).calendar
     result = calendar.add_working_days(start, days)
     info = calendar.describe_day(result)
-    if as_json:
-        _print_json(
-            {
-                "start": start.isoformat(),
-                "workdays": days,
-                "result": result.isoformat(),
-                "weekday": WEEKDAYS[result.weekday()],
-                "kind": info.kind.value,
-            }
-        )
-    else:
-        click.echo(result.isoformat())
+    data = {
+        "start": start.isoformat(),
+        "workdays": days,
+        "result": result.isoformat(),
+        "weekday": WEEKDAYS[result.weekday()],
+        "kind": info.kind.value,
+    }
+    emit(data, as_json, lambda _: [result.isoformat()])
 
 
 @calendar_group.command("is-workday")
@@ -64,17 +61,13 @@ def add_workdays(ctx: click.Context, start: date, days: int, as_json: bool) -> N
 def is_workday(ctx: click.Context, day: date, as_json: bool) -> None:
     """Whether DAY is an official working day, and why."""
     info = app(ctx).calendar.describe_day(day)
-    if as_json:
-        _print_json(
-            {
-                "date": day.isoformat(),
-                "working_day": info.working,
-                "kind": info.kind.value,
-                "holiday": info.holiday,
-                "weekday": WEEKDAYS[day.weekday()],
-            }
-        )
-        return
+    data = {
+        "date": day.isoformat(),
+        "working_day": info.working,
+        "kind": info.kind.value,
+        "holiday": info.holiday,
+        "weekday": WEEKDAYS[day.weekday()],
+    }
     why = {
         "weekday": "an ordinary weekday",
         "weekend": "a weekend day",
@@ -82,7 +75,7 @@ def is_workday(ctx: click.Context, day: date, as_json: bool) -> None:
         "makeup": f"a make-up working day ({info.holiday})",
     }[info.kind.value]
     verdict = "a working day" if info.working else "not a working day"
-    click.echo(f"{day} ({WEEKDAYS[day.weekday()]}) is {verdict}: {why}")
+    emit(data, as_json, lambda data: [f"{day} ({data['weekday']}) is {verdict}: {why}"])
 
 
 @calendar_group.command("between")
@@ -93,10 +86,8 @@ def is_workday(ctx: click.Context, day: date, as_json: bool) -> None:
 def between(ctx: click.Context, start: date, end: date, as_json: bool) -> None:
     """Working days strictly after START up to and including END."""
     count = app(ctx).calendar.working_days_between(start, end)
-    if as_json:
-        _print_json({"start": start.isoformat(), "end": end.isoformat(), "workdays": count})
-    else:
-        click.echo(str(count))
+    data = {"start": start.isoformat(), "end": end.isoformat(), "workdays": count}
+    emit(data, as_json, lambda data: [str(data["workdays"])])
 
 
 @calendar_group.command("explain")
@@ -134,17 +125,23 @@ def explain(
     else:
         raise InvalidInput("give a ledger file or --start DATE")
     effective = as_of or file_as_of or context.effective_date(None)
-    deadline = derive(entries, context.calendar, label)
-    report = deadline_json(deadline, context.calendar, effective)
-    if as_json:
-        _print_json({"clock": label, **report})
-        return
-    for line in deadline.explanation:
-        click.echo(f"  {line}")
-    due = _due(deadline.due_on, "running", deadline.awaiting_year)
-    click.echo(
-        f"{label}: {due}, {deadline.status.value}; as of {effective}: "
-        f"{report['remaining_workdays']} WD left, {report['overdue_workdays']} WD overdue"
+    view = DeadlineView.of(
+        label, derive(entries, context.calendar, label), context.calendar, effective
+    )
+    emit(
+        {**view.to_json(), "as_of": effective.isoformat()},
+        as_json,
+        lambda _: _explained(view, effective),
+    )
+
+
+def _explained(view: DeadlineView, as_of: date) -> Iterator[str]:
+    for line in view.explanation:
+        yield f"  {line}"
+    due = _due(view.due_on, "running", view.awaiting_calendar_year)
+    yield (
+        f"{view.clock}: {due}, {view.status.value}; as of {as_of}: "
+        f"{view.remaining_workdays} WD left, {view.overdue_workdays} WD overdue"
     )
 
 
@@ -154,12 +151,13 @@ def explain(
 def years(ctx: click.Context, as_json: bool) -> None:
     """The loaded years, their working-day counts and the notices they came from."""
     rows = describe(app(ctx).calendar)
-    if as_json:
-        _print_json({"years": rows})
-        return
-    for row in rows:
+    emit({"years": rows}, as_json, _year_lines)
+
+
+def _year_lines(data: dict[str, Any]) -> Iterator[str]:
+    for row in data["years"]:
         numbers = "; ".join(n["number"] or n["title"] for n in row["notices"]) or "no notice"
-        click.echo(
+        yield (
             f"{row['year']}  {row['working_days']} working days  "
             f"{row['off_days']} off, {row['makeup_days']} make-up  {numbers}  ({row['file']})"
         )
@@ -263,7 +261,7 @@ def _recompute(
 def _report_recompute(report: RecomputeReport, *, as_json: bool) -> None:
     data = report.as_json()
     if as_json:
-        _print_json(data)
+        echo_json(data)
         return
     for work in report.cases:
         changes = {change.clock: change for change in work.changes}
@@ -324,22 +322,6 @@ def _read_text(path: Path) -> str:
         raise InvalidInput(f"{path}: cannot read the notice: {exc}") from exc
 
 
-def deadline_json(deadline: Deadline, calendar: WorkingCalendar, as_of: date) -> dict[str, Any]:
-    """The stable JSON form of a deadline (documented in the README)."""
-    return {
-        "due_on": deadline.due_on.isoformat() if deadline.due_on else None,
-        "status": deadline.status.value,
-        "running": deadline.running,
-        "as_of": as_of.isoformat(),
-        "remaining_workdays": deadline.remaining_workdays(calendar, as_of),
-        "overdue_workdays": deadline.overdue_workdays(calendar, as_of),
-        "extended_by": deadline.extended_by,
-        "version": deadline.version,
-        "explanation": deadline.explanation,
-        "awaiting_calendar_year": deadline.awaiting_year,
-    }
-
-
 def read_ledger(path: Path) -> tuple[str, list[ClockEntry], date | None]:
     """Read a ledger file; every problem names the file and the entry number."""
     try:
@@ -389,7 +371,3 @@ def _entry(item: Any, path: Path, number: int) -> ClockEntry:
         raise InvalidInput(f"{where}: {kind} needs {exc.args[0]}") from exc
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{where}: {exc}") from exc
-
-
-def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import click
 
+from workflow.cases.case_list import CaseFilter, list_cases
 from workflow.cases.service import NewCase
-from workflow.cases.views import CaseFilter, list_cases, show_case
-from workflow.cli.choices import CodeParam
+from workflow.cases.views import show_case, step_view
+from workflow.cli.case_text import case_lines, list_lines, step_lines
+from workflow.cli.choices import CodeParam, CodesCommand
 from workflow.cli.context import DATE, app
-from workflow.cli.step_options import step_input, step_options
-from workflow.codes import ApplicantType, Channel
+from workflow.cli.output import emit
+from workflow.cli.step_options import BY_HELP, OUTCOMES, STATES, TRIGGERS, step_input, step_options
+from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 
 
 @click.group("case")
@@ -21,23 +23,30 @@ def case_group() -> None:
     """Applications: open, fire triggers, show, list."""
 
 
-@case_group.command("open")
+@case_group.command(
+    "open",
+    cls=CodesCommand,
+    codes=(("Applicant types (申请人类型)", ApplicantType), ("Channels (提交方式)", Channel)),
+)
 @click.option("--agency", required=True, help="The receiving agency's code.")
 @click.option("--applicant", required=True, help="The applicant's name.")
 @click.option(
     "--applicant-type",
     required=True,
     type=CodeParam("applicant type", ApplicantType),
-    help="Table 三 column.",
+    help="Table 三 column, code or label (below).",
 )
 @click.option(
-    "--channel", required=True, type=CodeParam("channel", Channel), help="How it came in (Art. 31)."
+    "--channel",
+    required=True,
+    type=CodeParam("channel", Channel),
+    help="How it came in (Art. 31), code or label (below).",
 )
 @click.option("--received", "received_on", required=True, type=DATE, help="Receipt date (Art. 31).")
 @click.option("--request", "request_text", required=True, help="What information is requested.")
 @click.option("--contact", help="The applicant's address, phone or e-mail.")
 @click.option("--handler", help="The officer handling the case (default: --by).")
-@click.option("--by", "actor", default="system", show_default=True, help="Who registers it.")
+@click.option("--by", "actor", help=BY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
 @click.pass_context
 def open_case(
@@ -50,11 +59,12 @@ def open_case(
     request_text: str,
     contact: str | None,
     handler: str | None,
-    actor: str,
+    actor: str | None,
     as_json: bool,
 ) -> None:
     """Register an application; prints its case number."""
     context = app(ctx)
+    by = context.settings.actor(actor)
     case = context.cases.open(
         NewCase(
             agency=agency,
@@ -64,19 +74,30 @@ def open_case(
             received_on=received_on,
             request=request_text,
             contact=contact,
-            handler=handler,
-            by=actor,
+            handler=handler or by,
+            by=by,
         )
     )
     if as_json:
-        _show(ctx, case.number, received_on)
+        with context.database.reading() as session:
+            view = show_case(session, context.registry, context.calendar, case.number, received_on)
+        emit(view, True, case_lines)
     else:
         click.echo(case.number)
 
 
-@case_group.command("fire")
+@case_group.command(
+    "fire",
+    cls=CodesCommand,
+    codes=(
+        ("Triggers (操作)", TRIGGERS),
+        ("Outcomes (答复结果, --outcome)", OUTCOMES),
+        ("Appeal kinds (--kind)", AppealKind),
+        ("Appeal results (--result)", AppealResult),
+    ),
+)
 @click.argument("number")
-@click.argument("trigger")
+@click.argument("trigger", type=CodeParam("trigger", TRIGGERS))
 @step_options()
 @click.option("--expect-version", type=int, help="Refuse if the case changed since this version.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -90,28 +111,12 @@ def fire(
     as_json: bool,
     **options: Any,
 ) -> None:
-    """Fire TRIGGER on case NUMBER (e.g. extend, decide, request_correction)."""
+    """Fire TRIGGER (code or label) on case NUMBER; prints the letters it issued."""
     context = app(ctx)
     step = step_input(context, options)
     fired = context.cases.fire(number, trigger, step, expected_version=expect_version)
-    if as_json:
-        _echo_json(
-            {
-                "number": fired.number,
-                "trigger": fired.trigger,
-                "from_state": fired.source,
-                "to_state": fired.dest,
-                "outcome": fired.outcome,
-                "event": fired.event_seq,
-                "version": fired.version,
-                "warnings": list(fired.warnings),
-            }
-        )
-        return
-    outcome_text = f" ({fired.outcome})" if fired.outcome else ""
-    click.echo(f"{fired.number}: {fired.trigger}: {fired.source} -> {fired.dest}{outcome_text}")
-    for warning in fired.warnings:
-        click.echo(f"warning: {warning}")
+    with context.database.reading() as session:
+        emit(step_view(session, context.registry, fired), as_json, step_lines)
 
 
 @case_group.command("show")
@@ -122,50 +127,18 @@ def fire(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> None:
-    """A case: state, deadlines with explanations, history."""
-    effective = app(ctx).effective_date(as_of)
-    if as_json:
-        _show(ctx, number, effective)
-        return
+    """A case: state, handler, deadlines with explanations, history."""
     context = app(ctx)
+    effective = context.effective_date(as_of)
     with context.database.reading() as session:
-        data = show_case(session, context.registry, context.calendar, number, effective)
-    state = "open" if data["open"] else f"closed: {data['outcome']}"
-    click.echo(
-        f"{data['number']}  {data['agency_name']}  {data['state_label']} ({data['state']}, {state})"
-    )
-    click.echo(
-        f"  applicant: {data['applicant']['name']} ({data['applicant']['type']}), "
-        f"received {data['received_on']} via {data['channel']}"
-    )
-    click.echo(f"  request: {data['request']}")
-    for name, deadline in data["deadlines"].items():
-        status = deadline["status"]
-        if deadline["running"] and deadline["overdue_workdays"]:
-            status = f"OVERDUE by {deadline['overdue_workdays']} WD"
-        elif deadline["running"]:
-            status = f"{deadline['remaining_workdays']} WD left"
-        due = deadline["due_on"] or _unknown_due(deadline["awaiting_calendar_year"])
-        click.echo(f"  {name} ({deadline['label']}): due {due}, {status}")
-        for line in deadline["explanation"]:
-            click.echo(f"      {line}")
-    click.echo("  history:")
-    for event in data["events"]:
-        click.echo(
-            f"    {event['seq']:>2}. {event['occurred_on']} {event['trigger']}: "
-            f"{event['from_state'] or '-'} -> {event['to_state']} by {event['actor']}"
-        )
-    for appeal in data["appeals"]:
-        click.echo(
-            f"  appeal: {appeal['kind']} filed {appeal['filed_on']}, "
-            f"{appeal['result'] or 'pending'}"
-        )
-    click.echo(f"  allowed: {', '.join(data['allowed_triggers']) or 'none'}")
+        view = show_case(session, context.registry, context.calendar, number, effective)
+    emit(view, as_json, case_lines)
 
 
 @case_group.command("list")
 @click.option("--agency", help="Only this agency's cases.")
-@click.option("--state", help="Only cases in this state.")
+@click.option("--state", type=CodeParam("state", STATES), help="Only this state, code or label.")
+@click.option("--handler", help="Only the cases of this handler.")
 @click.option("--open", "open_only", is_flag=True, help="Only open cases.")
 @click.option("--due-within", type=int, metavar="N", help="A running clock due within N WD.")
 @click.option("--overdue", is_flag=True, help="A running clock past its due date.")
@@ -177,13 +150,14 @@ def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> 
 @click.option(
     "--as-of", "as_of", type=DATE, help="Count deadlines as of this date (default today)."
 )
-@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def list_command(
     ctx: click.Context,
     agency: str | None,
     state: str | None,
+    handler: str | None,
     open_only: bool,
     due_within: int | None,
     overdue: bool,
@@ -192,48 +166,24 @@ def list_command(
     limit: int | None,
     as_json: bool,
 ) -> None:
-    """Cases, each with its nearest running deadline.
+    """Cases with applicant, handler and the nearest running deadline.
 
     A due date that waits for a calendar year not loaded yet shows as unknown; when
     --due-within N runs past the loaded calendar such cases are listed, as they may be
-    due within it.
+    due within it. An agency, state or handler that names nothing is refused.
     """
     context = app(ctx)
     effective = context.effective_date(as_of)
     criteria = CaseFilter(
-        agency, state, open_only, due_within, overdue, awaiting_calendar, limit=limit
+        agency=agency,
+        state=state,
+        handler=handler,
+        open_only=open_only,
+        due_within=due_within,
+        overdue=overdue,
+        awaiting_calendar=awaiting_calendar,
+        limit=limit,
     )
     with context.database.reading() as session:
-        rows = list_cases(session, context.registry, context.calendar, criteria, effective)
-    if as_json:
-        _echo_json({"as_of": effective.isoformat(), "cases": rows})
-        return
-    for row in rows:
-        due = row["next_due"]
-        if due is None:
-            urgency = row["outcome"] or "-"
-        elif due["due_on"] is None:
-            urgency = (
-                f"{due['clock']} due {_unknown_due(due['awaiting_calendar_year'])} "
-                f"({due['remaining_workdays']} WD left)"
-            )
-        elif due["overdue_workdays"]:
-            urgency = f"{due['clock']} OVERDUE {due['overdue_workdays']} WD (due {due['due_on']})"
-        else:
-            urgency = f"{due['clock']} due {due['due_on']} ({due['remaining_workdays']} WD left)"
-        click.echo(f"{row['number']:<22} {row['received_on']} {row['state']:<26} {urgency}")
-    click.echo(f"{len(rows)} case(s) as of {effective}")
-
-
-def _unknown_due(year: int | None) -> str:
-    return f"unknown (awaits the {year} calendar)"
-
-
-def _show(ctx: click.Context, number: str, as_of: date) -> None:
-    context = app(ctx)
-    with context.database.reading() as session:
-        _echo_json(show_case(session, context.registry, context.calendar, number, as_of))
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        listed = list_cases(session, context.registry, context.calendar, criteria, effective)
+    emit(listed, as_json, list_lines)

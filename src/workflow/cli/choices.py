@@ -50,8 +50,20 @@ class CodeParam(click.ParamType[str]):
         return code
 
 
-def listing(title: str, labels: Mapping[str, str]) -> str:
-    """A help section: one ``code  label`` line each."""
-    width = max((len(code) for code in labels), default=0)
-    lines = [f"  {code:<{width}}  {label}" for code, label in labels.items()]
-    return "\n".join([f"{title}:", *lines])
+class CodesCommand(click.Command):
+    """A command whose ``--help`` ends with the codes its options take, with their labels."""
+
+    def __init__(
+        self,
+        *args: object,
+        codes: tuple[tuple[str, type[Coded] | Labels], ...] = (),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.codes = codes
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        for title, labels in self.codes:
+            with formatter.section(title):
+                formatter.write_dl(list(CodeParam(title, labels).labels(ctx).items()))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,9 +12,10 @@ import click
 
 from workflow.cases.service import find_case
 from workflow.cli.context import DATE, AppContext, app
+from workflow.cli.output import emit
 from workflow.cli.step_options import step_input, step_options
 from workflow.errors import InvalidInput, LetterError
-from workflow.letters.archive import letter_document, letters_of
+from workflow.letters.archive import ArchivedLetter, letter_document, letters_of
 from workflow.letters.issuing import ArchivingIssuer
 from workflow.letters.preview import choose, preview_letters
 from workflow.letters.record_data import letterhead_gaps
@@ -64,36 +65,37 @@ def list_letters(ctx: click.Context, number: str, as_json: bool) -> None:
         agency = session.get(AgencyRecord, find_case(session, number).agency_id)
         gaps = letterhead_gaps(agency) if agency is not None else []
         code = agency.code if agency is not None else "?"
-    if as_json:
-        rows = [
-            {
-                "number": letter.number,
-                "kind": letter.kind,
-                "event": letter.event,
-                "trigger": letter.trigger,
-                "issued_on": letter.issued_on.isoformat(),
-                "template": letter.template,
-                "template_version": letter.template_version,
-                "reissue_of": letter.reissue_of,
-                "documents": {
-                    fmt: {"sha256": sha256, "bytes": size}
-                    for fmt, (sha256, size) in letter.documents.items()
-                },
-            }
-            for letter in letters
-        ]
-        data = {"case": number, "letters": rows, "letterhead_unset": gaps}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+    rows = [
+        {
+            "number": letter.number,
+            "kind": letter.kind,
+            "event": letter.event,
+            "trigger": letter.trigger,
+            "issued_on": letter.issued_on.isoformat(),
+            "template": letter.template,
+            "template_version": letter.template_version,
+            "reissue_of": letter.reissue_of,
+            "documents": {
+                fmt: {"sha256": sha256, "bytes": size}
+                for fmt, (sha256, size) in letter.documents.items()
+            },
+        }
+        for letter in letters
+    ]
+    data = {"case": number, "letters": rows, "letterhead_unset": gaps}
+    emit(data, as_json, lambda _: _letter_lines(letters, gaps, code))
+
+
+def _letter_lines(letters: list[ArchivedLetter], gaps: list[str], code: str) -> Iterator[str]:
     for letter in letters:
         again = f"  re-issues {letter.reissue_of}" if letter.reissue_of else ""
-        click.echo(
+        yield (
             f"{letter.number}  event {letter.event} {letter.trigger}  {letter.kind}  "
             f"{letter.issued_on}  [{' '.join(letter.documents)}]{again}"
         )
-    click.echo(f"{len(letters)} letter(s)")
+    yield f"{len(letters)} letter(s)"
     if gaps:
-        click.echo(
+        yield (
             f"note: agency {code} has no {' or '.join(g.removeprefix('--') for g in gaps)} set; "
             f"its letters name a generic body: `workflow agency set {code} "
             + " ".join(f"{gap} ..." for gap in gaps)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
+from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import click
 
 from workflow.cli.choices import CodeParam
 from workflow.cli.context import DATE, app
+from workflow.cli.output import emit
 from workflow.codes import OutboxStatus
 from workflow.scheduling import (
     Deliverer,
@@ -21,6 +22,7 @@ from workflow.scheduling import (
     Sweeper,
     load_notification_config,
 )
+from workflow.scheduling.delivery import DeliveryReport
 from workflow.scheduling.digest import DEFAULT_DUE_WITHIN
 from workflow.scheduling.outbox import outbox_rows
 from workflow.scheduling.run_log import list_runs
@@ -56,8 +58,16 @@ def _config(notify_file: Path | None) -> NotificationConfig:
     return load_notification_config(notify_file)
 
 
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+def _sweep_lines(run: dict[str, Any]) -> Iterator[str]:
+    yield (
+        f"sweep {run['as_of']} (run {run['run']}): {run['timers_fired']} timers fired "
+        f"(lapses: {run['lapses_fired']}), {run['reminders_queued']} reminders queued, "
+        f"{run['dropped']} dropped, {run['refused']} refused, {run['errors']} errors"
+    )
+    for refusal in run["refusals"]:
+        yield f"  refused: {refusal['case']}: {refusal['reason']}"
+    for failure in run["failures"]:
+        yield f"  failed (left pending): {failure['case']}: {failure['error']}"
 
 
 @click.command("sweep")
@@ -70,18 +80,7 @@ def sweep(ctx: click.Context, as_of: date | None, notify_file: Path | None, as_j
     context = app(ctx)
     report = Sweeper(context.cases, _config(notify_file)).sweep(context.effective_date(as_of))
     run = report.view
-    if as_json:
-        _echo_json(run)
-    else:
-        click.echo(
-            f"sweep {run['as_of']} (run {run['run']}): {run['timers_fired']} timers fired "
-            f"(lapses: {run['lapses_fired']}), {run['reminders_queued']} reminders queued, "
-            f"{run['dropped']} dropped, {run['refused']} refused, {run['errors']} errors"
-        )
-        for refusal in run["refusals"]:
-            click.echo(f"  refused: {refusal['case']}: {refusal['reason']}")
-        for failure in run["failures"]:
-            click.echo(f"  failed (left pending): {failure['case']}: {failure['error']}")
+    emit(run, as_json, _sweep_lines)
     if run["errors"]:
         sys.exit(1)
 
@@ -151,18 +150,19 @@ def scheduler_runs(ctx: click.Context, limit: int, as_json: bool) -> None:
     """The latest sweeps: when, what they fired, what failed."""
     with app(ctx).database.reading() as session:
         runs = list_runs(session, limit)
-    if as_json:
-        _echo_json({"runs": runs})
-        return
-    for run in runs:
+    emit({"runs": runs}, as_json, _run_lines)
+
+
+def _run_lines(data: dict[str, Any]) -> Iterator[str]:
+    for run in data["runs"]:
         finished = run["finished_at"] or "UNFINISHED"
-        click.echo(
+        yield (
             f"{run['run']:>5}  as of {run['as_of']}  {run['started_at']} -> {finished}  "
             f"fired {run['timers_fired']} (lapses {run['lapses_fired']}), "
             f"queued {run['reminders_queued']}, dropped {run['dropped']}, "
             f"refused {run['refused']}, errors {run['errors']}"
         )
-    click.echo(f"{len(runs)} run(s)")
+    yield f"{len(data['runs'])} run(s)"
 
 
 @scheduler_group.command("digest")
@@ -189,12 +189,13 @@ def scheduler_digest(
     context = app(ctx)
     writer = DigestWriter(context.cases, _config(notify_file))
     report = writer.queue(context.effective_date(as_of), due_within)
-    if as_json:
-        _echo_json(report.to_json())
-        return
-    click.echo(
-        f"digest {report.as_of}: {report.queued} queued, {report.already_queued} already "
-        f"queued, for {report.people} people"
+    emit(
+        report,
+        as_json,
+        lambda r: [
+            f"digest {r.as_of}: {r.queued} queued, {r.already_queued} already queued, "
+            f"for {r.people} people"
+        ],
     )
 
 
@@ -211,12 +212,13 @@ def outbox_deliver(ctx: click.Context, notify_file: Path | None, as_json: bool) 
     """Send every due message (file, email, webhook), with retries and backoff."""
     context = app(ctx)
     report = Deliverer(context.database, context.clock, _config(notify_file)).deliver()
-    if as_json:
-        _echo_json(report.to_json())
-        return
-    click.echo(f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed")
+    emit(report, as_json, _delivery_lines)
+
+
+def _delivery_lines(report: DeliveryReport) -> Iterator[str]:
+    yield f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed"
     for error in report.errors:
-        click.echo(f"  {error['key']}: {error['error']}")
+        yield f"  {error['key']}: {error['error']}"
 
 
 @outbox_group.command("list")
@@ -230,12 +232,13 @@ def outbox_list(ctx: click.Context, status: str | None, limit: int, as_json: boo
     """Outbox messages, newest first."""
     with app(ctx).database.reading() as session:
         rows = outbox_rows(session, status, limit)
-    if as_json:
-        _echo_json({"messages": rows})
-        return
-    for row in rows:
-        click.echo(
+    emit({"messages": rows}, as_json, _message_lines)
+
+
+def _message_lines(data: dict[str, Any]) -> Iterator[str]:
+    for row in data["messages"]:
+        yield (
             f"{row['id']:>6} {row['status']:<7} {row['channel']:<7} {row['recipient']:<24} "
             f"{row['subject']}"
         )
-    click.echo(f"{len(rows)} message(s)")
+    yield f"{len(data['messages'])} message(s)"

@@ -1,10 +1,10 @@
 """Working days and statutory clocks: the official calendar and the clock ledger."""
 
+from workflow.codes import ClockStatus
 from workflow.deadlines.calendar import Holiday, Notice, WorkingCalendar, YearSchedule
 from workflow.deadlines.calendar_files import load_calendar
 from workflow.deadlines.ledger import (
     ClockEntry,
-    ClockStatus,
     Deadline,
     EntryKind,
     derive,

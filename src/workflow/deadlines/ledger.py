@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from workflow.codes import ClockStatus
 from workflow.deadlines.calendar import WorkingCalendar
 from workflow.errors import CalendarNotPublished, InvalidInput
 
@@ -83,12 +84,6 @@ class ClockEntry:
     @classmethod
     def stop(cls, on: date, reason: str) -> ClockEntry:
         return cls(EntryKind.STOP, on, reason=reason)
-
-
-class ClockStatus(StrEnum):
-    RUNNING = "running"
-    PAUSED = "paused"
-    STOPPED = "stopped"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from workflow.access.roles import Permission
 from workflow.application import Application
+from workflow.cases.case_list import CaseFilter, list_cases
 from workflow.cases.service import NewCase, find_agency
-from workflow.cases.views import CaseFilter, list_cases, show_case
+from workflow.cases.views import show_case
 from workflow.errors import InvalidInput, StaleCase
 from workflow.store.records import CaseRecord
 from workflow.web.auth import Caller, CallerDep
@@ -32,7 +33,9 @@ def case_view(application: Application, caller: Caller, number: str, as_of: date
     audited."""
     with application.database.transaction() as session:
         case = case_in_scope(session, caller, number)
-        view = show_case(session, application.registry, application.calendar, number, as_of)
+        view = show_case(
+            session, application.registry, application.calendar, number, as_of
+        ).to_json()
         caller.audit(
             session, application.clock.now(), "case_read", agency_id=case.agency_id, case=number
         )
@@ -89,11 +92,21 @@ def list_cases_route(
     effective = as_of or application.clock.today()
     scope = caller.principal.agencies(Permission.READ_CASES)
     criteria = CaseFilter(
-        agency, state, open_only, due_within, overdue, awaiting_calendar, limit, scope, q
+        agency=agency,
+        state=state,
+        open_only=open_only,
+        due_within=due_within,
+        overdue=overdue,
+        awaiting_calendar=awaiting_calendar,
+        limit=limit,
+        agency_ids=scope,
+        text=q,
     )
     with application.database.reading() as session:
-        rows = list_cases(session, application.registry, application.calendar, criteria, effective)
-    return {"as_of": effective.isoformat(), "cases": rows}
+        listed = list_cases(
+            session, application.registry, application.calendar, criteria, effective
+        )
+    return listed.to_json()
 
 
 @router.get(

@@ -1,0 +1,255 @@
+"""``workflow case list``: the cases a filter selects, each with its most urgent deadline.
+
+Four steps, each of its own kind: select the candidates (SQL, on the clocks
+projection), find each one's nearest running deadline (pure), keep those the filter
+wants (pure), and only then apply the limit. A clock whose projection has no due date
+(flagged, or a year loaded since and not yet recomputed) is derived from its ledger
+before it is compared: the limit never counts a case the filter drops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from workflow.cases.ledger_store import derive_undated, load_ledgers_of
+from workflow.cases.registry import DefinitionRegistry
+from workflow.cases.views import CaseList, CaseRow, DeadlineView, outcome_label
+from workflow.deadlines import ClockStatus, WorkingCalendar, derive
+from workflow.errors import CalendarNotPublished, InvalidInput
+from workflow.store.records import AgencyRecord, ApplicantRecord, CaseRecord, ClockRecord
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    agency: str | None = None
+    state: str | None = None
+    open_only: bool = False
+    due_within: int | None = None  # working days
+    overdue: bool = False
+    awaiting_calendar: bool = False  # a clock whose due date waits for a calendar year
+    limit: int | None = None
+    handler: str | None = None
+    agency_ids: frozenset[int] | None = None  # only these agencies (a caller's scope)
+    text: str | None = None  # in the applicant's name or the request
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A running clock's due date, or (flagged) only its working days left."""
+
+    clock: str
+    due_on: date | None
+    remaining: int | None = None  # known for a flagged clock
+
+    def urgency(self) -> tuple[bool, date, int, str]:
+        return (self.due_on is None, self.due_on or date.max, self.remaining or 0, self.clock)
+
+
+def list_cases(
+    session: Session,
+    registry: DefinitionRegistry,
+    calendar: WorkingCalendar,
+    criteria: CaseFilter,
+    as_of: date,
+) -> CaseList:
+    """The rows of ``workflow case list`` as of ``as_of``, oldest application first."""
+    if not calendar.covers(as_of):
+        raise CalendarNotPublished(as_of.year)
+    _refuse_unknown(session, registry, criteria)
+    definitions = registry.definitions()
+    windows = sorted({name for d in definitions for name, c in d.clocks.items() if c.window})
+    closed = sorted({name for d in definitions for name, s in d.states.items() if s.closed})
+    horizon = _horizon(calendar, as_of, criteria.due_within)
+    candidates = _select(session, criteria, windows, closed, horizon, as_of)
+    nearest = _nearest(session, calendar, as_of, [case.id for case, _, _ in candidates], windows)
+    kept = [
+        found for found in candidates if _wanted(nearest.get(found[0].id), criteria, horizon, as_of)
+    ][: criteria.limit or None]
+    ledgers = load_ledgers_of(session, [case.id for case, _, _ in kept if case.id in nearest])
+    rows = []
+    for case, agency, applicant in kept:
+        definition = registry.for_case(session, case.definition_id, case.definition_version)
+        due = nearest.get(case.id)
+        next_due = None
+        if due is not None:
+            deadline = derive(ledgers[case.id][due.clock], calendar, due.clock)
+            next_due = DeadlineView.of(due.clock, deadline, calendar, as_of, definition)
+        rows.append(
+            CaseRow(
+                number=case.number,
+                agency=agency,
+                applicant=applicant,
+                handler=case.handler,
+                received_on=case.received_on,
+                state=case.state,
+                state_label=definition.states[case.state].label,
+                open=case.state not in closed,
+                outcome=case.outcome,
+                outcome_label=outcome_label(definition, case.outcome),
+                next_due=next_due,
+            )
+        )
+    return CaseList(as_of, tuple(rows))
+
+
+def _refuse_unknown(session: Session, registry: DefinitionRegistry, criteria: CaseFilter) -> None:
+    """A filter value that names nothing is a typo, not an empty list. The known values
+    listed are those of the caller's scope: no agency learns another's handlers."""
+    in_scope = (
+        CaseRecord.agency_id.in_(sorted(criteria.agency_ids))
+        if criteria.agency_ids is not None
+        else CaseRecord.id.is_not(None)
+    )
+    if criteria.state is not None:
+        states = {name: s.label for d in registry.definitions() for name, s in d.states.items()}
+        if criteria.state not in states:
+            known = ", ".join(f"{name} ({label})" for name, label in states.items())
+            raise InvalidInput(f"unknown state {criteria.state!r}; states: {known}")
+    if criteria.agency is not None:
+        agencies = session.scalars(
+            select(AgencyRecord.code)
+            .where(
+                AgencyRecord.id.in_(sorted(criteria.agency_ids))
+                if criteria.agency_ids is not None
+                else AgencyRecord.id.is_not(None)
+            )
+            .order_by(AgencyRecord.code)
+        ).all()
+        if criteria.agency not in agencies:
+            known = ", ".join(agencies) or "none (workflow agency add)"
+            raise InvalidInput(f"unknown agency {criteria.agency!r}; agencies: {known}")
+    if criteria.handler is not None:
+        handlers = session.scalars(
+            select(CaseRecord.handler)
+            .where(CaseRecord.handler.is_not(None), in_scope)
+            .distinct()
+            .order_by(CaseRecord.handler)
+        ).all()
+        if criteria.handler not in handlers:
+            known = ", ".join(h for h in handlers if h) or "none"
+            raise InvalidInput(f"no case has handler {criteria.handler!r}; handlers: {known}")
+
+
+def _horizon(calendar: WorkingCalendar, as_of: date, due_within: int | None) -> date | None:
+    """The day N WD reach, when the loaded calendar can tell."""
+    if due_within is None:
+        return None
+    try:
+        return calendar.add_working_days(as_of, due_within)
+    except CalendarNotPublished:
+        return None  # past the loaded calendar: compared by the working days left
+
+
+def _select(
+    session: Session,
+    criteria: CaseFilter,
+    windows: list[str],
+    closed: list[str],
+    horizon: date | None,
+    as_of: date,
+) -> list[tuple[CaseRecord, str, str]]:
+    """The candidates: every case the filter may keep (a superset, narrowed below)."""
+    query = (
+        select(CaseRecord, AgencyRecord.code, ApplicantRecord.name)
+        .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
+        .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
+    )
+    if criteria.agency:
+        query = query.where(AgencyRecord.code == criteria.agency)
+    if criteria.agency_ids is not None:
+        query = query.where(CaseRecord.agency_id.in_(sorted(criteria.agency_ids)))
+    if criteria.text:
+        escaped = criteria.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(
+            or_(
+                ApplicantRecord.name.like(pattern, escape="\\"),
+                CaseRecord.request.like(pattern, escape="\\"),
+            )
+        )
+    if criteria.state:
+        query = query.where(CaseRecord.state == criteria.state)
+    if criteria.handler:
+        query = query.where(CaseRecord.handler == criteria.handler)
+    if criteria.open_only:
+        query = query.where(CaseRecord.state.not_in(closed))
+    running = and_(
+        ClockRecord.case_id == CaseRecord.id,
+        ClockRecord.status == ClockStatus.RUNNING,
+        ClockRecord.name.not_in(windows),
+    )
+    undated = ClockRecord.due_on.is_(None)  # derived below: it may have a date by now
+    if criteria.overdue:
+        query = query.where(exists().where(running, or_(ClockRecord.due_on < as_of, undated)))
+    if criteria.due_within is not None:
+        within = or_(ClockRecord.due_on <= horizon, undated) if horizon else None
+        query = query.where(exists().where(running, *([within] if within is not None else [])))
+    if criteria.awaiting_calendar:
+        query = query.where(
+            exists().where(
+                ClockRecord.case_id == CaseRecord.id,
+                ClockRecord.status != ClockStatus.STOPPED,
+                ClockRecord.name.not_in(windows),
+                undated,
+            )
+        )
+    query = query.order_by(CaseRecord.received_on, CaseRecord.number)
+    return [(case, agency, applicant) for case, agency, applicant in session.execute(query)]
+
+
+def _nearest(
+    session: Session,
+    calendar: WorkingCalendar,
+    as_of: date,
+    case_ids: list[int],
+    windows: list[str],
+) -> dict[int, _Due]:
+    """Each case's most urgent running clock: the earliest due date; a flagged clock
+    (due after every loaded day) only when none has a date, the fewest days left first."""
+    running = list(_running_clocks(session, case_ids, windows))
+    derived = derive_undated(
+        session, calendar, [(case_id, due.clock) for case_id, due in running if due.due_on is None]
+    )
+    nearest: dict[int, _Due] = {}
+    for case_id, due in running:
+        if due.due_on is None:
+            deadline = derived[(case_id, due.clock)]
+            due = _Due(due.clock, deadline.due_on, deadline.remaining_workdays(calendar, as_of))
+        found = nearest.get(case_id)
+        if found is None or due.urgency() < found.urgency():
+            nearest[case_id] = due
+    return nearest
+
+
+def _wanted(due: _Due | None, criteria: CaseFilter, horizon: date | None, as_of: date) -> bool:
+    if criteria.overdue and (due is None or due.due_on is None or due.due_on >= as_of):
+        return False  # a flagged clock is due after every loaded day: never overdue
+    if criteria.due_within is not None:
+        if due is None:
+            return False
+        if due.due_on is None:  # flagged: its working days left are exact
+            return (due.remaining or 0) <= criteria.due_within
+        return horizon is None or due.due_on <= horizon
+    return True
+
+
+def _running_clocks(
+    session: Session, case_ids: list[int], windows: list[str]
+) -> Iterable[tuple[int, _Due]]:
+    for start in range(0, len(case_ids), 500):
+        rows = session.execute(
+            select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on)
+            .where(
+                ClockRecord.case_id.in_(case_ids[start : start + 500]),
+                ClockRecord.status == ClockStatus.RUNNING,
+                ClockRecord.name.not_in(windows),
+            )
+            .order_by(ClockRecord.case_id, ClockRecord.name)
+        )
+        for case_id, name, due_on in rows:
+            yield case_id, _Due(name, due_on)
