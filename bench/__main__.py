@@ -12,6 +12,7 @@ BENCHMARKS = {
     "letter_issuing": "bench.letter_issuing_bench",
     "sweep": "bench.sweep_bench",
     "report": "bench.report_bench",
+    "startup": "bench.startup_bench",
 }
 
 

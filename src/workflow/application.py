@@ -1,20 +1,23 @@
 """The parts of a running system, built lazily from settings: one place to wire them.
 
-The command line, the scheduler and the web service all start from here.
+The command line, the scheduler and the web service all start from here. Each part
+imports what it is built from when it is first asked for: a command that needs no store
+or definitions does not load SQLAlchemy or parse YAML.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from workflow.cases.registry import DefinitionRegistry
-from workflow.cases.service import CaseService, LetterIssuer
 from workflow.clock import Clock, FixedClock, SystemClock
-from workflow.deadlines import WorkingCalendar, load_calendar
-from workflow.deadlines.calendar_files import year_files_stamp
-from workflow.resources import notifications_dir
 from workflow.settings import Settings
-from workflow.store.database import Database
+
+if TYPE_CHECKING:
+    from workflow.cases.registry import DefinitionRegistry
+    from workflow.cases.service import CaseService, LetterIssuer
+    from workflow.deadlines import WorkingCalendar
+    from workflow.store.database import Database
 
 
 class Application:
@@ -25,6 +28,9 @@ class Application:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
+        from workflow.deadlines import load_calendar
+        from workflow.deadlines.calendar_files import year_files_stamp
+
         self._calendar_files = year_files_stamp(self.settings.calendar_dirs())
         return load_calendar(self.settings.calendar_dirs())
 
@@ -34,6 +40,8 @@ class Application:
         ``calendar import-notice`` wrote. True when it did."""
         if "calendar" not in self.__dict__:
             return False
+        from workflow.deadlines.calendar_files import year_files_stamp
+
         if year_files_stamp(self.settings.calendar_dirs()) == self._calendar_files:
             return False
         for part in ("calendar", "letters", "cases"):
@@ -42,10 +50,15 @@ class Application:
 
     @cached_property
     def database(self) -> Database:
+        from workflow.store.database import Database
+
         return Database(self.settings.db_url)
 
     @cached_property
     def registry(self) -> DefinitionRegistry:
+        from workflow.cases.registry import DefinitionRegistry
+        from workflow.resources import notifications_dir
+
         return DefinitionRegistry(self.settings.definitions_root, [notifications_dir() / "letters"])
 
     @cached_property
@@ -57,6 +70,8 @@ class Application:
 
     @cached_property
     def cases(self) -> CaseService:
+        from workflow.cases.service import CaseService
+
         return CaseService(self.database, self.registry, self.calendar, self.clock, self.letters)
 
     def close(self) -> None:

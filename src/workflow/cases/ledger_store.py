@@ -12,13 +12,13 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Insert, Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.codes import TimerStatus
 from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.lifecycle.timers import TimerPlan, plan_timers
+from workflow.store.database import dialect_insert
 from workflow.store.records import PENDING_TIMER, ClockEntryRecord, ClockRecord, TimerRecord
 
 Ledgers = dict[str, tuple[ClockEntry, ...]]
@@ -211,7 +211,7 @@ def _upsert_statement(dialect: str) -> Insert:
     """INSERT ... ON CONFLICT (case_id, name) DO UPDATE for the clocks projection."""
     statement = _UPSERTS.get(dialect)
     if statement is None:
-        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = dialect_insert(dialect)
         table = cast(Table, ClockRecord.__table__)
         base = upsert(table)
         statement = _UPSERTS[dialect] = base.on_conflict_do_update(

@@ -8,15 +8,15 @@ rollback returns the number, and concurrent writers queue on the row
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from workflow.store.database import dialect_insert
 from workflow.store.records import CounterRecord
 
 
 def next_number(session: Session, scope: str) -> int:
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     upsert = (
         insert(CounterRecord)
         .values(scope=scope, value=1)

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition, load_definition
 from workflow.errors import DefinitionError
 from workflow.lifecycle import Lifecycle, vocabulary
+from workflow.store.database import dialect_insert
 from workflow.store.records import DefinitionVersionRecord
 
 DEFAULT_DEFINITION = "disclosure"
@@ -65,7 +65,7 @@ class DefinitionRegistry:
         if stored is None:
             # Two first cases may race to register the version: insert-if-absent, reread.
             dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            insert = dialect_insert(dialect)
             session.execute(
                 insert(DefinitionVersionRecord)
                 .values(

@@ -365,7 +365,7 @@ def show_case(
             DeadlineView.of(clock, derive(entries, calendar, clock), calendar, as_of, definition)
             for clock, entries in load_ledgers(session, case.id).items()
         ),
-        allowed_triggers=tuple(registry.lifecycle(definition).allowed_triggers(case.state)),
+        allowed_triggers=tuple(definition.triggers_from(case.state)),
         events=_events(session, case, definition),
         appeals=tuple(
             AppealView(

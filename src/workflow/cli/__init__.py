@@ -1,29 +1,114 @@
 """The ``workflow`` command. Every ``WorkflowError``, and every database error a command cannot
-get past, becomes one line and exit code 2."""
+get past, becomes one line and exit code 2.
+
+A command's module is imported only when the command runs: ``workflow --help`` and a
+``case show`` do not pay for the report, letter and scheduler libraries they do not use.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import DBAPIError
 
-from workflow.cli.admin_commands import agency_group, definition_group, init, verify
-from workflow.cli.calendar_commands import calendar_group
-from workflow.cli.case_commands import case_group
 from workflow.cli.context import AppContext
-from workflow.cli.import_commands import import_group
-from workflow.cli.letter_commands import letter_group
-from workflow.cli.report_commands import report_group
-from workflow.cli.scheduler_commands import outbox_group, scheduler_group, sweep
-from workflow.cli.serve_commands import serve
-from workflow.cli.user_commands import token_group, user_group
 from workflow.errors import WorkflowError
-from workflow.store.database import store_problem
+
+# name: (module under workflow.cli, attribute, the short help ``workflow --help`` shows)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "agency": ("admin_commands", "agency_group", "Agencies, their letterhead data and hierarchy."),
+    "calendar": (
+        "calendar_commands",
+        "calendar_group",
+        "Official working days (weekends, holidays, make-up working days).",
+    ),
+    "case": ("case_commands", "case_group", "Applications: open, fire triggers, show, list."),
+    "definition": (
+        "admin_commands",
+        "definition_group",
+        "Workflow definitions: validate, show, diagram.",
+    ),
+    "import": (
+        "import_commands",
+        "import_group",
+        "Import past cases and appeals, so reports cover the years before the engine.",
+    ),
+    "init": (
+        "admin_commands",
+        "init",
+        "Create the store's schema, or upgrade it; safe to run again.",
+    ),
+    "letter": (
+        "letter_commands",
+        "letter_group",
+        "Letters: list a case's letters, render them as archived, preview, re-issue.",
+    ),
+    "outbox": (
+        "scheduler_commands",
+        "outbox_group",
+        "Messages waiting to leave, and their delivery.",
+    ),
+    "report": (
+        "report_commands",
+        "report_group",
+        "Annual reports (2021 Format): tables 三 and 四, checks, the full draft.",
+    ),
+    "serve": (
+        "serve_commands",
+        "serve",
+        "Serve the REST API (/api/v1, docs at /api/docs) and /health.",
+    ),
+    "scheduler": (
+        "scheduler_commands",
+        "scheduler_group",
+        "The scheduler: run it, see its sweeps, queue a digest.",
+    ),
+    "sweep": (
+        "scheduler_commands",
+        "sweep",
+        "Fire every due reminder and automatic lapse once; exit 1 if a case failed.",
+    ),
+    "token": (
+        "user_commands",
+        "token_group",
+        "API tokens for portals and scripts: create, list, revoke.",
+    ),
+    "user": (
+        "user_commands",
+        "user_group",
+        "Staff accounts of the service: add, list, disable, reset a password.",
+    ),
+    "verify": (
+        "admin_commands",
+        "verify",
+        "Replay every case's events; report any case whose stored rows differ.",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """The top-level group: commands listed from ``COMMANDS``, imported when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module, attribute, _ = entry
+        command = getattr(importlib.import_module(f"workflow.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db_url",
@@ -51,26 +136,6 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (
-    init,
-    agency_group,
-    case_group,
-    calendar_group,
-    definition_group,
-    verify,
-    sweep,
-    scheduler_group,
-    outbox_group,
-    report_group,
-    import_group,
-    letter_group,
-    serve,
-    user_group,
-    token_group,
-):
-    cli.add_command(command)
-
-
 def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="workflow", standalone_mode=False)
@@ -79,9 +144,6 @@ def main(argv: list[str] | None = None) -> None:
     except WorkflowError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except DBAPIError as exc:  # no schema yet, a server that is down: one line, not a traceback
-        click.echo(f"error: {store_problem(exc)}", err=True)
-        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
@@ -95,3 +157,21 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        problem = _store_problem(exc)
+        if problem is None:
+            raise
+        click.echo(f"error: {problem}", err=True)  # no schema yet, a server that is down
+        sys.exit(2)
+
+
+def _store_problem(exc: Exception) -> str | None:
+    """The one line for a database error; None for anything else. A process that never
+    imported SQLAlchemy cannot have met one, and does not import it to find out."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    from workflow.store.database import store_problem
+
+    return store_problem(exc) if isinstance(exc, DBAPIError) else None

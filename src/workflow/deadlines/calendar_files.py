@@ -37,6 +37,9 @@ _TOP_KEYS = {"year", "notices", "holidays"}
 _NOTICE_KEYS = {"title", "number", "date", "source"}
 _HOLIDAY_KEYS = {"name", "notice", "days_off", "makeup_workdays"}
 
+# libyaml's parser when PyYAML has it: a year file is read at every start.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def load_calendar(directories: Iterable[Path]) -> WorkingCalendar:
     """Load every year file; a later directory overrides an earlier one's year."""
@@ -67,7 +70,7 @@ def year_files(directory: Path) -> list[Path]:
 
 def read_year_file(path: Path) -> YearSchedule:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise CalendarFileError(path, f"not valid YAML: {exc}") from exc
     except OSError as exc:

@@ -13,9 +13,9 @@ caught by the case row's version column, and the sweeper claims timers with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -23,6 +23,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -105,6 +108,20 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool) -> Engine:
         connection.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def dialect_insert(
+    dialect: str,
+) -> Callable[..., postgresql.Insert] | Callable[..., sqlite.Insert]:
+    """The INSERT with ``ON CONFLICT`` of the store's dialect (PostgreSQL's dialect module
+    is imported only by a PostgreSQL store)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def store_problem(error: DBAPIError) -> str:

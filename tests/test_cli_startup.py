@@ -1,0 +1,40 @@
+"""A command imports what it uses: the top-level help loads no store, `case` no reports."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from workflow.cli import COMMANDS, cli
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_help_of_every_lazy_command_is_its_own(name: str) -> None:
+    module, attribute, short_help = COMMANDS[name]
+    command = getattr(importlib.import_module(f"workflow.cli.{module}"), attribute)
+    assert command.name == name
+    assert (command.help or "").split("\n\n")[0].replace("\n", " ").strip() == short_help
+    assert cli.get_command(None, name) is command  # type: ignore[arg-type]
+
+
+def _imported_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return {name.split(".")[0] for name in out.stdout.split()}
+
+
+def test_workflow_help_imports_no_store() -> None:
+    loaded = _imported_after(
+        "from workflow.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    )
+    assert "sqlalchemy" not in loaded
+    assert "workflow" in loaded
+
+
+def test_the_case_commands_import_no_report_letter_or_scheduler_library() -> None:
+    loaded = _imported_after("import workflow.cli.case_commands")
+    heavy = {"alembic", "jinja2", "openpyxl", "docx", "weasyprint", "apscheduler", "markdown"}
+    assert loaded & heavy == set()
