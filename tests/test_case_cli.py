@@ -147,7 +147,7 @@ def test_a_definition_changed_under_the_same_version_is_refused(
 
 
 def test_definition_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert "ok (disclosure version 2" in run(capsys, "definition", "validate").out
+    assert "ok (disclosure version 3" in run(capsys, "definition", "validate").out
     assert run(capsys, "definition", "diagram").out.startswith("stateDiagram-v2")
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -39,6 +39,22 @@ def _issuer(context: AppContext) -> ArchivingIssuer:
     return issuer
 
 
+_SUFFIXES = {".htm": Format.HTML, **{f".{fmt.value}": fmt for fmt in Format}}
+
+
+def _format(given: str | None, out: Path) -> str:
+    """The format asked for, else the one the output file's name says."""
+    if given is not None:
+        return given
+    inferred = _SUFFIXES.get(out.suffix.lower()) if str(out) != "-" else None
+    if inferred is None:
+        raise InvalidInput(
+            f"give --format ({', '.join(Format)}): {out} does not say it "
+            "(name the file x.pdf, x.docx, x.html or x.txt)"
+        )
+    return inferred.value
+
+
 def _write(out: Path, content: bytes, summary: str) -> None:
     if str(out) == "-":
         sys.stdout.flush()
@@ -108,7 +124,7 @@ def _letter_lines(letters: list[ArchivedLetter], gaps: list[str], code: str) -> 
 @click.option("--event", type=int, help="The letter of this event (its number in the history).")
 @click.option("--kind", help="The letter of this kind (e.g. decision, correction_notice).")
 @click.option("--letter-number", help="The letter with this number (文号), e.g. a re-issued one.")
-@click.option("--format", "fmt", type=FORMATS, required=True, help="Document format.")
+@click.option("--format", "fmt", type=FORMATS, help="Document format (default: from -o).")
 @click.option("-o", "--output", "out", type=OUTPUT, required=True, help="File to write (- stdout).")
 @click.pass_context
 def render_command(
@@ -117,14 +133,16 @@ def render_command(
     event: int | None,
     kind: str | None,
     letter_number: str | None,
-    fmt: str,
+    fmt: str | None,
     out: Path,
 ) -> None:
     """Write a letter of case NUMBER as archived (default: its latest letter).
 
     The bytes are the stored ones: the same file, with the same SHA-256, every time.
+    The format is the file's (x.pdf, x.docx, x.html, x.txt) unless --format says.
     """
     context = app(ctx)
+    fmt = _format(fmt, out)
     letter, document = letter_document(
         context.database,
         context.clock,
@@ -145,7 +163,7 @@ def render_command(
 @click.argument("trigger")
 @step_options(appeals=False)
 @click.option("--kind", help="Which letter, when the step produces several.")
-@click.option("--format", "fmt", type=FORMATS, required=True, help="Document format.")
+@click.option("--format", "fmt", type=FORMATS, help="Document format (default: from -o).")
 @click.option("-o", "--output", "out", type=OUTPUT, required=True, help="File to write (- stdout).")
 @click.pass_context
 def preview_command(
@@ -154,7 +172,7 @@ def preview_command(
     number: str,
     trigger: str,
     kind: str | None,
-    fmt: str,
+    fmt: str | None,
     out: Path,
     **options: Any,
 ) -> None:
@@ -164,6 +182,7 @@ def preview_command(
     stored and no number is allocated: the number shown is marked （暂定）.
     """
     context = app(ctx)
+    fmt = _format(fmt, out)
     step = step_input(context, options)
     letters = preview_letters(
         context.database, context.registry, _issuer(context), number, trigger, step, [Format(fmt)]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import select
 
 from workflow.cli.context import DATE, AppContext, app
 from workflow.errors import InvalidInput
@@ -33,6 +34,7 @@ from workflow.reporting import (
     to_markdown,
     to_xlsx,
 )
+from workflow.store.records import AgencyRecord
 
 FORMATS = ("md", "csv", "xlsx", "json", "html")
 _SUFFIXES = {".md": "md", ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".html": "html"}
@@ -46,7 +48,9 @@ def report_group() -> None:
 def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--year", type=int, required=True, help="The calendar year reported."),
-        click.option("--agency", help="The agency's code (its own cases)."),
+        click.option(
+            "--agency", help="The agency's code (its own cases); default: the store's only one."
+        ),
         click.option(
             "--subtree", is_flag=True, help="With --agency: add every agency below it (roll-up)."
         ),
@@ -86,6 +90,8 @@ def _build(
     previous_as_of: date | None,
     appeals_rule: str,
 ) -> tuple[AnnualReport, str | None]:
+    if agency is None and not all_agencies:
+        agency = _only_agency(context)
     if all_agencies == (agency is not None):
         raise InvalidInput("give either --agency CODE (with --subtree for a roll-up) or --all")
     if subtree and agency is None:
@@ -103,6 +109,18 @@ def _build(
         report = annual_report(session, context.registry, scope, request)
         contact = agency_contact(session, agency) if agency is not None else None
     return report, contact
+
+
+def _only_agency(context: AppContext) -> str:
+    """The agency a store of one agency reports; with several, the caller must choose."""
+    with context.database.reading() as session:
+        codes = session.scalars(select(AgencyRecord.code).order_by(AgencyRecord.code)).all()
+    if len(codes) == 1:
+        return codes[0]
+    known = ", ".join(codes) or "none (workflow agency add)"
+    raise InvalidInput(
+        f"give either --agency CODE (with --subtree for a roll-up) or --all; agencies: {known}"
+    )
 
 
 @report_group.command("annual")
