@@ -31,9 +31,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
     return Result(code, captured.out, captured.err)
 
 
-def one_line_error(result: Result) -> str:
-    """The one line an error prints (exit code 2, no traceback)."""
-    assert result.code == 2, result
+def one_line_error(result: Result, code: int = 2) -> str:
+    """The one line an error prints (exit code 2, the caller's, unless told; no traceback)."""
+    assert result.code == code, result
     assert "Traceback" not in result.err
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, lines

@@ -133,7 +133,7 @@ def test_a_definition_changed_under_the_same_version_is_refused(
     text_ = (definitions_dir() / "disclosure.yaml").read_text("utf-8")
     shorter = text_.replace("days: 20\n", "days: 15\n", 1)
     (own / "disclosure.yaml").write_text(shorter, "utf-8")
-    line = one_line_error(run(capsys, "--definitions", str(own), *OPEN))
+    line = one_line_error(run(capsys, "--definitions", str(own), *OPEN), 4)
     assert f"disclosure version {version} has changed since cases started on it" in line
     (own / "disclosure.yaml").write_text(
         shorter.replace(f"version: {version}", f"version: {version + 1}", 1), "utf-8"
@@ -165,8 +165,8 @@ def test_a_store_without_the_schema_or_a_server_is_one_line(
 ) -> None:
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
     for command in (["case", "list"], ["calendar", "recompute"], ["sweep"]):
-        line = one_line_error(run(capsys, "--db", empty, *command))
+        line = one_line_error(run(capsys, "--db", empty, *command), 6)
         assert "run `workflow init` to create or upgrade it" in line
     nobody = "postgresql://postgres@127.0.0.1:9/test"  # nothing listens on port 9
-    line = one_line_error(run(capsys, "--db", nobody, "case", "list"))
+    line = one_line_error(run(capsys, "--db", nobody, "case", "list"), 6)
     assert line.startswith("error: the store cannot be used: connection failed")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import domain_calendar
 from workflow.deadlines import ClockEntry, ClockStatus, derive, status_of
-from workflow.errors import InvalidInput
+from workflow.errors import LedgerError
 
 CALENDAR = domain_calendar()
 RECEIVED = date(2026, 2, 12)  # Thursday before the 2026 Spring Festival
@@ -122,7 +122,7 @@ def test_pause_after_the_due_date_keeps_the_due_date() -> None:
     ],
 )
 def test_impossible_ledgers_are_refused(entries: list[ClockEntry], message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(LedgerError, match=message):
         derive(entries, CALENDAR)
 
 
@@ -182,7 +182,7 @@ def test_the_status_without_the_calendar_is_the_derived_one(
         }[move]
         try:
             derive([*entries, entry], CALENDAR)
-        except InvalidInput:
+        except LedgerError:
             continue  # not a ledger the engine writes
         entries.append(entry)
         assert status_of(entries) is derive(entries, CALENDAR).status

@@ -52,7 +52,7 @@ class Application:
     def database(self) -> Database:
         from workflow.store.database import Database
 
-        return Database(self.settings.db_url)
+        return Database(self.settings.db_url, lock_wait=self.settings.lock_wait)
 
     @cached_property
     def registry(self) -> DefinitionRegistry:

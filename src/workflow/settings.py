@@ -1,7 +1,8 @@
 """What a run is configured with: the store, the definitions, the calendars, the user.
 
 Resolved once from command-line options and the environment
-(``WORKFLOW_DB``, ``WORKFLOW_DEFINITIONS``, ``WORKFLOW_CALENDARS``, ``WORKFLOW_USER``).
+(``WORKFLOW_DB``, ``WORKFLOW_DEFINITIONS``, ``WORKFLOW_CALENDARS``, ``WORKFLOW_USER``,
+``WORKFLOW_LOCK_WAIT``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from workflow import resources
-from workflow.errors import InvalidInput
+from workflow.errors import ConfigError, InvalidInput
 
 DEFAULT_DB = "sqlite:///workflow.db"
+LOCK_WAIT_SECONDS = 30.0  # how long a command waits for another writer before "busy"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Settings:
     calendars_dir: Path | None = None  # a user directory extending/overriding shipped years
     today: date | None = None  # WORKFLOW_TODAY: a fixed "today" for tests and replays
     user: str | None = None  # WORKFLOW_USER, else the operating-system user: who acts
+    lock_wait: float = LOCK_WAIT_SECONDS  # WORKFLOW_LOCK_WAIT: seconds to wait for a lock
 
     @classmethod
     def resolve(
@@ -39,7 +42,10 @@ class Settings:
         try:
             today = date.fromisoformat(env_today) if env_today else None
         except ValueError as exc:
-            raise InvalidInput(f"WORKFLOW_TODAY={env_today!r} is not a YYYY-MM-DD date") from exc
+            raise ConfigError(
+                f"{env_today!r} is not a YYYY-MM-DD date", key="WORKFLOW_TODAY"
+            ) from exc
+        lock_wait = _lock_wait(environ.get("WORKFLOW_LOCK_WAIT"))
         env_calendars = environ.get("WORKFLOW_CALENDARS")
         env_definitions = environ.get("WORKFLOW_DEFINITIONS")
         return cls(
@@ -48,6 +54,7 @@ class Settings:
             calendars_dir=calendars_dir or (Path(env_calendars) if env_calendars else None),
             today=today,
             user=(environ.get("WORKFLOW_USER") or "").strip() or _system_user(),
+            lock_wait=lock_wait,
         )
 
     def actor(self, given: str | None) -> str:
@@ -79,3 +86,17 @@ def _system_user() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name and no passwd entry (some containers)
         return None
+
+
+def _lock_wait(value: str | None) -> float:
+    if not value:
+        return LOCK_WAIT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise ConfigError(
+            f"{value!r} is not a number of seconds in (0, 3600]", key="WORKFLOW_LOCK_WAIT"
+        )
+    return seconds

@@ -18,7 +18,7 @@ from docx import Document
 from tests.letters.casework import SCENARIOS, SECRET, document, drive, fire, letters, open_case
 from tests.letters.conftest import program
 from tests.stores import TestApplication, make_app
-from workflow.errors import InvalidInput, LetterError
+from workflow.errors import ConfigError, LetterError
 from workflow.letters import Format, Templates
 from workflow.letters.archive import letters_of
 from workflow.letters.issuing import LetterOptions
@@ -217,9 +217,9 @@ def test_options_come_from_the_environment(tmp_path: Path) -> None:
         {"WORKFLOW_LETTER_TEMPLATES": str(tmp_path), "WORKFLOW_LETTER_FORMATS": "docx, html"}
     )
     assert wider == LetterOptions(tmp_path, (Format.HTML, Format.TEXT, Format.DOCX))
-    with pytest.raises(InvalidInput, match="is not a directory"):
+    with pytest.raises(ConfigError, match="is not a directory"):
         LetterOptions.from_environ({"WORKFLOW_LETTER_TEMPLATES": str(tmp_path / "none")})
-    with pytest.raises(InvalidInput, match="unknown format 'odt'"):
+    with pytest.raises(ConfigError, match="unknown format 'odt'"):
         LetterOptions.from_environ({"WORKFLOW_LETTER_FORMATS": "odt"})
 
 

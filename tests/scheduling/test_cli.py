@@ -127,7 +127,7 @@ def test_a_bad_notify_config_is_one_line_naming_the_key(
     notify = tmp_path / "notify.yaml"
     notify.write_text("people:\n  zbgd:\n    李四: {channel: email}\n", encoding="utf-8")
     result = workflow(capsys, app, "outbox", "deliver", "--notify", str(notify))
-    assert result.code == 2
+    assert result.code == 4  # the operator's file
     assert result.err == (
         f"error: {notify}: people.zbgd.李四.channel: channel email needs a email address\n"
     )

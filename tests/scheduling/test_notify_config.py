@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.errors import InvalidInput
+from workflow.errors import ConfigError
 from workflow.people import Person
 from workflow.scheduling.notify_config import (
     Address,
@@ -103,7 +103,7 @@ def test_a_mistake_is_refused_naming_the_file_and_key(
     tmp_path: Path, text: str, message: str
 ) -> None:
     path = write(tmp_path, text)
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(ConfigError) as raised:
         load_notification_config(path, environ={})
     assert str(raised.value).startswith(f"{path}: ")
     assert message in str(raised.value)
@@ -111,7 +111,7 @@ def test_a_mistake_is_refused_naming_the_file_and_key(
 
 def test_the_old_form_by_name_alone_is_refused_naming_the_new_form(tmp_path: Path) -> None:
     path = write(tmp_path, "users:\n  李四: {email: lisi@example.org}\n")
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(ConfigError) as raised:
         load_notification_config(path, environ={})
     assert str(raised.value) == (
         f"{path}: users: a name alone may be two people in two agencies; "

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from typing import Protocol, cast
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,10 +25,11 @@ from workflow.clock import Clock
 from workflow.codes import ApplicantType, Channel
 from workflow.deadlines import WorkingCalendar
 from workflow.definition import WorkflowDefinition
-from workflow.errors import CaseNotFound, InvalidInput, StaleCase
+from workflow.errors import CaseNotFound, ConstraintViolation, InvalidInput, StaleCase, case_context
 from workflow.lifecycle import StepInput
 from workflow.store.database import Database
 from workflow.store.records import (
+    EVENT_SEQUENCE,
     AgencyRecord,
     ApplicantRecord,
     CaseEventRecord,
@@ -189,8 +189,10 @@ class CaseService:
                 if expected_version is not None and case.version != expected_version:
                     raise StaleCase(number)
                 return self.fire_in(session, case, trigger, step)
-        except (StaleDataError, IntegrityError) as exc:
-            if isinstance(exc, IntegrityError) and "case_events" not in str(exc):
+        except StaleDataError as exc:
+            raise StaleCase(number) from exc
+        except ConstraintViolation as exc:
+            if exc.constraint != EVENT_SEQUENCE:  # another step took this event's number
                 raise
             raise StaleCase(number) from exc
 
@@ -207,12 +209,16 @@ class CaseService:
         """
         stepper = Stepper(self.registry, self.calendar, self.clock, self.check_date)
         stepper.load(session, [case for case, _, _ in steps])
-        fired = [stepper.apply(case, trigger, step) for case, trigger, step in steps]
+        fired = []
+        for case, trigger, step in steps:
+            with case_context(case.number):
+                fired.append(stepper.apply(case, trigger, step))
         for work, event in stepper.write(session, self.clock.now()):
             if self.letters is not None and event.letters:
-                self.letters.issue(
-                    session, work.record, event.as_record(), event.letters, work.definition
-                )
+                with case_context(work.record.number):
+                    self.letters.issue(
+                        session, work.record, event.as_record(), event.letters, work.definition
+                    )
         return fired
 
     # -- checks ---------------------------------------------------------------------

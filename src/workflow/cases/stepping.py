@@ -25,7 +25,7 @@ from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock
 from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
-from workflow.errors import InvalidInput, StaleCase
+from workflow.errors import StaleCase, TransitionRejected
 from workflow.lifecycle import CaseSnapshot, Decision, PastStep, StepInput
 from workflow.lifecycle.effects import AppealAction
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
@@ -172,7 +172,8 @@ class Stepper:
         if decision.plan.appeal is not None:
             action = decision.plan.appeal
             if not apply_appeal(work.appeals, case.id, action, step.on, self.clock.today()):
-                raise InvalidInput(f"{case.number}: no pending appeal to resolve")
+                reason = "no pending appeal to resolve"
+                raise TransitionRejected(case.number, trigger, decision.source, (), (reason,))
         work.history.append(PastStep(trigger, step.on, payload))
         work.events.append(
             _PendingEvent(

@@ -1,5 +1,5 @@
-"""The ``workflow`` command. Every ``WorkflowError``, and every database error a command cannot
-get past, becomes one line and exit code 2.
+"""The ``workflow`` command. Every error becomes one line on stderr and an exit code that says
+who can act on it (``WorkflowError.exit_code``, the table in the README); never a traceback.
 
 A command's module is imported only when the command runs: ``workflow --help`` and a
 ``case show`` do not pay for the report, letter and scheduler libraries they do not use.
@@ -8,13 +8,14 @@ A command's module is imported only when the command runs: ``workflow --help`` a
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from workflow.cli.context import AppContext
-from workflow.errors import WorkflowError
+from workflow.errors import InvalidInput, WorkflowError
 
 # name: (module under workflow.cli, attribute, the short help ``workflow --help`` shows)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -136,42 +137,79 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
 
 
+INTERNAL_ERROR = 70  # a bug: sysexits' EX_SOFTWARE
+INTERRUPTED = 130
+DEBUG_ENV = "WORKFLOW_DEBUG"  # set to 1 to see the traceback of an internal error
+
+
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
     try:
-        code = cli.main(args=argv, prog_name="workflow", standalone_mode=False)
+        _check_text(args)
+        code = cli.main(args=args, prog_name="workflow", standalone_mode=False)
         if isinstance(code, int) and code:  # click returns (not raises) Exit codes here
             sys.exit(code)
     except WorkflowError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
+        _fail("aborted", 1, prefix="")
     except click.UsageError as exc:
         # One line, like every other error; `--help` shows the usage.
         command = exc.ctx.command_path if exc.ctx is not None else "workflow"
-        click.echo(f"error: {exc.format_message()} (see `{command} --help`)", err=True)
-        sys.exit(2)
+        _fail(f"{exc.format_message()} (see `{command} --help`)", exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(exc.format_message(), exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", INTERRUPTED, prefix="")
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        sys.stderr.close()
+        sys.exit(1)
+    except OSError as exc:  # the machine refused: a full disk, a file that vanished
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}", 1)
     except Exception as exc:
-        problem = _store_problem(exc)
-        if problem is None:
+        store = _store_error(exc)  # outside a unit of work: a migration, a first connection
+        if store is not None:
+            _fail(str(store), store.exit_code)
+        if os.environ.get(DEBUG_ENV) == "1":
             raise
-        click.echo(f"error: {problem}", err=True)  # no schema yet, a server that is down
-        sys.exit(2)
+        _fail(  # a bug; its one line says how to see more
+            f"internal error ({type(exc).__name__}: {_one_line(str(exc))}); "
+            f"run again with {DEBUG_ENV}=1 for the traceback and report it",
+            INTERNAL_ERROR,
+        )
 
 
-def _store_problem(exc: Exception) -> str | None:
-    """The one line for a database error; None for anything else. A process that never
+def _store_error(exc: Exception) -> WorkflowError | None:
+    """The tree's class for a database error; None for anything else. A process that never
     imported SQLAlchemy cannot have met one, and does not import it to find out."""
     if "sqlalchemy" not in sys.modules:
         return None
     from sqlalchemy.exc import DBAPIError
 
-    from workflow.store.database import store_problem
+    from workflow.store.database import store_error
 
-    return store_problem(exc) if isinstance(exc, DBAPIError) else None
+    return store_error(exc) if isinstance(exc, DBAPIError) else None
+
+
+def _fail(message: str, code: int, *, prefix: str = "error: ") -> None:
+    click.echo(prefix + message, err=True)
+    sys.exit(code)
+
+
+def _check_text(args: list[str]) -> None:
+    """Refuse an argument that is not UTF-8: Python hands its bytes over as surrogates,
+    which would fail later, wherever the argument is first printed or stored."""
+    for position, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise InvalidInput(f"argument {position} ({shown}) is not UTF-8 text") from None
+
+
+def _one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else ""

@@ -23,7 +23,7 @@ from workflow.deadlines import (
 )
 from workflow.deadlines.calendar_files import describe, dump_year, parse_year
 from workflow.deadlines.notice import apply_extension, parse_notice
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidInput, LedgerError
 from workflow.store import schema
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -125,9 +125,11 @@ def explain(
     else:
         raise InvalidInput("give a ledger file or --start DATE")
     effective = as_of or file_as_of or context.effective_date(None)
-    view = DeadlineView.of(
-        label, derive(entries, context.calendar, label), context.calendar, effective
-    )
+    try:
+        deadline = derive(entries, context.calendar, label)
+    except LedgerError as error:  # the ledger is the caller's file here, not stored data
+        raise InvalidInput(f"{ledger or '--start'}: {error}") from None
+    view = DeadlineView.of(label, deadline, context.calendar, effective)
     emit(
         {**view.to_json(), "as_of": effective.isoformat()},
         as_json,

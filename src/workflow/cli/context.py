@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from workflow.application import Application
-from workflow.errors import InvalidInput
 from workflow.settings import Settings
 
 
@@ -28,7 +27,7 @@ class AppContext(Application):
 def app(ctx: click.Context) -> AppContext:
     obj = ctx.find_object(AppContext)
     if obj is None:
-        raise InvalidInput("internal: no application context")
+        raise RuntimeError("a command ran without its application context")
     return obj
 
 

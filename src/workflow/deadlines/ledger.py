@@ -31,7 +31,7 @@ from enum import StrEnum
 
 from workflow.codes import ClockStatus
 from workflow.deadlines.calendar import WorkingCalendar
-from workflow.errors import CalendarNotPublished, InvalidInput
+from workflow.errors import CalendarNotPublished, LedgerError
 
 
 class EntryKind(StrEnum):
@@ -149,7 +149,7 @@ def derive(
 ) -> Deadline:
     """Replay a clock's entries over the calendar: due date, status and explanation."""
     if not entries:
-        raise InvalidInput(f"{label}: a clock needs a start entry")
+        raise LedgerError(label, "a clock needs a start entry")
     replay = _Replay(calendar, label)
     for entry in entries:
         replay.apply(entry)
@@ -205,12 +205,12 @@ class _Replay:
 
     def apply(self, entry: ClockEntry) -> None:
         if self.last_on is not None and entry.on < self.last_on:
-            raise InvalidInput(
-                f"{self.label}: {entry.kind} on {entry.on} is before the previous entry "
-                f"({self.last_on})"
+            raise LedgerError(
+                self.label,
+                f"{entry.kind} on {entry.on} is before the previous entry ({self.last_on})",
             )
         if self.status is None and entry.kind is not EntryKind.START:
-            raise InvalidInput(f"{self.label}: the first entry must be a start, not {entry.kind}")
+            raise LedgerError(self.label, f"the first entry must be a start, not {entry.kind}")
         handler = getattr(self, f"_{entry.kind.value}")
         handler(entry)
         self.last_on = entry.on
@@ -238,13 +238,13 @@ class _Replay:
 
     def _require(self, entry: ClockEntry, *allowed: ClockStatus) -> None:
         if self.status not in allowed:
-            raise InvalidInput(
-                f"{self.label}: cannot {entry.kind} on {entry.on}: the clock is {self.status}"
+            raise LedgerError(
+                self.label, f"cannot {entry.kind} on {entry.on}: the clock is {self.status}"
             )
 
     def _days(self, entry: ClockEntry) -> int:
         if entry.days is None or entry.days < 0:
-            raise InvalidInput(f"{self.label}: {entry.kind} needs a non-negative number of days")
+            raise LedgerError(self.label, f"{entry.kind} needs a non-negative number of days")
         return entry.days
 
     def _run_from(self, anchor: date, remaining: int) -> None:
@@ -282,7 +282,7 @@ class _Replay:
 
     def _start(self, entry: ClockEntry) -> None:
         if self.status is not None:
-            raise InvalidInput(f"{self.label}: already started; use restart")
+            raise LedgerError(self.label, "already started; use restart")
         days = self._days(entry)
         self.length = days
         self.since = entry.on
@@ -360,7 +360,7 @@ class _Replay:
     def _set_due(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
         if entry.due_on is None or entry.due_on < entry.on:
-            raise InvalidInput(f"{self.label}: an explicit due date must be on or after {entry.on}")
+            raise LedgerError(self.label, f"an explicit due date must be on or after {entry.on}")
         self.explicit_due = True
         self.due = entry.due_on
         self.awaiting = None

@@ -112,7 +112,7 @@ def find_letter(
     ``number`` (文号): those given."""
     letters = letters_of(session, case_number)
     if not letters:
-        raise LetterError(f"{case_number} has no letters")
+        raise LetterError("the case has no letters", case=case_number)
     matching = [
         letter
         for letter in letters
@@ -131,7 +131,7 @@ def find_letter(
             if part
         )
         issued = ", ".join(f"event {letter.event} {letter.kind}" for letter in letters)
-        raise LetterError(f"{case_number} has no letter of {wanted}; its letters: {issued}")
+        raise LetterError(f"no letter of {wanted}; its letters: {issued}", case=case_number)
     return max(matching, key=lambda letter: letter.id)
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.definition.model import OUTCOME_FROM_INPUT
-from workflow.errors import LetterError
+from workflow.errors import CorruptCase, LetterError
 from workflow.letters.context import DeadlineData, LetterContext, LetterData, OutcomeData, StepData
 from workflow.letters.record_data import (
     applicant_of,
@@ -124,7 +124,7 @@ class StepLetters:
             .where(CaseRecord.id == case.id)
         ).one_or_none()  # one statement for both: this runs with every step that has a letter
         if found is None:  # foreign keys make this impossible
-            raise LetterError(f"{case.number}: its agency or applicant record is missing")
+            raise CorruptCase(case.number, "its agency or applicant record is missing")
         self.agency, self.applicant = found
         self.step = StepInput.from_payload(event.occurred_on, event.actor, event.payload)
         # Entries up to this step's: a batch writes several steps before their letters.
@@ -184,7 +184,7 @@ class StepLetters:
     def _outcome(self, code: str | None) -> OutcomeData:
         spec = self.definition.outcomes.get(code or "")
         if spec is None:
-            raise LetterError(f"{self.case.number}: a decision letter needs the case's outcome")
+            raise LetterError("a decision letter needs the case's outcome", case=self.case.number)
         ground = self.definition.outcomes.get(self.step.ground or "")
         return OutcomeData(
             code=spec.code,

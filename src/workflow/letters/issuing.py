@@ -38,7 +38,7 @@ from workflow.cases.numbering import current_number, next_number
 from workflow.clock import Clock
 from workflow.deadlines import WorkingCalendar
 from workflow.definition import WorkflowDefinition
-from workflow.errors import InvalidInput, LetterError
+from workflow.errors import ConfigError, LetterError
 from workflow.letters.case_context import StepLetters
 from workflow.letters.context import LetterContext
 from workflow.letters.missing_inputs import missing_inputs, refusal
@@ -46,7 +46,9 @@ from workflow.letters.numbering import letter_number
 from workflow.letters.record_data import letterhead_of
 from workflow.letters.render import Format, RenderedLetter, letter_template, render_letter
 from workflow.letters.templates import Templates, shipped_templates
+from workflow.store.database import violated_constraint
 from workflow.store.records import (
+    LETTER_NUMBER,
     AgencyRecord,
     CaseEventRecord,
     CaseRecord,
@@ -74,7 +76,7 @@ class LetterOptions:
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> LetterOptions:
         root = environ.get(TEMPLATES_ENV) or None
         if root is not None and not Path(root).is_dir():
-            raise InvalidInput(f"{TEMPLATES_ENV}={root!r} is not a directory")
+            raise ConfigError(f"{root!r} is not a directory", key=TEMPLATES_ENV)
         formats = list(AT_ISSUE)
         for value in (environ.get(FORMATS_ENV) or "").split(","):
             value = value.strip()
@@ -84,7 +86,7 @@ class LetterOptions:
                 fmt = Format(value)
             except ValueError:
                 known = ", ".join(f.value for f in Format)
-                raise InvalidInput(f"{FORMATS_ENV}: unknown format {value!r}; {known}") from None
+                raise ConfigError(f"unknown format {value!r}; {known}", key=FORMATS_ENV) from None
             if fmt not in formats:
                 formats.append(fmt)
         return cls(Path(root) if root is not None else None, tuple(formats))
@@ -168,7 +170,9 @@ def archive_letter(
                 "created_at": now,
             },
         ).scalar_one()
-    except IntegrityError:
+    except IntegrityError as error:
+        if violated_constraint(error) != LETTER_NUMBER:
+            raise
         raise LetterError(
             f"letter number {number} of agency {agency.code} is already used: its letter "
             "number pattern must contain {year} (set it with `workflow agency set "
@@ -253,6 +257,7 @@ class ArchivingIssuer:
             given = step.step.given()
             candidates = [item for item in declared if item not in given]
             missing, any_one = missing_inputs(context, templates, candidates)
-            where = f"{step.case.number}: {step.event.trigger}"
-            raise refusal(where, name, letter_template(context), error, missing, any_one) from None
+            template = letter_template(context)
+            trigger_name = step.event.trigger
+            raise refusal(trigger_name, name, template, error, missing, any_one) from None
         return ComposedLetter(name, context, rendered)

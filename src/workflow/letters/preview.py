@@ -66,7 +66,7 @@ def preview_letters(
     except _RollBack:
         pass
     if not collector.letters:
-        raise LetterError(f"{number}: {trigger} produces no letter")
+        raise LetterError(f"{trigger} produces no letter", case=number)
     return collector.letters
 
 

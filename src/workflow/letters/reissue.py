@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.cases.service import find_case
-from workflow.errors import InvalidInput, LetterError
+from workflow.errors import CorruptCase, InvalidInput, LetterError
 from workflow.letters.context import LetterContext
 from workflow.letters.issuing import (
     ArchivingIssuer,
@@ -52,7 +52,7 @@ def reissue(
         )
     ).one_or_none()
     if event is None:
-        raise LetterError(f"{case_number} has no event {event_seq}")
+        raise LetterError(f"the case has no event {event_seq}", case=case_number)
     latest: dict[str, LetterRecord] = {}
     for letter in session.scalars(
         select(LetterRecord).where(LetterRecord.event_id == event.id).order_by(LetterRecord.id)
@@ -61,14 +61,14 @@ def reissue(
             latest[letter.kind] = letter
     if not latest:
         what = f"no {kind} letter" if kind is not None else "no letters"
-        raise LetterError(f"{case_number}: event {event_seq} ({event.trigger}) has {what}")
+        raise LetterError(f"event {event_seq} ({event.trigger}) has {what}", case=case_number)
     today = issuer.clock.today()
     if on > today:
         raise InvalidInput(f"the date of re-issue {on} is in the future (today is {today})")
     agency = session.get(AgencyRecord, case.agency_id)
     applicant = session.get(ApplicantRecord, case.applicant_id)
     if agency is None or applicant is None:  # foreign keys make this impossible
-        raise LetterError(f"{case_number}: its agency or applicant record is missing")
+        raise CorruptCase(case_number, "its agency or applicant record is missing")
     templates = issuer.templates.for_agency(agency.code)
     issued: list[ComposedLetter] = []
     for original in latest.values():

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from workflow.cases.service import CaseService
 from workflow.codes import TimerStatus
 from workflow.deadlines import ClockStatus
-from workflow.errors import CalendarNotPublished, InvalidInput, TransitionRejected
+from workflow.errors import CalendarNotPublished, CorruptCase, InvalidInput, case_context
 from workflow.lifecycle import StepInput
 from workflow.lifecycle.timers import DAILY_OVERDUE, LAPSE, REARM_WAITS_FOR, REMINDER, timer_key
 from workflow.scheduling.claims import claim_case, claim_due_timers
@@ -84,13 +84,14 @@ class TimerFiring:
             return None
         tally = CaseTally(case.number)
         now = self.cases.clock.now()
-        for _round in range(MAX_ROUNDS):
-            timers = claim_due_timers(session, case.id, as_of)
-            if not timers:
-                break
-            if self._fire_lapses(session, case, timers, as_of, now, tally):
-                continue  # the case changed: read its timers again (some superseded, some new)
-            self._send_reminders(session, case, timers, as_of, now, tally)
+        with case_context(case.number):
+            for _round in range(MAX_ROUNDS):
+                timers = claim_due_timers(session, case.id, as_of)
+                if not timers:
+                    break
+                if self._fire_lapses(session, case, timers, as_of, now, tally):
+                    continue  # the case changed: read its timers again (some superseded, some new)
+                self._send_reminders(session, case, timers, as_of, now, tally)
         return tally
 
     def _fire_lapses(
@@ -174,10 +175,10 @@ class TimerFiring:
         step = StepInput(on=timer.due_on, by=SCHEDULER, note=f"{timer.clock} period lapsed")
         try:
             if timer.trigger is None:
-                raise InvalidInput(f"lapse timer {timer.key} names no trigger")
+                raise CorruptCase(case.number, f"lapse timer {timer.key} names no trigger")
             with session.begin_nested():  # a refusal leaves nothing half-written
                 fired = self.cases.fire_in(session, case, timer.trigger, step)
-        except (TransitionRejected, InvalidInput) as exc:
+        except (InvalidInput, CorruptCase) as exc:  # TransitionRejected is an InvalidInput
             _close(timer, TimerStatus.FAILED, now, as_of, refused=str(exc))
             tally.refused += 1
             tally.refusals.append({"case": case.number, "timer": timer.key, "reason": str(exc)})

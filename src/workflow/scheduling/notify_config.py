@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from workflow.codes import Transport
-from workflow.errors import InvalidInput
+from workflow.errors import ConfigError
 from workflow.people import Person
 
 MAX_ADDRESS = 300  # the outbox's recipient column
@@ -107,9 +107,10 @@ class NotificationConfig:
         codes = sorted(set(known))
         unknown = sorted({person.agency for person in self.people} - set(codes))
         if unknown:
-            raise InvalidInput(
-                f"{self.source or 'the notification config'}: no agency {', '.join(unknown)} "
-                f"in the store; agencies: {', '.join(codes) or 'none'}"
+            raise ConfigError(
+                f"no agency {', '.join(unknown)} in the store; "
+                f"agencies: {', '.join(codes) or 'none'}",
+                path=self.source or "the notification config",
             )
 
     def address(self, person: Person) -> Address:
@@ -137,7 +138,7 @@ def load_notification_config(
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise InvalidInput(f"{path}: cannot read the notification config: {exc}") from exc
+        raise ConfigError(f"cannot read the notification config: {exc}", path=path) from exc
     return _Reader(path).config(data)
 
 
@@ -146,8 +147,8 @@ class _Reader:
         self.path = path
         self.base = path.parent
 
-    def fail(self, key: str, problem: str) -> InvalidInput:
-        return InvalidInput(f"{self.path}: {key}: {problem}")
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(problem, path=self.path, key=key)
 
     def mapping(self, value: Any, key: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):

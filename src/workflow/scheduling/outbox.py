@@ -25,7 +25,8 @@ from workflow.codes import OutboxStatus
 from workflow.people import Person
 from workflow.scheduling.notify_config import NotificationConfig
 from workflow.scheduling.texts import Message
-from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
+from workflow.store.database import violated_constraint
+from workflow.store.records import OUTBOX_KEY, AgencyRecord, CaseRecord, OutboxRecord
 
 MAX_KEY = 200
 ROLE_LABELS = {"handler": "承办人", "head": "负责人", "agency": "本机关"}
@@ -109,7 +110,9 @@ def enqueue(
     try:
         with session.begin_nested():  # a concurrent writer of the same key wins; we skip
             session.add(row)
-    except IntegrityError:
+    except IntegrityError as error:
+        if violated_constraint(error) != OUTBOX_KEY:
+            raise
         return False
     return True
 

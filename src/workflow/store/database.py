@@ -9,34 +9,54 @@ the write lock up front makes writers queue instead.
 PostgreSQL (psycopg 3): READ COMMITTED; concurrent changes to one case are
 caught by the case row's version column, and the sweeper claims timers with
 ``FOR UPDATE SKIP LOCKED``.
+
+Both wait at most ``lock_wait`` seconds for a lock (SQLite's busy timeout,
+PostgreSQL's ``lock_timeout``). The driver's errors never leave a unit of work
+raw: ``store_error`` turns each into the error tree's class for who can act on
+it (a busy store, an unreachable one, a refused value or constraint).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, PrimaryKeyConstraint, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.errors import InvalidInput
+from workflow.errors import (
+    ConstraintViolation,
+    InvalidInput,
+    StoreBusy,
+    StoreUnavailable,
+    WorkflowError,
+)
+from workflow.settings import LOCK_WAIT_SECONDS
+from workflow.store.records import Base
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
-
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 class Database:
     """One store: an engine and the way transactions are opened on it."""
 
-    def __init__(self, url: str, *, synchronous: str = "FULL", echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        synchronous: str = "FULL",
+        echo: bool = False,
+        lock_wait: float = LOCK_WAIT_SECONDS,
+    ) -> None:
         self.url = normalize_url(url)
         self.dialect = make_url(self.url).get_backend_name()
-        self.engine = _engine(self.url, self.dialect, synchronous, echo)
+        self.lock_wait = lock_wait
+        self.engine = _engine(self.url, self.dialect, synchronous, echo, lock_wait)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(workflow_read_only=True), expire_on_commit=False
@@ -53,14 +73,22 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case, one transaction: commit on success, roll back on any error."""
-        with self._sessions() as session, session.begin():
+        with self.translated(), self._sessions() as session, session.begin():
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only unit of work (reports, listings)."""
-        with self._read_sessions() as session, session.begin():
+        with self.translated(), self._read_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def translated(self) -> Iterator[None]:
+        """Raise the driver's errors inside as the error tree's classes."""
+        try:
+            yield
+        except DBAPIError as error:
+            raise store_error(error, self.lock_wait) from error
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -77,14 +105,16 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _engine(url: str, dialect: str, synchronous: str, echo: bool) -> Engine:
+def _engine(url: str, dialect: str, synchronous: str, echo: bool, lock_wait: float) -> Engine:
+    wait_ms = int(lock_wait * 1000)
     if dialect != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        options = f"-c lock_timeout={wait_ms}"
+        return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"options": options})
     memory = make_url(url).database in (None, "", ":memory:")
     engine = create_engine(
         url,
         echo=echo,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": lock_wait, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -96,7 +126,7 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -105,7 +135,11 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool) -> Engine:
         read_only = connection.get_execution_options().get("workflow_read_only", False)
         # Straight to the driver: BEGIN has no parameters and no result, and a
         # handler's step is short enough that a full statement execution shows.
-        connection.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        try:
+            connection.connection.driver_connection.execute(statement)
+        except sqlite3.Error as error:  # a lock not had in time: as SQLAlchemy would raise it
+            raise OperationalError(statement, None, error) from error
 
     return engine
 
@@ -124,16 +158,61 @@ def dialect_insert(
     return sqlite_insert
 
 
-def store_problem(error: DBAPIError) -> str:
-    """One line for a database error a command could not get past."""
-    cause = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
-    # SQLite says "no such table/column"; PostgreSQL raises UndefinedTable/UndefinedColumn.
-    missing = type(error.orig).__name__ in ("UndefinedTable", "UndefinedColumn") or any(
-        sign in cause for sign in ("no such table", "no such column")
-    )
-    if missing:
-        return (
+# SQLSTATEs (PostgreSQL) and result codes (SQLite) of a lock not had in time.
+_BUSY_STATES = {"55P03", "40001", "40P01"}  # lock_not_available, serialization, deadlock
+_BUSY_CODES = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_TIMEOUT"}
+_MISSING_STATES = {"42P01", "42703"}  # undefined_table, undefined_column
+
+
+def store_error(error: DBAPIError, lock_wait: float = LOCK_WAIT_SECONDS) -> WorkflowError:
+    """The error tree's class for a driver error a unit of work could not get past."""
+    cause = _first_line(error)
+    state = getattr(error.orig, "sqlstate", None)
+    code = getattr(error.orig, "sqlite_errorname", None)
+    if state in _BUSY_STATES or code in _BUSY_CODES:
+        return StoreBusy(lock_wait)
+    if isinstance(error, IntegrityError):
+        return ConstraintViolation(violated_constraint(error), cause)
+    if state in _MISSING_STATES or cause.startswith(("no such table", "no such column")):
+        return StoreUnavailable(
             f"the store has no workflow schema, or an older one ({cause}): run `workflow init` "
             "to create or upgrade it"
         )
-    return f"the store cannot be used: {cause}"
+    if (state or "").startswith("22") or code in ("SQLITE_TOOBIG", "SQLITE_MISMATCH"):
+        return InvalidInput(f"the store refused a value: {cause}")  # data exception class
+    return StoreUnavailable(f"the store cannot be used: {cause}")
+
+
+def violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint an insert or update broke, as the schema declares it.
+
+    PostgreSQL names it; SQLite names only the columns ("UNIQUE constraint failed:
+    cases.number"), which identify the declared unique or primary-key constraint.
+    """
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None:
+        return getattr(diag, "constraint_name", None)
+    cause = _first_line(error)
+    prefix = "UNIQUE constraint failed: "
+    if not cause.startswith(prefix):
+        return None
+    columns = [part.strip() for part in cause[len(prefix) :].split(",")]
+    return _SQLITE_UNIQUE.get(tuple(columns))
+
+
+def _unique_constraints() -> dict[tuple[str, ...], str]:
+    found: dict[tuple[str, ...], str] = {}
+    for table in Base.metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint | PrimaryKeyConstraint):
+                key = tuple(f"{table.name}.{column.name}" for column in constraint.columns)
+                found[key] = str(constraint.name)
+    return found
+
+
+_SQLITE_UNIQUE = _unique_constraints()
+
+
+def _first_line(error: DBAPIError) -> str:
+    text = str(error.orig) if error.orig is not None else str(error)
+    return (text.strip().splitlines() or [type(error.orig).__name__])[0]

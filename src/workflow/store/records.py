@@ -41,6 +41,13 @@ NAMING = {
 }
 
 
+# Constraints the code recognises by name when the store refuses a write.
+EVENT_SEQUENCE = "uq_case_events_case_id"  # a concurrent step took the event's number
+OUTBOX_KEY = "uq_outbox_key"  # the message was queued already
+LETTER_NUMBER = "uq_letters_agency_id"  # the agency's letter number is taken
+CASE_NUMBER = "uq_cases_number"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}  # noqa: RUF012
@@ -141,7 +148,7 @@ class CaseEventRecord(Base):
     """Append-only: one row per trigger fired (or synthesized by an import)."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (UniqueConstraint("case_id", "seq", name=EVENT_SEQUENCE),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -265,7 +272,7 @@ class LetterRecord(Base):
     """A letter issued with an event: its number (文号), template and frozen inputs."""
 
     __tablename__ = "letters"
-    __table_args__ = (UniqueConstraint("agency_id", "number"),)
+    __table_args__ = (UniqueConstraint("agency_id", "number", name=LETTER_NUMBER),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

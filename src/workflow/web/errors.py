@@ -19,9 +19,11 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from workflow.errors import (
-    CalendarError,
+    CalendarNotPublished,
     CaseNotFound,
-    DefinitionError,
+    ConfigError,
+    ConstraintViolation,
+    CorruptData,
     Forbidden,
     ImportRejected,
     InvalidInput,
@@ -29,11 +31,13 @@ from workflow.errors import (
     NotAuthenticated,
     RequestInProgress,
     StaleCase,
+    StoreBusy,
+    StoreUnavailable,
     Throttled,
     TransitionRejected,
     WorkflowError,
 )
-from workflow.store.database import store_problem
+from workflow.store.database import store_error
 
 log = logging.getLogger("workflow.web")
 
@@ -46,11 +50,15 @@ STATUSES: tuple[tuple[type[WorkflowError], int], ...] = (
     (StaleCase, 409),
     (RequestInProgress, 409),
     (TransitionRejected, 409),
+    (ConstraintViolation, 409),
     (ImportRejected, 422),
-    (InvalidInput, 422),
-    (CalendarError, 422),
     (LetterError, 422),
-    (DefinitionError, 500),  # the deployment's definitions, not the caller's input
+    (InvalidInput, 422),
+    (CalendarNotPublished, 422),  # a date the caller gave, in a year not loaded yet
+    (StoreBusy, 503),
+    (StoreUnavailable, 503),
+    (ConfigError, 500),  # the deployment's definitions and settings, not the caller's input
+    (CorruptData, 500),
 )
 
 
@@ -193,7 +201,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     def _store(_request: Request, error: DBAPIError) -> JSONResponse:
-        log.error("store error: %s", store_problem(error))
+        log.error("store error: %s", store_error(error))
         return error_response(503, "store_unavailable", "the store cannot be used right now")
 
     @app.exception_handler(Exception)
