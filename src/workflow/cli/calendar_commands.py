@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
+from workflow import bounded_yaml
 from workflow.cases.recompute import CaseRecompute, RecomputeReport, recompute
 from workflow.cases.views import DeadlineView
-from workflow.cli.context import DATE, AppContext, app
+from workflow.cli.context import DATE, MAX_COUNT, WORKING_DAYS, AppContext, app
 from workflow.cli.output import echo_json, emit
 from workflow.deadlines import (
     ClockEntry,
@@ -24,6 +24,7 @@ from workflow.deadlines import (
 from workflow.deadlines.calendar_files import describe, dump_year, parse_year
 from workflow.deadlines.notice import apply_extension, parse_notice
 from workflow.errors import InvalidInput, LedgerError
+from workflow.input_files import UnreadableFile, read_text
 from workflow.store import schema
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -36,7 +37,7 @@ def calendar_group() -> None:
 
 @calendar_group.command("add-workdays")
 @click.argument("start", type=DATE)
-@click.argument("days", type=int)
+@click.argument("days", type=click.IntRange(max=MAX_COUNT))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def add_workdays(ctx: click.Context, start: date, days: int, as_json: bool) -> None:
@@ -93,7 +94,9 @@ def between(ctx: click.Context, start: date, end: date, as_json: bool) -> None:
 @calendar_group.command("explain")
 @click.argument("ledger", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--start", "start", type=DATE, help="Start date (instead of a ledger file).")
-@click.option("--days", type=int, default=20, show_default=True, help="Length in working days.")
+@click.option(
+    "--days", type=WORKING_DAYS, default=20, show_default=True, help="Length in working days."
+)
 @click.option(
     "--as-of", "as_of", type=DATE, help="Date to count remaining days from (default today)."
 )
@@ -208,7 +211,7 @@ def import_notice(
     if target.exists() and not force:
         raise InvalidInput(f"{target} exists; use --force to replace it")
     text = dump_year(schedule)
-    parse_year(yaml.safe_load(text), target, schedule.year)  # the file must load as written
+    parse_year(bounded_yaml.load(text), target, schedule.year)  # the file must load as written
     target.write_text(text, encoding="utf-8")
     for warning in parsed.warnings:
         click.echo(f"note: {warning}")
@@ -319,17 +322,17 @@ def _timer_counts(work: CaseRecompute, clock: str, as_of: date) -> str:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read the notice: {exc}") from exc
+        return read_text(path)
+    except UnreadableFile as exc:
+        raise InvalidInput(f"cannot read the notice: {exc}") from exc
 
 
 def read_ledger(path: Path) -> tuple[str, list[ClockEntry], date | None]:
     """Read a ledger file; every problem names the file and the entry number."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InvalidInput(f"{path}: cannot read the ledger: {exc}") from exc
+        data = bounded_yaml.read(path)
+    except UnreadableFile as exc:
+        raise InvalidInput(f"{path}: cannot read the ledger: {exc.reason}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise InvalidInput(f"{path}: a ledger is a mapping with an `entries` list")
     entries = [_entry(item, path, number) for number, item in enumerate(data["entries"], 1)]

@@ -12,7 +12,7 @@ from workflow.cases.service import NewCase
 from workflow.cases.views import show_case, step_view
 from workflow.cli.case_text import case_lines, list_lines, step_lines
 from workflow.cli.choices import CodeParam, CodesCommand
-from workflow.cli.context import DATE, app
+from workflow.cli.context import COUNT, DATE, POSITIVE, app
 from workflow.cli.output import emit
 from workflow.cli.step_options import BY_HELP, OUTCOMES, STATES, TRIGGERS, step_input, step_options
 from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
@@ -99,7 +99,9 @@ def open_case(
 @click.argument("number")
 @click.argument("trigger", type=CodeParam("trigger", TRIGGERS))
 @step_options()
-@click.option("--expect-version", type=int, help="Refuse if the case changed since this version.")
+@click.option(
+    "--expect-version", type=POSITIVE, help="Refuse if the case changed since this version."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def fire(
@@ -140,7 +142,7 @@ def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> 
 @click.option("--state", type=CodeParam("state", STATES), help="Only this state, code or label.")
 @click.option("--handler", help="Only the cases of this handler.")
 @click.option("--open", "open_only", is_flag=True, help="Only open cases.")
-@click.option("--due-within", type=int, metavar="N", help="A running clock due within N WD.")
+@click.option("--due-within", type=COUNT, metavar="N", help="A running clock due within N WD.")
 @click.option("--overdue", is_flag=True, help="A running clock past its due date.")
 @click.option(
     "--awaiting-calendar",
@@ -150,7 +152,7 @@ def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> 
 @click.option(
     "--as-of", "as_of", type=DATE, help="Count deadlines as of this date (default today)."
 )
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--limit", type=POSITIVE, help="At most this many rows.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def list_command(

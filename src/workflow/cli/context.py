@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from workflow.application import Application
+from workflow.errors import InvalidInput
 from workflow.settings import Settings
 
 
@@ -68,3 +69,21 @@ class AmountParam(click.ParamType[Decimal]):
 
 DATE = DateParam()
 AMOUNT = AmountParam()
+
+# Integers a command passes on to the store or the calendar: SQLite's are 64-bit, and no count,
+# period or year the law knows comes near these bounds.
+MAX_COUNT = 1_000_000_000
+COUNT = click.IntRange(min=0, max=MAX_COUNT)
+POSITIVE = click.IntRange(min=1, max=MAX_COUNT)
+WORKING_DAYS = click.IntRange(min=1, max=10_000)  # a period the law sets is 15 or 20
+YEAR = click.IntRange(min=1900, max=9999)
+
+
+def write_output(path: Path, content: bytes | str, encoding: str = "utf-8") -> None:
+    """Write a file a command was told to write; a failure is the caller's one line."""
+    data = content.encode(encoding) if isinstance(content, str) else content
+    try:
+        with path.open("wb") as file:
+            file.write(data)
+    except OSError as error:
+        raise InvalidInput(f"cannot write {path}: {error.strerror or error}") from None

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from workflow.cases.service import find_case
-from workflow.cli.context import DATE, AppContext, app
+from workflow.cli.context import DATE, POSITIVE, AppContext, app, write_output
 from workflow.cli.output import emit
 from workflow.cli.step_options import step_input, step_options
 from workflow.errors import InvalidInput, LetterError
@@ -62,10 +62,7 @@ def _write(out: Path, content: bytes, summary: str) -> None:
         sys.stdout.buffer.flush()
         click.echo(summary, err=True)
         return
-    try:
-        out.write_bytes(content)
-    except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None
+    write_output(out, content)
     click.echo(f"{summary} -> {out}")
 
 
@@ -121,7 +118,9 @@ def _letter_lines(letters: list[ArchivedLetter], gaps: list[str], code: str) -> 
 
 @letter_group.command("render")
 @click.argument("number")
-@click.option("--event", type=int, help="The letter of this event (its number in the history).")
+@click.option(
+    "--event", type=POSITIVE, help="The letter of this event (its number in the history)."
+)
 @click.option("--kind", help="The letter of this kind (e.g. decision, correction_notice).")
 @click.option("--letter-number", help="The letter with this number (文号), e.g. a re-issued one.")
 @click.option("--format", "fmt", type=FORMATS, help="Document format (default: from -o).")
@@ -194,7 +193,7 @@ def preview_command(
 
 @letter_group.command("reissue")
 @click.argument("number")
-@click.option("--event", type=int, required=True, help="The event whose letters to re-issue.")
+@click.option("--event", type=POSITIVE, required=True, help="The event whose letters to re-issue.")
 @click.option("--kind", help="Only the letter of this kind.")
 @click.option("--on", "on", type=DATE, help="Date of re-issue (default today).")
 @click.pass_context

@@ -16,7 +16,13 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from workflow.cli.context import DATE, AppContext, app
+from workflow.cli.context import (
+    DATE,
+    YEAR,
+    AppContext,
+    app,
+    write_output,
+)
 from workflow.errors import InvalidInput
 from workflow.reporting import (
     AnnualReport,
@@ -47,7 +53,7 @@ def report_group() -> None:
 
 def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--year", type=int, required=True, help="The calendar year reported."),
+        click.option("--year", type=YEAR, required=True, help="The calendar year reported."),
         click.option(
             "--agency", help="The agency's code (its own cases); default: the store's only one."
         ),
@@ -135,7 +141,7 @@ def annual(ctx: click.Context, /, fmt: str | None, output: Path | None, **option
     if fmt == "xlsx":
         if output is None:
             raise InvalidInput("--format xlsx writes a workbook: give -o FILE.xlsx")
-        output.write_bytes(to_xlsx(report))
+        write_output(output, to_xlsx(report))
     else:
         text = {
             "md": to_markdown,
@@ -146,7 +152,7 @@ def annual(ctx: click.Context, /, fmt: str | None, output: Path | None, **option
         if output is None:
             click.echo(text, nl=False)
         else:  # a BOM lets Excel open a Chinese CSV as UTF-8
-            output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+            write_output(output, text, "utf-8-sig" if fmt == "csv" else "utf-8")
     if output is not None:
         click.echo(f"wrote {output}", err=True)
     _finish(report)
@@ -177,9 +183,9 @@ def draft(ctx: click.Context, /, figures: Path, output: Path, **options: Any) ->
     report, contact = _build(app(ctx), **options)
     html = draft_html(report, loaded, contact)
     if suffix == ".docx":
-        output.write_bytes(html_to_docx(html, report.as_of))
+        write_output(output, html_to_docx(html, report.as_of))
     else:
-        output.write_text(html, encoding="utf-8")
+        write_output(output, html)
     click.echo(f"wrote {output}", err=True)
     _finish(report)
 

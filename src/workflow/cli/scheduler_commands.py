@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from workflow.cli.choices import CodeParam
-from workflow.cli.context import DATE, app
+from workflow.cli.context import COUNT, DATE, POSITIVE, app
 from workflow.cli.output import emit
 from workflow.codes import OutboxStatus
 from workflow.scheduling import (
@@ -94,7 +94,7 @@ def scheduler_group() -> None:
 @click.option(
     "--every",
     "every",
-    type=click.IntRange(min=1),
+    type=POSITIVE,
     default=15,
     show_default=True,
     metavar="MINUTES",
@@ -111,7 +111,7 @@ def scheduler_group() -> None:
 @click.option(
     "--due-within",
     "due_within",
-    type=click.IntRange(min=0),
+    type=COUNT,
     default=DEFAULT_DUE_WITHIN,
     show_default=True,
     metavar="N",
@@ -143,7 +143,7 @@ def scheduler_run(
 
 
 @scheduler_group.command("runs")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=POSITIVE, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def scheduler_runs(ctx: click.Context, limit: int, as_json: bool) -> None:
@@ -170,7 +170,7 @@ def _run_lines(data: dict[str, Any]) -> Iterator[str]:
 @click.option(
     "--due-within",
     "due_within",
-    type=click.IntRange(min=0),
+    type=COUNT,
     default=DEFAULT_DUE_WITHIN,
     show_default=True,
     metavar="N",
@@ -225,7 +225,7 @@ def _delivery_lines(report: DeliveryReport) -> Iterator[str]:
 @click.option(
     "--status", type=CodeParam("status", OutboxStatus), help="Only messages in this status."
 )
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=POSITIVE, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with the bodies).")
 @click.pass_context
 def outbox_list(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from workflow.cli.choices import CodeParam, Labels
-from workflow.cli.context import AMOUNT, DATE, AppContext, app
+from workflow.cli.context import AMOUNT, DATE, WORKING_DAYS, AppContext, app
 from workflow.codes import AppealKind, AppealResult
 from workflow.lifecycle import StepInput
 
@@ -39,7 +39,7 @@ _COMMON = [
         "--outcome", type=CodeParam("outcome", OUTCOMES), help="Outcome, code or label (decide)."
     ),
     click.option("--reason", help="Legal reasons (refusals), items to correct, Art. 35 reasons."),
-    click.option("--days", type=int, help="Working days (correction period, extension)."),
+    click.option("--days", type=WORKING_DAYS, help="Working days (correction period, extension)."),
     click.option("--until", type=DATE, help="An explicit date (correction period, Art. 35)."),
     click.option("--amount", type=AMOUNT, help="Fee in yuan (issue_fee_notice)."),
     click.option("--party", help="Third party, consulted agency or responsible agency."),

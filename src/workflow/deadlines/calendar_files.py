@@ -29,16 +29,15 @@ from typing import Any
 
 import yaml
 
+from workflow import bounded_yaml
 from workflow.deadlines.calendar import Holiday, Notice, WorkingCalendar, YearSchedule
 from workflow.errors import CalendarFileError
+from workflow.input_files import UnreadableFile
 
 _YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 _TOP_KEYS = {"year", "notices", "holidays"}
 _NOTICE_KEYS = {"title", "number", "date", "source"}
 _HOLIDAY_KEYS = {"name", "notice", "days_off", "makeup_workdays"}
-
-# libyaml's parser when PyYAML has it: a year file is read at every start.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_calendar(directories: Iterable[Path]) -> WorkingCalendar:
@@ -70,11 +69,9 @@ def year_files(directory: Path) -> list[Path]:
 
 def read_year_file(path: Path) -> YearSchedule:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        raise CalendarFileError(path, f"not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise CalendarFileError(path, f"cannot read: {exc.strerror}") from exc
+        data = bounded_yaml.read(path)
+    except UnreadableFile as exc:
+        raise CalendarFileError(path, exc.reason) from exc
     match = _YEAR_FILE.match(path.name)
     expected_year = int(match.group(1)) if match else None
     return parse_year(data, path, expected_year)

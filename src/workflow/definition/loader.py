@@ -31,6 +31,7 @@ from workflow.definition.source import Located, read_source
 from workflow.definition.triggers import TriggerReader
 from workflow.definition.vocabulary import Vocabulary
 from workflow.errors import DefinitionError
+from workflow.input_files import UnreadableFile, read_text
 
 
 def load_definition(
@@ -39,9 +40,9 @@ def load_definition(
     """Read and validate one definition file (``text`` overrides reading ``path``)."""
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DefinitionError(path, None, "", f"cannot read: {exc.strerror}") from exc
+            text = read_text(path)
+        except UnreadableFile as exc:
+            raise DefinitionError(path, None, "", f"cannot read: {exc.reason}") from exc
     data = read_source(path, text)
     builder = _Builder(path, vocabulary)
     definition = builder.build(data)

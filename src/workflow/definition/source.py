@@ -11,7 +11,9 @@ from typing import Any
 
 import yaml
 
+from workflow import bounded_yaml
 from workflow.errors import DefinitionError
+from workflow.input_files import UnreadableFile, read_text
 
 
 class Located(dict[str, Any]):
@@ -54,10 +56,11 @@ def read_source(path: Path, text: str | None = None) -> Any:
     """Parse a definition file; a YAML syntax error names the file and line."""
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DefinitionError(path, None, "", f"cannot read: {exc.strerror}") from exc
+            text = read_text(path)
+        except UnreadableFile as exc:
+            raise DefinitionError(path, None, "", f"cannot read: {exc.reason}") from exc
     try:
+        bounded_yaml.check(text, _Loader)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

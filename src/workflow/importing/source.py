@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import ImportRejected, InvalidInput
+from workflow.input_files import UnreadableFile, check_regular, read_text
 
 HEADER_ROW = 1
 
@@ -73,20 +74,24 @@ def _blank(value: Any) -> bool:
 
 def _csv_rows(path: Path, encoding: str) -> Iterable[list[Any]]:
     try:
-        text = path.read_text(encoding=encoding)
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            f"{path}: not {encoding} text; for a file saved by Excel as GBK, pass "
-            f"--encoding gb18030"
-        ) from None
-    except OSError as error:
-        raise InvalidInput(f"{path}: {error}") from None
-    return list(csv.reader(io.StringIO(text, newline="")))
+        text = read_text(path, encoding)
+    except UnreadableFile as error:
+        hint = "; for a file saved by Excel as GBK, pass --encoding gb18030"
+        raise InvalidInput(str(error) + (hint if "text (byte" in error.reason else "")) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return list(reader)
+    except csv.Error as error:  # a cell past the field limit, a NUL byte
+        raise ImportRejected(path, [(reader.line_num, "file", f"cannot read: {error}")]) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     from openpyxl import load_workbook  # only XLSX imports pay for openpyxl
 
+    try:
+        check_regular(path)
+    except UnreadableFile as error:
+        raise InvalidInput(str(error)) from None
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file

@@ -12,9 +12,9 @@ rendered from exactly the sources its version was computed from (a snapshot), so
 version archived with a letter says which templates made it, even while someone edits
 the files.
 
-Rendering is sandboxed (``ImmutableSandboxedEnvironment``), autoescaped (templates write
-HTML) and strict: an undefined name or attribute, or a ``None`` printed, is an error.
-Applicant text is only ever data, never template source.
+Rendering is sandboxed and size-bounded (``template_sandbox.BoundedSandbox``), autoescaped
+(templates write HTML) and strict: an undefined name or attribute, or a ``None`` printed, is an
+error. Applicant text is only ever data, never template source.
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ from jinja2 import (
     TemplateSyntaxError,
     meta,
 )
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from workflow.errors import LetterError
+from workflow.input_files import UnreadableFile, read_text
 from workflow.letters import wording
 from workflow.resources import notifications_dir
+from workflow.template_sandbox import BoundedSandbox, render_bounded
 
 PARTIALS = "partials/"
 STYLESHEET = "letter.css"
@@ -93,7 +94,7 @@ class _SnapshotLoader(BaseLoader):
 
 
 def _environment(sources: Mapping[str, str]) -> Environment:
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         loader=_SnapshotLoader(sources),
         undefined=StrictUndefined,
         autoescape=True,
@@ -119,7 +120,7 @@ class LoadedTemplate:
 
     def render(self, variables: Mapping[str, Any]) -> str:
         try:
-            return self.template.render(variables)
+            return render_bounded(self.template, variables)
         except LetterError as error:
             raise LetterError(f"{self.name}{_where(error)}: {error}") from None
         except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
@@ -161,9 +162,9 @@ class Templates:
             path = directory / name
             if path.is_file():
                 try:
-                    return path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as error:
-                    raise LetterError(f"cannot read template {path}: {error}") from None
+                    return read_text(path)
+                except UnreadableFile as error:
+                    raise LetterError(f"cannot read template {error}", template=name) from None
         where = ", ".join(str(directory) for directory in self.search_path)
         raise LetterError(f"no letter template {name!r} in {where}")
 

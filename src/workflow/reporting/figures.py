@@ -29,9 +29,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from workflow import bounded_yaml
 from workflow.errors import InvalidInput
+from workflow.input_files import UnreadableFile
 
 DOCUMENT_KINDS = {"regulations": "规章", "normative_documents": "行政规范性文件"}
 DOCUMENT_FIELDS = ("issued", "repealed", "in_force")
@@ -60,9 +60,9 @@ class Figures:
 
 def load_figures(path: Path) -> Figures:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InvalidInput(f"{path}: cannot read the figures file: {error}") from None
+        data = bounded_yaml.read(path)
+    except UnreadableFile as error:
+        raise InvalidInput(f"{path}: cannot read the figures file: {error.reason}") from None
     return parse_figures(data, str(path))
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from workflow.errors import InvalidInput
 from workflow.resources import notifications_dir
+from workflow.template_sandbox import BoundedSandbox, render_bounded
 
 
 def reports_dir() -> Path:
@@ -23,8 +23,8 @@ def reports_dir() -> Path:
 
 
 @cache
-def _environment(directory: Path) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
+def _environment(directory: Path) -> BoundedSandbox:
+    return BoundedSandbox(
         loader=FileSystemLoader(directory),
         undefined=StrictUndefined,
         autoescape=True,
@@ -37,6 +37,6 @@ def _environment(directory: Path) -> ImmutableSandboxedEnvironment:
 def render(name: str, context: Mapping[str, Any], directory: Path | None = None) -> str:
     environment = _environment(directory or reports_dir())
     try:
-        return environment.get_template(name).render(context)
+        return render_bounded(environment.get_template(name), context)
     except TemplateError as error:
         raise InvalidInput(f"report template {name}: {error}") from None

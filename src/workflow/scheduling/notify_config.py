@@ -37,10 +37,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from workflow import bounded_yaml
 from workflow.codes import Transport
 from workflow.errors import ConfigError
+from workflow.input_files import UnreadableFile
 from workflow.people import Person
 
 MAX_ADDRESS = 300  # the outbox's recipient column
@@ -136,9 +136,9 @@ def load_notification_config(
     if path is None:
         return NotificationConfig()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the notification config: {exc}", path=path) from exc
+        data = bounded_yaml.read(path) or {}
+    except UnreadableFile as exc:
+        raise ConfigError(f"cannot read the notification config: {exc.reason}", path=path) from exc
     return _Reader(path).config(data)
 
 

@@ -56,7 +56,13 @@ class Database:
         self.url = normalize_url(url)
         self.dialect = make_url(self.url).get_backend_name()
         self.lock_wait = lock_wait
-        self.engine = _engine(self.url, self.dialect, synchronous, echo, lock_wait)
+        try:
+            self.engine = _engine(self.url, self.dialect, synchronous, echo, lock_wait)
+        except (ArgumentError, ImportError) as error:  # no such dialect or driver
+            raise InvalidInput(
+                f"not a store URL: {url!r} ({error}); use sqlite:///FILE or "
+                "postgresql://USER@HOST/DATABASE"
+            ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(workflow_read_only=True), expire_on_commit=False
