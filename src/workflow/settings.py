@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +41,7 @@ class Settings:
     ) -> Settings:
         env_today = environ.get("WORKFLOW_TODAY")
         try:
-            today = date.fromisoformat(env_today) if env_today else None
+            today = parse_date(env_today) if env_today else None
         except ValueError as exc:
             raise ConfigError(
                 f"{env_today!r} is not a YYYY-MM-DD date", key="WORKFLOW_TODAY"
@@ -86,6 +87,17 @@ def _system_user() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name and no passwd entry (some containers)
         return None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: str) -> date:
+    """A YYYY-MM-DD date and nothing else (``date.fromisoformat`` also takes 20261201 and
+    2026-W49-2); raises ``ValueError``."""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
+    return date.fromisoformat(text)
 
 
 def _lock_wait(value: str | None) -> float:

@@ -25,6 +25,7 @@ from workflow.clock import Clock
 from workflow.codes import ApplicantType, Channel
 from workflow.deadlines import WorkingCalendar
 from workflow.definition import WorkflowDefinition
+from workflow.definition.number_patterns import format_number
 from workflow.errors import CaseNotFound, ConstraintViolation, InvalidInput, StaleCase, case_context
 from workflow.lifecycle import StepInput
 from workflow.store.database import Database
@@ -143,9 +144,12 @@ class CaseService:
         self, session: Session, agency: AgencyRecord, new: NewCase, definition: WorkflowDefinition
     ) -> CaseRecord:
         year = new.received_on.year
-        seq = next_number(session, f"case:{agency.code}:{year}")
         pattern = agency.case_number_pattern or definition.settings.case_number_pattern
-        number = pattern.format(agency=agency.code, year=year, seq=seq)
+        while True:  # past any number an import (or an older, overlapping pattern) took
+            seq = next_number(session, f"case:{agency.code}:{year}")
+            number = format_number(pattern, agency.code, year, seq)
+            if not _number_taken(session, number):
+                break
         applicant = ApplicantRecord(
             name=new.applicant, type=new.applicant_type, contact=new.contact
         )
@@ -241,6 +245,10 @@ class CaseService:
         if last_event_on is not None and on < last_event_on:
             raise InvalidInput(f"{what} {on} is before the case's last step ({last_event_on})")
         self.calendar.is_working_day(on)  # refuses a year with no published calendar
+
+
+def _number_taken(session: Session, number: str) -> bool:
+    return session.scalar(select(CaseRecord.id).where(CaseRecord.number == number)) is not None
 
 
 def find_case(session: Session, number: str) -> CaseRecord:

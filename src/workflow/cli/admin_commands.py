@@ -10,7 +10,7 @@ import click
 
 from workflow.cases.agencies import AGENCY_FIELDS, add_agency, agency_rows, set_agency
 from workflow.cases.verify import verify_cases
-from workflow.cli.context import app
+from workflow.cli.context import AppContext, app
 from workflow.cli.output import emit
 from workflow.definition import load_definition
 from workflow.definition.diagram import mermaid, outline
@@ -59,8 +59,11 @@ def agency_add(
     """Add an agency."""
     from workflow.letters.record_data import letterhead_gaps  # the letters package loads Jinja2
 
-    with app(ctx).database.transaction() as session:
-        gaps = letterhead_gaps(add_agency(session, code, name, parent, **fields))
+    context = app(ctx)
+    default = _checked_patterns(context, fields)
+    with context.database.transaction() as session:
+        agency = add_agency(session, code, name, parent, default_pattern=default, **fields)
+        gaps = letterhead_gaps(agency)
     click.echo(f"added agency {code}")
     if gaps:
         click.echo(
@@ -80,9 +83,21 @@ def agency_add(
 @click.pass_context
 def agency_set(ctx: click.Context, /, code: str, parent: str | None, **fields: str | None) -> None:
     """Change an agency's data."""
-    with app(ctx).database.transaction() as session:
-        set_agency(session, code, parent, **fields)
+    context = app(ctx)
+    default = _checked_patterns(context, fields)
+    with context.database.transaction() as session:
+        set_agency(session, code, parent, default_pattern=default, **fields)
     click.echo(f"updated agency {code}")
+
+
+def _checked_patterns(context: AppContext, fields: dict[str, str | None]) -> str:
+    """Refuse a letter-number pattern that cannot number letters, when it is set; the
+    case-number pattern of agencies without their own (the current definition's)."""
+    if fields.get("letter_number_pattern") is not None:
+        from workflow.letters.numbering import check_pattern  # letters load on demand
+
+        check_pattern(str(fields["letter_number_pattern"]))
+    return context.registry.latest().settings.case_number_pattern
 
 
 @agency_group.command("list")

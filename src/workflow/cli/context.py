@@ -10,7 +10,7 @@ import click
 
 from workflow.application import Application
 from workflow.errors import InvalidInput
-from workflow.settings import Settings
+from workflow.settings import Settings, parse_date
 
 
 class AppContext(Application):
@@ -43,7 +43,7 @@ class DateParam(click.ParamType[date]):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            return parse_date(str(value))
         except ValueError:
             self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
 

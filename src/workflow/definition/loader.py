@@ -27,10 +27,11 @@ from workflow.definition.model import (
     WorkflowDefinition,
 )
 from workflow.definition.nodes import NodeReader
+from workflow.definition.number_patterns import check_pattern
 from workflow.definition.source import Located, read_source
 from workflow.definition.triggers import TriggerReader
 from workflow.definition.vocabulary import Vocabulary
-from workflow.errors import DefinitionError
+from workflow.errors import DefinitionError, InvalidInput
 from workflow.input_files import UnreadableFile, read_text
 
 
@@ -137,22 +138,26 @@ class _Builder(NodeReader):
                 "expected a non-negative number of days",
             )
         pattern = str(node.get("case_number_pattern", Settings.case_number_pattern))
-        if "{seq" not in pattern:
+        try:
+            check_pattern(pattern)
+        except InvalidInput as error:
             raise self.fail(
-                node,
-                "case_number_pattern",
-                "settings.case_number_pattern",
-                "the pattern needs {seq} (e.g. {agency}-{year}-{seq:04d})",
-            )
+                node, "case_number_pattern", "settings.case_number_pattern", str(error)
+            ) from None
         return Settings(LateCorrectionPolicy(policy), window, pattern)
 
     def clock(self, name: str, value: Any, top: Located) -> ClockSpec:
         where = f"clocks.{name}"
         node = self.mapping(value, where, "clock", self.section(top, "clocks"))
         days = self.typed(node, "days", where, int)
+        if days < 1:
+            raise self.fail(node, "days", f"{where}.days", "a clock runs at least one working day")
         maximum = node.get("max_extension")
         if maximum is not None:
             maximum = self.typed(node, "max_extension", where, int)
+            if maximum < 0:
+                key = f"{where}.max_extension"
+                raise self.fail(node, "max_extension", key, "an extension cannot be negative")
         window = bool(node.get("window", False))
         return ClockSpec(name, str(node["label"]), days, str(node["basis"]), maximum, window)
 

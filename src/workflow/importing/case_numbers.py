@@ -10,37 +10,25 @@ so the next new case cannot collide with it. Numbers that do not fit the pattern
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable
 
 from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from workflow.definition.number_patterns import check_pattern, regex
+from workflow.errors import InvalidInput
 from workflow.store.records import CounterRecord
 
 
 def number_pattern(pattern: str, agency: str) -> re.Pattern[str] | None:
-    """A regex with groups ``year`` and ``seq`` for ``pattern`` (None: a field we cannot read)."""
-    parts = []
+    """A regex with groups ``year`` and ``seq`` for ``pattern`` (None: not a valid pattern,
+    as a store from before patterns were checked may hold)."""
     try:
-        parsed = list(string.Formatter().parse(pattern))
-    except ValueError:
+        check_pattern(pattern)
+    except InvalidInput:
         return None
-    for literal, field, _spec, _conversion in parsed:
-        parts.append(re.escape(literal))
-        if field is None:
-            continue
-        if field == "agency":
-            parts.append(re.escape(agency))
-        elif field == "year":
-            parts.append(r"(?P<year>\d{4})")
-        elif field == "seq":
-            parts.append(r"(?P<seq>\d+)")
-        else:
-            return None
-    regex = re.compile("".join(parts))
-    return regex if "seq" in regex.groupindex else None
+    return regex(pattern, agency)
 
 
 def counter_scope(

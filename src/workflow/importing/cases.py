@@ -149,6 +149,7 @@ class CaseImport:
                 )
         for number in _already_stored(session, list(first_row)):
             problems.append((first_row[number], "number", f"{number} is already in the store"))
+        problems.extend(_in_another_agency(cases, agencies, definition))
         if problems:
             raise ImportRejected(path, sorted(problems))
         return cases
@@ -175,6 +176,31 @@ class CaseImport:
                 scope, seq = found
                 highest[scope] = max(highest.get(scope, 0), seq)
         return highest
+
+
+def _in_another_agency(
+    cases: list[PastCase], agencies: dict[str, AgencyRecord], definition: WorkflowDefinition
+) -> list[Problem]:
+    """A number another agency's pattern produces would block that agency's `case open`."""
+    patterns = {
+        code: number_pattern(
+            agency.case_number_pattern or definition.settings.case_number_pattern, code
+        )
+        for code, agency in agencies.items()
+    }
+    problems: list[Problem] = []
+    for case in cases:
+        for code, pattern in patterns.items():
+            if code != case.agency and pattern is not None and pattern.fullmatch(case.number):
+                problems.append(
+                    (
+                        case.row,
+                        "number",
+                        f"{case.number} is in agency {code}'s numbering; import it under {code}, "
+                        "or keep the number the case had in the old system's own scheme",
+                    )
+                )
+    return problems
 
 
 def _already_stored(session: Session, numbers: list[str], batch: int = 500) -> list[str]:

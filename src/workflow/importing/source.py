@@ -44,11 +44,16 @@ def read_rows(
     names = [str(cell).strip().lower() if cell is not None else "" for cell in header]
     _check_header(path, names, columns, optional)
     found = []
+    overfull = []
     for number, cells in enumerate(rows, start=HEADER_ROW + 1):
+        if any(not _blank(cell) for cell in cells[len(names) :]):  # a value under no column
+            overfull.append((number, "row", f"{len(cells)} cells; the header names {len(names)}"))
         values = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names)}
         if all(_blank(value) for value in values.values()):
             continue
         found.append(SourceRow(number, values))
+    if overfull:
+        raise ImportRejected(path, overfull)
     return found
 
 

@@ -9,12 +9,14 @@ pattern typed into an agency's settings can do nothing but format.
 
 from __future__ import annotations
 
+import re
 from string import Formatter
 
 from workflow.errors import LetterError
 
 DEFAULT_PATTERN = "{short_name}公开〔{year}〕{seq}号"
 FIELDS = frozenset({"short_name", "code", "year", "seq"})
+_WIDE = re.compile(r"\d{3,}")  # a width or precision of 100 or more: a number, not a layout
 
 
 def check_pattern(pattern: str) -> None:
@@ -33,7 +35,7 @@ def check_pattern(pattern: str) -> None:
     if "seq" not in names:
         raise LetterError(f"letter number pattern {pattern!r} has no {{seq}}")
     for _, field_name, spec, conversion in parts:
-        if conversion or (spec and "{" in spec):
+        if conversion or (spec and ("{" in spec or _WIDE.search(spec))):
             raise LetterError(f"letter number pattern {pattern!r}: {{{field_name}}} is too complex")
 
 

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, PrimaryKeyConstraint, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    StatementError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.errors import (
@@ -95,6 +101,10 @@ class Database:
             yield
         except DBAPIError as error:
             raise store_error(error, self.lock_wait) from error
+        except StatementError as error:  # a bind processor refused a value (``Bounded``)
+            if isinstance(error.orig, WorkflowError):
+                raise error.orig from None
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -27,9 +27,12 @@ from sqlalchemy import (
     literal_column,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from workflow.codes import TimerStatus
+from workflow.errors import InvalidInput
 
 # Stable constraint names: Alembic batch mode on SQLite needs them.
 NAMING = {
@@ -39,6 +42,26 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class Bounded(TypeDecorator[str]):
+    """``String(length)``, its length checked on every write: PostgreSQL refuses a longer
+    value, SQLite would store it, and a store must move from one to the other."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+        self.column = "a value"  # "table.column", named once the tables are declared
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is not None and len(value) > self.length:
+            raise InvalidInput(
+                f"{self.column} is longer than {self.length} characters ({len(value)} given)"
+            )
+        return value
 
 
 # Constraints the code recognises by name when the store refuses a write.
@@ -59,30 +82,30 @@ class AgencyRecord(Base):
     __tablename__ = "agencies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(Bounded(64), unique=True)
+    name: Mapped[str] = mapped_column(Bounded(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     # letterhead data, used by letters; editable without touching templates
-    short_name: Mapped[str | None] = mapped_column(String(64))
-    address: Mapped[str | None] = mapped_column(String(300))
-    postcode: Mapped[str | None] = mapped_column(String(16))
-    phone: Mapped[str | None] = mapped_column(String(64))
-    email: Mapped[str | None] = mapped_column(String(200))
-    seal_text: Mapped[str | None] = mapped_column(String(200))
-    reconsideration_body: Mapped[str | None] = mapped_column(String(200))
-    court: Mapped[str | None] = mapped_column(String(200))
-    head: Mapped[str | None] = mapped_column(String(100))  # approves extensions, gets digests
-    case_number_pattern: Mapped[str | None] = mapped_column(String(100))
-    letter_number_pattern: Mapped[str | None] = mapped_column(String(100))
+    short_name: Mapped[str | None] = mapped_column(Bounded(64))
+    address: Mapped[str | None] = mapped_column(Bounded(300))
+    postcode: Mapped[str | None] = mapped_column(Bounded(16))
+    phone: Mapped[str | None] = mapped_column(Bounded(64))
+    email: Mapped[str | None] = mapped_column(Bounded(200))
+    seal_text: Mapped[str | None] = mapped_column(Bounded(200))
+    reconsideration_body: Mapped[str | None] = mapped_column(Bounded(200))
+    court: Mapped[str | None] = mapped_column(Bounded(200))
+    head: Mapped[str | None] = mapped_column(Bounded(100))  # approves extensions, gets digests
+    case_number_pattern: Mapped[str | None] = mapped_column(Bounded(100))
+    letter_number_pattern: Mapped[str | None] = mapped_column(Bounded(100))
 
 
 class ApplicantRecord(Base):
     __tablename__ = "applicants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    type: Mapped[str] = mapped_column(String(32))
-    contact: Mapped[str | None] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Bounded(200))
+    type: Mapped[str] = mapped_column(Bounded(32))
+    contact: Mapped[str | None] = mapped_column(Bounded(300))
 
 
 class DefinitionVersionRecord(Base):
@@ -92,9 +115,9 @@ class DefinitionVersionRecord(Base):
     __table_args__ = (UniqueConstraint("definition_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    definition_id: Mapped[str] = mapped_column(String(64))
+    definition_id: Mapped[str] = mapped_column(Bounded(64))
     version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(Bounded(64))
     source: Mapped[str] = mapped_column(Text)
     registered_at: Mapped[datetime]
 
@@ -113,23 +136,23 @@ class CaseRecord(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(64), unique=True)
+    number: Mapped[str] = mapped_column(Bounded(64), unique=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
-    applicant_type: Mapped[str] = mapped_column(String(32))  # as at application, for reports
-    channel: Mapped[str] = mapped_column(String(32))
+    applicant_type: Mapped[str] = mapped_column(Bounded(32))  # as at application, for reports
+    channel: Mapped[str] = mapped_column(Bounded(32))
     received_on: Mapped[date] = mapped_column(Date)
     request: Mapped[str] = mapped_column(Text)
-    handler: Mapped[str | None] = mapped_column(String(100), index=True)
-    definition_id: Mapped[str] = mapped_column(String(64))
+    handler: Mapped[str | None] = mapped_column(Bounded(100), index=True)
+    definition_id: Mapped[str] = mapped_column(Bounded(64))
     definition_version: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(64), index=True)
-    outcome: Mapped[str | None] = mapped_column(String(64))  # the latest decision
+    state: Mapped[str] = mapped_column(Bounded(64), index=True)
+    outcome: Mapped[str | None] = mapped_column(Bounded(64))  # the latest decision
     closed_on: Mapped[date | None] = mapped_column(Date)  # null while open
     # The closure the annual report counts: an application is counted once, at its
     # first closure; a decision re-made after a corrected appeal is not a new one.
     first_closed_on: Mapped[date | None] = mapped_column(Date)
-    first_outcome: Mapped[str | None] = mapped_column(String(64))
+    first_outcome: Mapped[str | None] = mapped_column(Bounded(64))
     last_event_on: Mapped[date] = mapped_column(Date)
     event_count: Mapped[int] = mapped_column(Integer)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -153,12 +176,12 @@ class CaseEventRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     seq: Mapped[int] = mapped_column(Integer)
-    trigger: Mapped[str] = mapped_column(String(64))
-    from_state: Mapped[str | None] = mapped_column(String(64))
-    to_state: Mapped[str] = mapped_column(String(64))
+    trigger: Mapped[str] = mapped_column(Bounded(64))
+    from_state: Mapped[str | None] = mapped_column(Bounded(64))
+    to_state: Mapped[str] = mapped_column(Bounded(64))
     occurred_on: Mapped[date] = mapped_column(Date)  # the legal date the handler states
     recorded_at: Mapped[datetime]  # server time, for audit
-    actor: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(Bounded(100))
     payload: Mapped[dict[str, Any]]
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -172,14 +195,14 @@ class ClockEntryRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"))
-    clock: Mapped[str] = mapped_column(String(64))
+    clock: Mapped[str] = mapped_column(Bounded(64))
     seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(Bounded(16))
     on: Mapped[date] = mapped_column(Date)
     days: Mapped[int | None] = mapped_column(Integer)
     due_on: Mapped[date | None] = mapped_column(Date)
-    reason: Mapped[str | None] = mapped_column(String(300))
-    approver: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Bounded(300))
+    approver: Mapped[str | None] = mapped_column(Bounded(100))
 
 
 class ClockRecord(Base):
@@ -189,8 +212,8 @@ class ClockRecord(Base):
     __table_args__ = (Index("ix_clocks_status_due", "status", "due_on"),)
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    status: Mapped[str] = mapped_column(Bounded(16))
     due_on: Mapped[date | None] = mapped_column(Date)
     extended_by: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer)
@@ -232,15 +255,15 @@ class TimerRecord(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
+    key: Mapped[str] = mapped_column(Bounded(200), unique=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    clock: Mapped[str] = mapped_column(String(64))
+    clock: Mapped[str] = mapped_column(Bounded(64))
     clock_version: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))  # reminder | lapse
-    name: Mapped[str] = mapped_column(String(64))  # e.g. before_5, on_due, overdue, lapse_fee
-    trigger: Mapped[str | None] = mapped_column(String(64))  # for a lapse
+    kind: Mapped[str] = mapped_column(Bounded(16))  # reminder | lapse
+    name: Mapped[str] = mapped_column(Bounded(64))  # e.g. before_5, on_due, overdue, lapse_fee
+    trigger: Mapped[str | None] = mapped_column(Bounded(64))  # for a lapse
     due_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))  # a TimerStatus
+    status: Mapped[str] = mapped_column(Bounded(16))  # a TimerStatus
     created_at: Mapped[datetime]
     fired_at: Mapped[datetime | None]
     detail: Mapped[dict[str, Any] | None]
@@ -253,14 +276,14 @@ class OutboxRecord(Base):
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)  # the receiver's dedupe key
+    key: Mapped[str] = mapped_column(Bounded(200), unique=True)  # the receiver's dedupe key
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # reminder | digest | letter
-    channel: Mapped[str] = mapped_column(String(32))  # a Transport (not an application's)
-    recipient: Mapped[str] = mapped_column(String(300))
-    subject: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(Bounded(32))  # reminder | digest | letter
+    channel: Mapped[str] = mapped_column(Bounded(32))  # a Transport (not an application's)
+    recipient: Mapped[str] = mapped_column(Bounded(300))
+    subject: Mapped[str] = mapped_column(Bounded(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # an OutboxStatus
+    status: Mapped[str] = mapped_column(Bounded(16))  # an OutboxStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
@@ -278,11 +301,11 @@ class LetterRecord(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    kind: Mapped[str] = mapped_column(String(64))
-    number: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(Bounded(64))
+    number: Mapped[str] = mapped_column(Bounded(100))
     issued_on: Mapped[date] = mapped_column(Date)
-    template: Mapped[str] = mapped_column(String(200))
-    template_version: Mapped[str] = mapped_column(String(64))
+    template: Mapped[str] = mapped_column(Bounded(200))
+    template_version: Mapped[str] = mapped_column(Bounded(64))
     context: Mapped[dict[str, Any]]  # the inputs, frozen at issue
     created_at: Mapped[datetime]
 
@@ -293,9 +316,9 @@ class LetterDocumentRecord(Base):
     __tablename__ = "letter_documents"
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), primary_key=True)
-    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    format: Mapped[str] = mapped_column(Bounded(8), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(Bounded(64))
     created_at: Mapped[datetime]
 
 
@@ -306,9 +329,9 @@ class AppealRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(Bounded(64))
     filed_on: Mapped[date] = mapped_column(Date)
-    result: Mapped[str | None] = mapped_column(String(32))
+    result: Mapped[str | None] = mapped_column(Bounded(32))
     decided_on: Mapped[date | None] = mapped_column(Date)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the filing and the result were recorded (China dates), for reports as of a
@@ -322,7 +345,7 @@ class CounterRecord(Base):
 
     __tablename__ = "counters"
 
-    scope: Mapped[str] = mapped_column(String(200), primary_key=True)
+    scope: Mapped[str] = mapped_column(Bounded(200), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
 
 
@@ -349,3 +372,13 @@ PENDING_TIMER = TimerRecord.status == literal_column(f"'{TimerStatus.PENDING.val
 
 # Registered on the same metadata, so migrations and schema checks see every table.
 from workflow.store import access_records as _access_records  # noqa: E402, F401
+
+
+def _name_bounded_columns() -> None:
+    for table in Base.metadata.tables.values():
+        for column in table.columns:
+            if isinstance(column.type, Bounded):
+                column.type.column = f"{table.name}.{column.name}"
+
+
+_name_bounded_columns()
