@@ -54,6 +54,8 @@ _OFF = re.compile(
     r"(?P<tail>(?:,[^,]+)*)"
 )
 _CLAUSE_COUNT = re.compile(r"共(\d+)天")
+# what only a festival paragraph says: a date, a day off, a day at work
+_HOLIDAY_CONTENT = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}日\(|放假|上班|调休|休息")
 _MAKEUP = re.compile(rf"(?P<dates>{_DATE}(?:[、,和]{_DATE})*)上班")
 _EXTEND = re.compile(rf"延长(\d{{4}})年(\S+?)假期至(?P<end>{_DATE}),(?P<back>{_DATE})起正常上班")
 
@@ -103,6 +105,7 @@ def parse_notice(text: str) -> ParsedNotice:
     paragraphs = [(line, m) for line in lines if (m := _PARAGRAPH.fullmatch(_compact(line)))]
     if not paragraphs:
         raise NoticeParseError(title_line, "no numbered festival paragraph (一、元旦：…) found")
+    _refuse_unread(lines, paragraphs[0][0], {line for line, _ in paragraphs})
     for index, (line, match) in enumerate(paragraphs, start=1):
         if _ORDINALS.get(match.group(1)) != index:
             raise NoticeParseError(
@@ -115,6 +118,7 @@ def parse_notice(text: str) -> ParsedNotice:
             seen[day] = holiday.name
         holidays.append(holiday)
         spillover.extend(outside)
+    _check_festivals(holidays, paragraphs[-1][0])
     _check_intro(lines, year, holidays)
     for day in spillover:
         warnings.append(f"{day} (a weekend day outside {year}) ignored: it changes no working day")
@@ -293,6 +297,35 @@ def _date(match: re.Match[str] | None, year: int, previous: date | None, sentenc
         elif not item.startswith("农历"):  # lunar dates are not checked
             raise NoticeParseError(sentence, f"cannot read the annotation {item!r}")
     return day
+
+
+def _refuse_unread(lines: list[str], first: str, paragraphs: set[str]) -> None:
+    """From the first festival paragraph on, a line is a paragraph, the closing text or the
+    signature. One that names a festival, a date or a day off or at work is a paragraph
+    the numbering did not catch (``2、``, ``七.``, ``（二）``): refused, never skipped."""
+    for line in lines[lines.index(first) :]:
+        compact = _compact(line)
+        if line in paragraphs or _SIGNED.fullmatch(compact):  # the signature's date
+            continue
+        if _HOLIDAY_CONTENT.search(compact) or any(name in compact for name in FESTIVALS):
+            raise NoticeParseError(
+                line,
+                "not a numbered festival paragraph (一、…), yet it names a festival or a date; "
+                "number it as the others are",
+            )
+
+
+def _check_festivals(holidays: list[Holiday], last: str) -> None:
+    """A yearly notice gives each of the seven festivals once (2020's extension of the
+    Spring Festival is a notice of its own, read by ``apply_extension``)."""
+    named = [part for holiday in holidays for part in holiday.name.split("、")]
+    twice = sorted({name for name in named if named.count(name) > 1})
+    missing = sorted(FESTIVALS - set(named))
+    if twice or missing:
+        problem = f"{'、'.join(twice)} given twice" if twice else f"no {'、'.join(missing)}"
+        raise NoticeParseError(
+            last, f"a yearly notice gives the seven festivals once each: {problem}"
+        )
 
 
 def _check_intro(lines: list[str], year: int, holidays: list[Holiday]) -> None:
