@@ -181,3 +181,32 @@ def test_every_error_is_a_workflow_error_with_a_message() -> None:
         "users.王伟",
         "notify.yaml: users.王伟: bad",
     )
+
+
+def test_on_postgres_one_agencys_open_step_does_not_hold_another(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step in progress holds its case row and its agency's counters; another agency's
+    case opens meanwhile (on SQLite it would wait for the one write lock: the README says so)."""
+    from tests.stores import postgres_database
+
+    monkeypatch.setenv("WORKFLOW_TODAY", "2026-11-26")
+    with postgres_database() as url:
+        monkeypatch.setenv("WORKFLOW_DB", url)
+        run(capsys, "init")
+        run(capsys, "agency", "add", "zbgd", "--name", "淄博高端装备中心")
+        run(capsys, "agency", "add", "city", "--name", "市政府")
+        run(capsys, *OPEN)
+        monkeypatch.setenv("WORKFLOW_LOCK_WAIT", "0.5")
+        holder = Database(url)
+        try:
+            with holder.transaction() as session:  # as zbgd's slow step would, mid-render
+                session.execute(text("SELECT 1 FROM cases FOR NO KEY UPDATE"))
+                session.execute(text("UPDATE counters SET value = value"))
+                other = [("city" if arg == "zbgd" else arg) for arg in OPEN]
+                opened = run(capsys, *other)
+                blocked = run(capsys, *OPEN)
+        finally:
+            holder.dispose()
+    assert (opened.code, opened.out) == (0, "city-2026-0001\n")
+    assert "the store is busy" in error_line(blocked, 3)  # its own agency's counter waits
