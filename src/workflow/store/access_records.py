@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.store.records import Base
 
+IDEMPOTENCY_KEY = "uq_idempotency_keys_owner"  # a key given twice: the first call answers
+
 
 class UserRecord(Base):
     """A member of staff. ``agency_id`` null: the deployment's own operators."""
@@ -129,7 +131,7 @@ class IdempotencyRecord(Base):
     """The answer to an unsafe call made with an ``Idempotency-Key``, kept to replay it."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("owner", "key"),)
+    __table_args__ = (UniqueConstraint("owner", "key", name=IDEMPOTENCY_KEY),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner: Mapped[str] = mapped_column(String(100))

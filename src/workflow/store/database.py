@@ -187,8 +187,9 @@ def store_error(error: DBAPIError, lock_wait: float = LOCK_WAIT_SECONDS) -> Work
     code = getattr(error.orig, "sqlite_errorname", None)
     if state in _BUSY_STATES or code in _BUSY_CODES:
         return StoreBusy(lock_wait)
-    if isinstance(error, IntegrityError):
-        return ConstraintViolation(violated_constraint(error), cause)
+    if isinstance(error, IntegrityError) or state == "P0001":  # P0001: a trigger's RAISE
+        constraint = violated_constraint(error) if isinstance(error, IntegrityError) else None
+        return ConstraintViolation(constraint, cause)
     if state in _MISSING_STATES or cause.startswith(("no such table", "no such column")):
         return StoreUnavailable(
             f"the store has no workflow schema, or an older one ({cause}): run `workflow init` "

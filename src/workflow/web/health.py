@@ -8,9 +8,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
 
-from workflow.errors import WorkflowError
+from workflow.errors import StoreBusy, StoreUnavailable, WorkflowError
 from workflow.store import schema
 from workflow.store.records import SweepRunRecord
 from workflow.web.dependencies import AppDep
@@ -52,8 +51,8 @@ def health(application: AppDep) -> JSONResponse:
                 .limit(1)
             ).first()
             last_sweep = last.isoformat() if last is not None else None
-    except DBAPIError as error:
-        problems.append(f"store: {type(error.orig).__name__}")
+    except (StoreUnavailable, StoreBusy) as error:
+        problems.append(f"store: {error}")
     current = store and revision == schema.head_revision()
     if store and not current:
         problems.append(f"store at revision {revision}, code at {schema.head_revision()}")

@@ -17,11 +17,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from workflow.application import Application
-from workflow.errors import InvalidInput, RequestInProgress
-from workflow.store.access_records import IdempotencyRecord
+from workflow.errors import ConstraintViolation, InvalidInput, RequestInProgress
+from workflow.store.access_records import IDEMPOTENCY_KEY, IdempotencyRecord
 from workflow.web.auth import Caller
 
 HEADER = "Idempotency-Key"
@@ -56,7 +55,9 @@ def idempotent(
                     created_at=application.clock.now(),
                 )
             )
-    except IntegrityError:
+    except ConstraintViolation as error:
+        if error.constraint != IDEMPOTENCY_KEY:
+            raise
         with application.database.reading() as session:
             first = session.scalars(
                 select(IdempotencyRecord).where(
