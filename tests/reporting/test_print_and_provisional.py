@@ -1,5 +1,5 @@
 """What a printed report shows: the workbook's print setup and Chinese 检查 sheet, readable
-columns in the DOCX draft, and a year not yet over marked as such in every format."""
+columns and unbroken rows in the DOCX draft, and a year not yet over marked in every format."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
 
@@ -87,6 +88,15 @@ def test_draft_columns_keep_table_three_labels_readable(
     assert item >= 8 * Pt(9)
     assert min(numbers) >= 2 * Pt(9)
     assert item > group > max(numbers)
+    # Its three header rows repeat on every page; no row breaks across pages.
+    rows = table3._tbl.tr_lst
+    assert [row.trPr.find(qn("w:tblHeader")) is not None for row in rows[:4]] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert all(row.trPr.find(qn("w:cantSplit")) is not None for row in rows)
 
 
 def test_a_year_not_over_says_so_in_every_format(

@@ -19,6 +19,7 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.shared import Length, Mm, Pt
 
 from workflow.clock import CHINA
@@ -125,6 +126,7 @@ def html_to_docx(html: str, dated: date) -> bytes:
             font, size, bold = TITLE_FONT, 20, True
         elif block.kind in ("h2", "h3"):
             font, size, bold = HEADING_FONT, 15 if block.kind == "h2" else 14, True
+            paragraph.paragraph_format.keep_with_next = True  # a heading stays with its text
         elif block.kind == "note":
             size = 10.5
         else:
@@ -190,6 +192,14 @@ def _table(document: Any, rows: list[list[_Cell]]) -> None:
         column.width = widths[index]  # the grid, which LibreOffice reads
         for cell in column.cells:
             cell.width = widths[index]  # each cell's, which Word reads
+    # Rows are never split across pages; the header rows repeat on each page.
+    heading = True
+    for row, tr in zip(rows, table._tbl.tr_lst, strict=True):
+        properties = tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+        heading = heading and all(cell.header for cell in row)
+        if heading:
+            properties.append(OxmlElement("w:tblHeader"))
     for r, c, cell in placed:
         target = table.cell(r, c)
         if cell.rowspan > 1 or cell.colspan > 1:
