@@ -279,7 +279,9 @@ def test_steps_near_the_year_end(
         capsys, "letter", "render", NUMBER, "--kind", "correction_notice", "--format", "txt",
         "-o", "-",
     ).out  # fmt: skip
-    assert "在15个工作日内，按照上述事项对申请作出补正" in notice  # no last day: not known yet
+    assert (
+        "自收到本告知书之日起15个工作日内，按照上述事项对申请作出补正" in notice
+    )  # no last day yet
     lapse = one_line_error(
         run(capsys, "case", "fire", NUMBER, "lapse_correction", "--on", "2026-12-31")
     )

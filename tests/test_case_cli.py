@@ -133,6 +133,9 @@ def test_a_definition_changed_under_the_same_version_is_refused(
     text_ = (definitions_dir() / "disclosure.yaml").read_text("utf-8")
     shorter = text_.replace("days: 20\n", "days: 15\n", 1)
     (own / "disclosure.yaml").write_text(shorter, "utf-8")
+    (own / "disclosure-2007.yaml").write_text(  # the definition it names for older applications
+        (definitions_dir() / "disclosure-2007.yaml").read_text("utf-8"), "utf-8"
+    )
     line = one_line_error(run(capsys, "--definitions", str(own), *OPEN), 4)
     assert f"disclosure version {version} has changed since cases started on it" in line
     (own / "disclosure.yaml").write_text(
@@ -147,7 +150,9 @@ def test_a_definition_changed_under_the_same_version_is_refused(
 
 
 def test_definition_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert "ok (disclosure version 3" in run(capsys, "definition", "validate").out
+    validated = run(capsys, "definition", "validate").out
+    assert "ok (disclosure version 3" in validated
+    assert "ok (disclosure_2007 version 1" in validated
     assert run(capsys, "definition", "diagram").out.startswith("stateDiagram-v2")
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -92,6 +92,14 @@ class Channel(Coded):
     ORDINARY_POST = "ordinary_post", "平常信函"
     ONLINE = "online", "互联网"
     FAX = "fax", "传真"
+    EMAIL = "email", "电子邮件"  # an internet channel (Art. 31(3))
+    ORAL = "oral", "口头提出"  # written down by the office and confirmed (Art. 29, 31(1))
+
+    @property
+    def confirmed(self) -> bool:
+        """The receipt date is a confirmation the office must try to make on the day the
+        application arrives (Art. 31(2) ordinary post, 31(3) internet and fax)."""
+        return self in (Channel.ORDINARY_POST, Channel.ONLINE, Channel.FAX, Channel.EMAIL)
 
 
 class AppealKind(Coded):

@@ -75,8 +75,8 @@ def cases_part() -> list[str]:
     fire(first, "receive_third_party_reply", "--on", "2026-03-20")
     fire(first, "extend", "--on", "2026-03-25", "--approver", "王主任")
     fire(first, "decide", "--on", "2026-04-20", "--outcome", "partially_disclosed",
-         "--reason", "其中涉及第三方商业秘密的内容不予公开（第十五条）",
-         "--access", "以电子邮件方式提供")  # fmt: skip
+         "--reason", "其中涉及第三方商业秘密的内容不予公开",
+         "--ground", "withheld.third_party_rights", "--access", "以电子邮件方式提供")  # fmt: skip
     step("The answer deadline, with its explanation", "case", "show", first)
     second = open_case("某律师事务所", "legal_services", "2026-05-06", "某地块征收补偿方案")
     fire(second, "request_correction", "--on", "2026-05-08", "--days", "10",

@@ -65,12 +65,13 @@ def open_case(
     applicant_type: str = "natural_person",
     request: str = REQUEST,
     received: date = RECEIVED,
+    channel: str = "online",
 ) -> str:
     new = NewCase(
         agency=agency,
         applicant=applicant,
         applicant_type=applicant_type,
-        channel="online",
+        channel=channel,
         received_on=received,
         request=request,
         by="李四",

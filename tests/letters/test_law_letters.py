@@ -120,3 +120,17 @@ def test_answers_that_cite_what_happened_before(letters_app: TestApplication) ->
         "对不予公开的内容，本机关根据《中华人民共和国政府信息公开条例》第十五条、第三十二条的规定，"
         "作出不予公开（保护第三方合法权益）的决定，理由如下：银行账户信息属于商业秘密。"
     ) in said
+
+
+def test_email_and_oral_applications_are_acknowledged_by_their_rule(
+    letters_app: TestApplication,
+) -> None:
+    app = letters_app
+    email = open_case(app, channel="email")
+    said = text(app, email, kind="acknowledgement")
+    assert "提交方式：电子邮件提交" in said
+    assert "第三十一条第（三）项的规定，以双方确认之日为收到申请之日" in said
+    oral = open_case(app, channel="oral")
+    said = text(app, oral, kind="acknowledgement")
+    assert "提交方式：口头提出" in said
+    assert "第二十九条第一款的规定，由本机关代为填写政府信息公开申请" in said

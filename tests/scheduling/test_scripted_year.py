@@ -3,7 +3,7 @@
 Seven applications from June 2025 to May 2026 take the lifecycle's paths: answered
 in time, answered late, a correction that lapses, a correction received (the answer
 restarts in full), a fee never paid, an extension then a silent third party over the
-2026 Spring Festival, an agency consultation that runs over. Every day the scheduler
+2026 Spring Festival, an agency answering on its last day. Every day the scheduler
 sweeps first and the handlers act afterwards. Each expected reminder must be queued
 exactly once, on its day, to its people; each lapse must fire on the first working
 day after its period; nothing else may go out.
@@ -128,19 +128,19 @@ def test_a_scripted_year_queues_each_reminder_once_and_lapses_on_the_right_day(
     script.expect(before(t_due, 3), "F", "third_party", "before_3", HANDLER_ONLY)
     script.expect(t_due, "F", "third_party", "on_due", HANDLER_ONLY)
     left = 40 - cal.working_days_between(received, date(2026, 2, 12))  # DOMAIN.md §1
-    due = add(date(2026, 3, 12), left)  # resumed by the silence lapse
+    # resumed by the silence lapse as of the consultation's last day (DOMAIN.md §1)
+    due = add(t_due, left)
     for n in (5, 1):
         script.expect(before(due, n), "F", "answer", f"before_{n}", BOTH)
     script.step("F", "decide", before(due, 1), outcome="disclosed.provided")
 
-    # G: another agency replies 2 WD late: one overdue reminder, not daily
+    # G: another agency replies on its last day (its silence would lapse the next day)
     script.open("G", date(2026, 3, 2))
     script.step("G", "consult_agency", date(2026, 3, 3), party="某局", contact="0533-2")
     g_due = add(date(2026, 3, 3), 15)
     for day, name in ((before(g_due, 3), "before_3"), (g_due, "on_due")):
         script.expect(day, "G", "other_agency", name, HANDLER_ONLY)
-    script.expect(next_day(g_due), "G", "other_agency", "overdue_once", HANDLER_ONLY)
-    script.step("G", "receive_agency_reply", add(g_due, 2))
+    script.step("G", "receive_agency_reply", g_due)
     script.step("G", "decide", add(g_due, 2), outcome="disclosed.provided")
 
     script.run()

@@ -8,6 +8,7 @@ is refused, and a version whose file is gone is still read from the store.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -40,6 +41,15 @@ class DefinitionRegistry:
                     f"{definition.id} version {definition.version} is also defined in {other}",
                 )
             self._files[definition.key] = definition
+        for definition in self._files.values():
+            earlier = definition.earlier
+            if earlier is not None and not any(i == earlier.definition for i, _ in self._files):
+                raise DefinitionError(
+                    definition.path,
+                    None,
+                    "earlier.definition",
+                    f"no definition {earlier.definition!r} among the definition files",
+                )
 
     def definitions(self) -> list[WorkflowDefinition]:
         return list(self._files.values())
@@ -50,6 +60,22 @@ class DefinitionRegistry:
             known = ", ".join(sorted({i for i, _ in self._files})) or "none"
             raise DefinitionError(definition_id, None, "id", f"no such definition (known: {known})")
         return max(versions, key=lambda d: d.version)
+
+    def for_receipt(
+        self, received_on: date, definition_id: str = DEFAULT_DEFINITION
+    ) -> WorkflowDefinition:
+        """The definition an application received on ``received_on`` follows: the latest,
+        or the one it names for applications received before its law applied (`earlier`)."""
+        definition = self.latest(definition_id)
+        seen = {definition.id}
+        while definition.earlier is not None and received_on < definition.earlier.received_before:
+            definition = self.latest(definition.earlier.definition)
+            if definition.id in seen:
+                raise DefinitionError(
+                    definition.path, None, "earlier", "definitions name each other"
+                )
+            seen.add(definition.id)
+        return definition
 
     def lifecycle(self, definition: WorkflowDefinition) -> Lifecycle:
         machine = self._lifecycles.get(definition.key)

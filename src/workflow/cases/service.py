@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.ledger_store import write_clock_changes
 from workflow.cases.numbering import next_number
+from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
 from workflow.clock import Clock
@@ -60,6 +61,7 @@ class NewCase:
     handler: str | None = None
     by: str = "system"
     definition: str = DEFAULT_DEFINITION
+    arrived_on: date | None = None  # ordinary post, internet channels: before confirmation
 
 
 class LetterIssuer(Protocol):
@@ -107,8 +109,11 @@ class CaseService:
             raise InvalidInput(f"unknown channel {new.channel!r}; channels: {Channel.known()}")
         if not new.applicant.strip() or not new.request.strip():
             raise InvalidInput("an application needs the applicant's name and the request text")
-        definition = self.registry.latest(new.definition)
+        definition = self.registry.for_receipt(new.received_on, new.definition)
         self.check_date(new.received_on, None, definition, "the receipt date")
+        check_arrival(new.channel, new.arrived_on, new.received_on)
+        if new.arrived_on is not None:
+            self.calendar.is_working_day(new.arrived_on)  # refuses an unpublished year
         agency = find_agency(session, new.agency)
         self.registry.register(session, definition, self.clock)
         case = self._new_case(session, agency, new, definition)
@@ -162,6 +167,7 @@ class CaseService:
             applicant_type=new.applicant_type,
             channel=new.channel,
             received_on=new.received_on,
+            arrived_on=new.arrived_on,
             request=new.request,
             handler=new.handler or (new.by if new.by != "system" else None),
             definition_id=definition.id,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import load_ledgers
+from workflow.cases.receipt import confirmation_warning
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import find_case
 from workflow.cases.stepping import Fired
@@ -156,6 +157,8 @@ class CaseView:
     contact: str | None
     channel: Channel
     received_on: date
+    arrived_on: date | None  # ordinary post, internet channels: before the confirmation
+    warnings: tuple[str, ...]  # e.g. a confirmation later than the day after arrival
     request: str
     handler: str | None
     state: str
@@ -186,6 +189,8 @@ class CaseView:
             },
             "channel": self.channel.value,
             "received_on": self.received_on.isoformat(),
+            "arrived_on": _iso(self.arrived_on),
+            "warnings": list(self.warnings),
             "request": self.request,
             "handler": self.handler,
             "state": self.state,
@@ -350,6 +355,12 @@ def show_case(
         contact=applicant.contact,
         channel=Channel.of(case.channel),
         received_on=case.received_on,
+        arrived_on=case.arrived_on,
+        warnings=tuple(
+            warning
+            for warning in (confirmation_warning(calendar, case.arrived_on, case.received_on),)
+            if warning is not None
+        ),
         request=case.request,
         handler=case.handler,
         state=case.state,

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from workflow.cases.case_list import CaseFilter, list_cases
+from workflow.cases.receipt import confirmation_warning
 from workflow.cases.service import NewCase
 from workflow.cases.views import show_case, step_view
 from workflow.cli.case_text import case_lines, list_lines, step_lines
@@ -43,6 +44,12 @@ def case_group() -> None:
     help="How it came in (Art. 31), code or label (below).",
 )
 @click.option("--received", "received_on", required=True, type=DATE, help="Receipt date (Art. 31).")
+@click.option(
+    "--arrived",
+    "arrived_on",
+    type=DATE,
+    help="Ordinary post, internet channels: the day it arrived (--received: confirmed).",
+)
 @click.option("--request", "request_text", required=True, help="What information is requested.")
 @click.option("--contact", help="The applicant's address, phone or e-mail.")
 @click.option("--handler", help="The officer handling the case (default: --by).")
@@ -56,6 +63,7 @@ def open_case(
     applicant_type: str,
     channel: str,
     received_on: date,
+    arrived_on: date | None,
     request_text: str,
     contact: str | None,
     handler: str | None,
@@ -72,6 +80,7 @@ def open_case(
             applicant_type=applicant_type,
             channel=channel,
             received_on=received_on,
+            arrived_on=arrived_on,
             request=request_text,
             contact=contact,
             handler=handler or by,
@@ -82,8 +91,11 @@ def open_case(
         with context.database.reading() as session:
             view = show_case(session, context.registry, context.calendar, case.number, received_on)
         emit(view, True, case_lines)
-    else:
-        click.echo(case.number)
+        return
+    click.echo(case.number)
+    warning = confirmation_warning(context.calendar, arrived_on, received_on)
+    if warning is not None:
+        click.echo(f"warning: {warning}")
 
 
 @case_group.command(

@@ -37,6 +37,8 @@ def case_lines(case: CaseView) -> Iterator[str]:
     )
     yield f"  承办人：{case.handler or '未指定'}"
     yield f"  申请内容：{case.request}"
+    for warning in case.warnings:
+        yield f"  警告：{warning}"
     for deadline in case.deadlines:
         yield f"  {coded(deadline.label, deadline.clock)}：{due_text(deadline)}"
         for line in deadline.explanation:

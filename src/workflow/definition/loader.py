@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from workflow.definition.graph import check_reachable
 from workflow.definition.model import (
     ClockSpec,
+    EarlierSpec,
     LateCorrectionPolicy,
     LetterSpec,
     OutcomeSpec,
@@ -115,7 +117,21 @@ class _Builder(NodeReader):
             states=states,
             opening=opening,
             triggers=triggers,
+            earlier=self.earlier(top),
         )
+
+    def earlier(self, top: Located) -> EarlierSpec | None:
+        if "earlier" not in top:
+            return None
+        node = self.mapping(top["earlier"], "earlier", "earlier", top)
+        text = str(node["received_before"])
+        try:
+            before = date.fromisoformat(text)
+        except ValueError:
+            raise self.fail(
+                node, "received_before", "earlier.received_before", f"{text!r} is not a date"
+            ) from None
+        return EarlierSpec(before, str(node["definition"]))
 
     def settings(self, top: Located) -> Settings:
         if "settings" not in top:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 SAME_STATE = "="  # a transition's dest meaning "stay in the source state"
@@ -134,6 +135,14 @@ class OpeningSpec:
 
 
 @dataclass(frozen=True)
+class EarlierSpec:
+    """The definition that governs applications received before this one's law applied."""
+
+    received_before: date
+    definition: str
+
+
+@dataclass(frozen=True)
 class WorkflowDefinition:
     id: str
     version: int
@@ -149,6 +158,7 @@ class WorkflowDefinition:
     states: Mapping[str, StateSpec]
     opening: OpeningSpec
     triggers: Mapping[str, TriggerSpec]
+    earlier: EarlierSpec | None = None
     source: str = field(default="", repr=False, compare=False)  # the file's text
     path: str = ""
     content_hash: str = ""

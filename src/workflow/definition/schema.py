@@ -86,6 +86,10 @@ DEFS: dict[str, dict[str, Any]] = {
         {"title": {"type": "string"}, "template": {"type": "string"}}, ("title", "template")
     ),
     "state": _object({"label": {"type": "string"}, "closed": {"type": "boolean"}}, ("label",)),
+    "earlier": _object(
+        {"received_before": {"type": "string", "format": "date"}, "definition": _NAME},
+        ("received_before", "definition"),
+    ),
     "effect": {
         "type": "object",
         "properties": {
@@ -145,6 +149,7 @@ SCHEMA: dict[str, Any] = {
             "states": _map_of({"$ref": "#/$defs/state"}),
             "opening": {"$ref": "#/$defs/opening"},
             "triggers": _map_of({"$ref": "#/$defs/trigger"}),
+            "earlier": {"$ref": "#/$defs/earlier"},
         },
         ("id", "version", "initial", "clocks", "outcomes", "states", "triggers"),
     ),

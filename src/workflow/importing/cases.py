@@ -80,8 +80,18 @@ class CaseImport:
             cases = self._validate(session, path, rows, agencies, definition)
             counters = self._counters(cases, agencies, definition)
             if not check_only:
-                self.registry.register(session, definition, self.clock)
-                write_cases(session, self.clock, path, cases, agencies, definition, by, progress)
+                # each case follows the law of its receipt date (before 2019-05-15: 2007)
+                groups: dict[tuple[str, int], list[PastCase]] = {}
+                chosen: dict[tuple[str, int], WorkflowDefinition] = {}
+                for case in cases:
+                    governing = self.registry.for_receipt(case.received_on, definition.id)
+                    chosen[governing.key] = governing
+                    groups.setdefault(governing.key, []).append(case)
+                for key, group in groups.items():
+                    self.registry.register(session, chosen[key], self.clock)
+                    write_cases(
+                        session, self.clock, path, group, agencies, chosen[key], by, progress
+                    )
                 advance_counters(session, counters.items())
         closed = sum(1 for case in cases if case.closed_on is not None)
         return CasesImported(len(cases), closed, counters)

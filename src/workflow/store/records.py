@@ -142,6 +142,9 @@ class CaseRecord(Base):
     applicant_type: Mapped[str] = mapped_column(Bounded(32))  # as at application, for reports
     channel: Mapped[str] = mapped_column(Bounded(32))
     received_on: Mapped[date] = mapped_column(Date)
+    # Ordinary post and internet channels: the day the application arrived, beside the day
+    # it was confirmed (the receipt date, Art. 31(2)-(3)), so a late confirmation shows.
+    arrived_on: Mapped[date | None] = mapped_column(Date)
     request: Mapped[str] = mapped_column(Text)
     handler: Mapped[str | None] = mapped_column(Bounded(100), index=True)
     definition_id: Mapped[str] = mapped_column(Bounded(64))
