@@ -104,6 +104,7 @@ def test_help_lists_the_codes_with_their_labels(
         (("case", "list", "--agency", "nowhere"), "unknown agency 'nowhere'; agencies: zbgd"),
         (("case", "list", "--handler", "王五"), "no case has handler '王五'; handlers: root"),
         (("letter", "render", CASE, "-o", "answer.odt"), "give --format (html, txt, docx, pdf)"),
+        (("letter", "render", CASE, "-o", "-"), "(-o -) needs --format (html, txt, docx, pdf)"),
     ],
 )  # fmt: skip
 def test_an_unknown_value_names_the_known_ones(

@@ -46,10 +46,13 @@ def _format(given: str | None, out: Path) -> str:
     """The format asked for, else the one the output file's name says."""
     if given is not None:
         return given
-    inferred = _SUFFIXES.get(out.suffix.lower()) if str(out) != "-" else None
+    formats = ", ".join(Format)
+    if str(out) == "-":
+        raise InvalidInput(f"writing to standard output (-o -) needs --format ({formats})")
+    inferred = _SUFFIXES.get(out.suffix.lower())
     if inferred is None:
         raise InvalidInput(
-            f"give --format ({', '.join(Format)}): {out} does not say it "
+            f"give --format ({formats}): {out} does not say it "
             "(name the file x.pdf, x.docx, x.html or x.txt)"
         )
     return inferred.value
