@@ -1,9 +1,10 @@
 """A SYNTHETIC 2027 holiday notice, for tests only: NOT the State Council's published notice.
 
 The 2027 notice is not out as of these tests' "today" (2026-11-26). To test what
-happens once it is, the tests import this made-up text: only New Year's Day, 1-3
-January 2027 (Friday to Sunday) off, no make-up day. Real dates from it are wrong
-beyond the tests' purpose; never copy it into definitions/calendars.
+happens once it is, the tests import the walk-through's made-up text: the seven
+festivals a yearly notice must give, New Year's Day on 1-3 January 2027 (Friday to
+Sunday) with no make-up day. Its dates are not the real ones; never copy it into
+definitions/calendars.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from pathlib import Path
 from workflow.deadlines import WorkingCalendar, YearSchedule
 from workflow.deadlines.calendar_files import dump_year
 from workflow.deadlines.notice import parse_notice
+from workflow.walkthrough import EXAMPLE_2027_NOTICE
 
-NOTICE = """source: synthetic example for tests, not a published notice
-国务院办公厅关于2027年部分节假日安排的通知
-
-一、元旦：1月1日（周五）至3日（周日）放假，共3天。
-"""
+NOTICE = EXAMPLE_2027_NOTICE
 
 
 def schedule() -> YearSchedule:
