@@ -29,6 +29,7 @@ from workflow.definition import WorkflowDefinition
 from workflow.definition.number_patterns import format_number
 from workflow.errors import CaseNotFound, ConstraintViolation, InvalidInput, StaleCase, case_context
 from workflow.lifecycle import StepInput
+from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
 from workflow.store.database import Database
 from workflow.store.records import (
     EVENT_SEQUENCE,
@@ -38,7 +39,6 @@ from workflow.store.records import (
     CaseRecord,
 )
 
-OPEN_TRIGGER = "open"
 _EVENTS = cast(Table, CaseEventRecord.__table__)
 _INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
 _CASES = cast(Table, CaseRecord.__table__)
@@ -116,21 +116,15 @@ class CaseService:
             self.calendar.is_working_day(new.arrived_on)  # refuses an unpublished year
         agency = find_agency(session, new.agency)
         self.registry.register(session, definition, self.clock)
-        case = self._new_case(session, agency, new, definition)
         step = StepInput(on=new.received_on, by=new.by)
-        plan = self.registry.lifecycle(definition).opening(step, self.calendar)
-        values = {
-            "case_id": case.id,
-            "seq": 1,
-            "trigger": OPEN_TRIGGER,
-            "from_state": None,
-            "to_state": case.state,
-            "occurred_on": new.received_on,
-            "recorded_at": self.clock.now(),
-            "actor": new.by,
-            "payload": {"applicant": new.applicant, "channel": new.channel},
-            "imported": False,
-        }
+        lifecycle = self.registry.lifecycle(definition)
+        plan = lifecycle.opening(step, self.calendar)
+        facts = lifecycle.opening_facts(
+            step, plan, self.calendar, {"applicant": new.applicant, "channel": new.channel}
+        )
+        projection = project(UNOPENED, facts, definition, self.clock.today())
+        case = self._new_case(session, agency, new, definition, projection)
+        values = event_row(case.id, projection, facts, self.clock.now())
         event_id = session.connection().execute(_INSERT_EVENT, values).scalar_one()
         ledgers = {clock: tuple(entries) for clock, entries in plan.clock_entries.items()}
         write_clock_changes(
@@ -146,7 +140,12 @@ class CaseService:
         return case
 
     def _new_case(
-        self, session: Session, agency: AgencyRecord, new: NewCase, definition: WorkflowDefinition
+        self,
+        session: Session,
+        agency: AgencyRecord,
+        new: NewCase,
+        definition: WorkflowDefinition,
+        projection: CaseProjection,
     ) -> CaseRecord:
         year = new.received_on.year
         pattern = agency.case_number_pattern or definition.settings.case_number_pattern
@@ -172,11 +171,8 @@ class CaseService:
             handler=new.handler or (new.by if new.by != "system" else None),
             definition_id=definition.id,
             definition_version=definition.version,
-            state=definition.initial,
-            last_event_on=new.received_on,
-            event_count=1,  # the opening event, written next
-            recorded_on=self.clock.today(),
             imported=False,
+            **projection.columns(),  # after the opening event, written next
         )
         session.add(case)
         session.flush()

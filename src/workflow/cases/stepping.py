@@ -26,23 +26,13 @@ from workflow.clock import Clock
 from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import StaleCase, TransitionRejected
-from workflow.lifecycle import CaseSnapshot, Decision, PastStep, StepInput
+from workflow.lifecycle import CaseSnapshot, PastStep, StepInput
 from workflow.lifecycle.effects import AppealAction
+from workflow.lifecycle.projection import CaseProjection, event_row, project
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
 
 _CASES = cast(Table, CaseRecord.__table__)
 _EVENTS = cast(Table, CaseEventRecord.__table__)
-# The projection columns a step may change, all written by one prepared statement.
-PROJECTION = (
-    "state",
-    "event_count",
-    "last_event_on",
-    "outcome",
-    "closed_on",
-    "first_closed_on",
-    "first_outcome",
-    "first_closed_recorded_on",  # when the store learned of it: reports "as of" a date
-)
 _UPDATES_BY_COLUMNS: dict[frozenset[str], Update] = {}
 _INSERT_EVENTS = _EVENTS.insert().returning(_EVENTS.c.id, sort_by_parameter_order=True)
 
@@ -81,9 +71,9 @@ class CaseWork:
     definition: WorkflowDefinition
     ledgers: Ledgers
     appeals: list[AppealRecord]
-    projection: dict[str, Any]
+    projection: CaseProjection
     loaded_version: int
-    written: dict[str, Any]  # the projection as the store has it
+    written: CaseProjection  # the projection as the store has it
     changed_clocks: dict[str, date] = field(default_factory=dict)
     events: list[_PendingEvent] = field(default_factory=list)
     history: list[PastStep] = field(default_factory=list)
@@ -124,13 +114,13 @@ class Stepper:
             appeals.setdefault(appeal.case_id, []).append(appeal)
         history = load_history(session.connection(), ids)
         for case in new:
-            stored = {name: getattr(case, name) for name in PROJECTION}
+            stored = CaseProjection.of(case)
             self.work[case.id] = CaseWork(
                 record=case,
                 definition=self._definition(session, case),
                 ledgers=ledgers.get(case.id, {}),
                 appeals=appeals.get(case.id, []),
-                projection=dict(stored),
+                projection=stored,
                 loaded_version=case.version,
                 written=stored,
                 history=history.get(case.id, []),
@@ -143,11 +133,10 @@ class Stepper:
 
     def apply(self, case: CaseRecord, trigger: str, step: StepInput) -> Fired:
         work = self.work[case.id]
-        projection = work.projection
-        self._check_date(step.on, projection["last_event_on"], work.definition)
+        self._check_date(step.on, work.projection.last_event_on, work.definition)
         snapshot = CaseSnapshot.of(
             case.number,
-            projection["state"],
+            work.projection.state,
             case.received_on,
             work.ledgers,
             tuple(a.kind for a in work.pending_appeals()),
@@ -157,38 +146,19 @@ class Stepper:
         decision = self.registry.lifecycle(work.definition).decide(
             snapshot, trigger, step, self.calendar
         )
-        payload = step.to_payload()
-        if decision.warnings:
-            payload["warnings"] = list(decision.warnings)
-        projection.update(
-            state=decision.dest,
-            event_count=projection["event_count"] + 1,
-            last_event_on=step.on,
-            **closure_changes(projection, decision, work.definition, step.on, self.clock.today()),
-        )
+        facts = decision.facts
+        work.projection = project(work.projection, facts, work.definition, self.clock.today())
         for clock, entries in decision.plan.clock_entries.items():
             work.ledgers = {**work.ledgers, clock: (*work.ledgers.get(clock, ()), *entries)}
             work.changed_clocks[clock] = step.on
-        if decision.plan.appeal is not None:
-            action = decision.plan.appeal
-            if not apply_appeal(work.appeals, case.id, action, step.on, self.clock.today()):
-                reason = "no pending appeal to resolve"
-                raise TransitionRejected(case.number, trigger, decision.source, (), (reason,))
-        work.history.append(PastStep(trigger, step.on, payload))
+        appeal = facts.appeal
+        if appeal and not apply_appeal(work.appeals, case.id, appeal, step.on, self.clock.today()):
+            reason = "no pending appeal to resolve"
+            raise TransitionRejected(case.number, trigger, decision.source, (), (reason,))
+        work.history.append(PastStep(trigger, step.on, facts.stored_payload()))
         work.events.append(
             _PendingEvent(
-                values={
-                    "case_id": case.id,
-                    "seq": projection["event_count"],
-                    "trigger": trigger,
-                    "from_state": decision.source,
-                    "to_state": decision.dest,
-                    "occurred_on": step.on,
-                    "recorded_at": self.clock.now(),
-                    "actor": step.by,
-                    "payload": payload,
-                    "imported": False,
-                },
+                values=event_row(case.id, work.projection, facts, self.clock.now()),
                 entries=decision.plan.clock_entries,
                 letters=decision.letters,
             )
@@ -199,7 +169,7 @@ class Stepper:
             source=decision.source,
             dest=decision.dest,
             outcome=decision.outcome,
-            event_seq=projection["event_count"],
+            event_seq=work.projection.event_count,
             version=work.loaded_version + 1,
             warnings=decision.warnings,
         )
@@ -214,16 +184,14 @@ class Stepper:
         connection = session.connection()
         groups: dict[frozenset[str], list[CaseWork]] = {}
         for work in works:
-            changed = frozenset(
-                name for name in PROJECTION if work.projection[name] != work.written[name]
-            )
-            groups.setdefault(changed, []).append(work)
+            groups.setdefault(work.projection.changed_from(work.written), []).append(work)
         for changed, group in groups.items():
             _update_cases(connection, changed, group)
         for work in works:
-            for key, value in (*work.projection.items(), ("version", work.loaded_version + 1)):
+            columns = work.projection.columns()
+            for key, value in (*columns.items(), ("version", work.loaded_version + 1)):
                 set_committed_value(work.record, key, value)
-            work.written = dict(work.projection)
+            work.written = work.projection
         events = [(work, event) for work in works for event in work.events]
         ids = connection.execute(_INSERT_EVENTS, [event.values for _, event in events]).scalars()
         for (_, event), event_id in zip(events, ids, strict=True):
@@ -283,7 +251,7 @@ def _update_cases(connection: Connection, changed: frozenset[str], works: list[C
             "b_id": work.record.id,
             "b_version": work.loaded_version,
             "version": work.loaded_version + 1,
-            **{name: work.projection[name] for name in changed},
+            **{name: getattr(work.projection, name) for name in changed},
         }
         for work in works
     ]
@@ -316,27 +284,3 @@ def apply_appeal(
     latest.decided_on = on
     latest.decided_recorded_on = recorded_on
     return latest
-
-
-def closure_changes(
-    projection: dict[str, Any],
-    decision: Decision,
-    definition: WorkflowDefinition,
-    on: date,
-    recorded_on: date,
-) -> dict[str, Any]:
-    """What closing (or reopening) does to the case row."""
-    was_closed = definition.is_closed(decision.source)
-    now_closed = definition.is_closed(decision.dest)
-    if decision.outcome is not None and now_closed:
-        changes: dict[str, Any] = {"outcome": decision.outcome, "closed_on": on}
-        if projection["first_closed_on"] is None:
-            changes.update(
-                first_closed_on=on,
-                first_outcome=decision.outcome,
-                first_closed_recorded_on=recorded_on,
-            )
-        return changes
-    if was_closed and not now_closed:
-        return {"outcome": None, "closed_on": None}
-    return {}

@@ -118,6 +118,10 @@ class TriggerSpec:
     outcome: str | None = None  # an outcome code, OUTCOME_FROM_INPUT, or None
     automatic: bool = False
     clock: str | None = None  # for automatic triggers: the clock whose lapse fires it
+    # The step receives the corrected application (Art. 30): its letters state the date.
+    corrected_application: bool = False
+    # The step is the correction notice (Art. 30): letters state its date.
+    correction_requested: bool = False
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -124,6 +124,8 @@ DEFS: dict[str, dict[str, Any]] = {
             "letters": _NAMES,
             "outcome": {"type": "string"},
             "clock": _NAME,
+            "corrected_application": {"type": "boolean"},
+            "correction_requested": {"type": "boolean"},
         },
         ("label", "transitions"),
     ),

@@ -83,6 +83,8 @@ class TriggerReader(NodeReader):
             outcome=outcome,
             automatic=automatic,
             clock=clock,
+            corrected_application=bool(node.get("corrected_application", False)),
+            correction_requested=bool(node.get("correction_requested", False)),
         )
 
     def transitions(

@@ -15,21 +15,22 @@ appeal changes no case state: it is history for table 四.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.cases.registry import DefinitionRegistry
-from workflow.cases.verify import IMPORT_TRIGGER
-from workflow.clock import Clock
+from workflow.clock import Clock, china_date
 from workflow.codes import AppealKind, AppealResult
 from workflow.definition import WorkflowDefinition
 from workflow.errors import ImportRejected
 from workflow.importing.case_rows import Progress
 from workflow.importing.rows import CheckedRow, Problem
 from workflow.importing.source import read_rows
+from workflow.lifecycle.facts import StepFacts
+from workflow.lifecycle.projection import IMPORT_TRIGGER, CaseProjection, event_row, project
 from workflow.store.database import Database
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
 
@@ -199,30 +200,26 @@ class AppealImport:
         path: Path,
         case: CaseRecord,
         appeal: PastAppeal,
-        now: object,
+        now: datetime,
         by: str,
     ) -> None:
         definition = self.registry.for_case(session, case.definition_id, case.definition_version)
         target = appeal_state(definition)
         if case.state == target:
             return
-        case.event_count += 1
-        session.add(
-            CaseEventRecord(
-                case_id=case.id,
-                seq=case.event_count,
-                trigger=IMPORT_TRIGGER,
-                from_state=case.state,
-                to_state=target,
-                occurred_on=appeal.filed_on,
-                recorded_at=now,
-                actor=by,
-                payload={"appeal": appeal.kind, "source": path.name, "row": appeal.row},
-                imported=True,
-            )
+        facts = StepFacts(
+            trigger=IMPORT_TRIGGER,
+            on=appeal.filed_on,
+            by=by,
+            source=case.state,
+            dest=target,
+            payload={"appeal": appeal.kind, "source": path.name, "row": appeal.row},
+            imported=True,
         )
-        case.state = target
-        case.last_event_on = appeal.filed_on
+        projection = project(CaseProjection.of(case), facts, definition, china_date(now))
+        for column, value in projection.columns().items():
+            setattr(case, column, value)
+        session.add(CaseEventRecord(**event_row(case.id, projection, facts, now)))
         session.flush()
 
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
-from workflow.cases.verify import IMPORT_TRIGGER
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition
 from workflow.definition.model import OUTCOME_FROM_INPUT
+from workflow.lifecycle.facts import StepFacts
+from workflow.lifecycle.projection import IMPORT_TRIGGER, UNOPENED, event_row, project
 from workflow.store.records import AgencyRecord, ApplicantRecord, CaseEventRecord, CaseRecord
 
 CHUNK = 2_000
@@ -79,23 +80,19 @@ def write_cases(
             ],
         )
         case_ids = reserve_ids(connection, _CASES, len(chunk))
-        connection.execute(
-            _CASES.insert(),
-            [
-                _case_row(
-                    c, case_id, agencies[c.agency].id, applicant_id, definition, today, closed
-                )
-                for c, case_id, applicant_id in zip(chunk, case_ids, applicant_ids, strict=True)
-            ],
-        )
-        events = []
-        for c, case_id in zip(chunk, case_ids, strict=True):
-            origin = {"source": path.name, "row": c.row}
-            receipt = {"applicant": c.applicant_name, "channel": c.channel, **origin}
-            events.append(_event(case_id, 1, None, initial, c.received_on, now, by, receipt))
-            if c.closed_on is not None:
-                closure = {"outcome": c.outcome, **origin}
-                events.append(_event(case_id, 2, initial, closed, c.closed_on, now, by, closure))
+        rows, events = [], []
+        for c, case_id, applicant_id in zip(chunk, case_ids, applicant_ids, strict=True):
+            projection = UNOPENED
+            for facts in _facts(c, path, by, initial, closed):
+                projection = project(projection, facts, definition, today)
+                events.append(event_row(case_id, projection, facts, now))
+            rows.append(
+                {
+                    **_case_row(c, case_id, agencies[c.agency].id, applicant_id, definition),
+                    **projection.columns(),
+                }
+            )
+        connection.execute(_CASES.insert(), rows)
         connection.execute(_EVENTS.insert(), events)
         if progress is not None:
             progress(len(chunk), len(cases))
@@ -116,16 +113,44 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
     return list(range(start + 1, start + 1 + count))
 
 
+def _facts(case: PastCase, path: Path, by: str, initial: str, closed: str) -> list[StepFacts]:
+    """A past case's synthesized steps: its receipt, and its closure if it is closed."""
+    origin = {"source": path.name, "row": case.row}
+    steps = [
+        StepFacts(
+            trigger=IMPORT_TRIGGER,
+            on=case.received_on,
+            by=by,
+            source=None,
+            dest=initial,
+            payload={"applicant": case.applicant_name, "channel": case.channel, **origin},
+            imported=True,
+        )
+    ]
+    if case.closed_on is not None:
+        steps.append(
+            StepFacts(
+                trigger=IMPORT_TRIGGER,
+                on=case.closed_on,
+                by=by,
+                source=initial,
+                dest=closed,
+                outcome=case.outcome,
+                payload=origin,
+                imported=True,
+            )
+        )
+    return steps
+
+
 def _case_row(
     case: PastCase,
     case_id: int,
     agency_id: int,
     applicant_id: int,
     definition: WorkflowDefinition,
-    today: date,
-    closed_state_name: str,
 ) -> dict[str, Any]:
-    closed = case.closed_on is not None
+    """The columns of a past case's row that its events do not determine."""
     return {
         "id": case_id,
         "number": case.number,
@@ -137,39 +162,6 @@ def _case_row(
         "request": case.request,
         "definition_id": definition.id,
         "definition_version": definition.version,
-        "state": closed_state_name if closed else definition.initial,
-        "outcome": case.outcome,
-        "closed_on": case.closed_on,
-        "first_closed_on": case.closed_on,
-        "first_outcome": case.outcome,
-        "last_event_on": case.closed_on if closed else case.received_on,
-        "event_count": 2 if closed else 1,
         "imported": True,
         "version": 1,
-        "recorded_on": today,
-        "first_closed_recorded_on": today if closed else None,
-    }
-
-
-def _event(
-    case_id: int,
-    seq: int,
-    source: str | None,
-    dest: str,
-    on: date,
-    now: datetime,
-    by: str,
-    payload: dict[str, Any],
-) -> dict[str, Any]:
-    return {
-        "case_id": case_id,
-        "seq": seq,
-        "trigger": IMPORT_TRIGGER,
-        "from_state": source,
-        "to_state": dest,
-        "occurred_on": on,
-        "recorded_at": now,
-        "actor": by,
-        "payload": payload,
-        "imported": True,
     }

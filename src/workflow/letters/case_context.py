@@ -1,17 +1,18 @@
 """The context of the letters one step issues, built from the store's records.
 
 Everything comes from rows written in the step's own transaction: the agency's
-letterhead, the applicant, the case, the event's inputs (``StepInput``), the outcome as
-the case's definition describes it, and every clock's deadline after the step. Some
-facts a letter states are derived rather than typed in again:
+letterhead, the applicant, the case, the event's inputs and the facts the step stored
+with them (``StepFacts``), the outcome as the case's definition describes it, and every
+clock's deadline after the step. The facts a letter states are read as the step stored
+them, never inferred from the clock entries:
 
-* ``step.days`` / ``step.until``: the period the step set, read from the clock entries
-  it wrote (the clock it started, extended or gave a date: its due date, and its length
-  in working days from the step's date; an extension: the days added); for an
-  automatic lapse, the period that lapsed;
+* ``step.days`` / ``step.until``: the period the step set (``StepFacts.period``: for an
+  extension the days added, for an automatic lapse the period that lapsed);
+* the outcome: the one the step decided (``StepFacts.outcome``), else the case's;
+* ``case.corrected_on`` / ``case.correction_notice_on``: the date of the latest step
+  that received a corrected application and of the correction notice
+  (``StepFacts.corrected_application``, ``correction_requested``; Art. 30);
 * ``step.amount`` of a lapse: the fee of the step that started the lapsed clock;
-* ``case.corrected_on``: the date of a step that both stopped the correction clock and
-  restarted the answer clock in full (Art. 30), i.e. a corrected application received;
 * ``step.appeal_*``: a decision re-made after a reconsideration or a court corrected the
   previous one.
 
@@ -29,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
-from workflow.definition.model import OUTCOME_FROM_INPUT
 from workflow.errors import CorruptCase, LetterError
 from workflow.letters.context import DeadlineData, LetterContext, LetterData, OutcomeData, StepData
 from workflow.letters.record_data import (
@@ -41,6 +41,7 @@ from workflow.letters.record_data import (
 )
 from workflow.letters.templates import template_name
 from workflow.lifecycle import StepInput
+from workflow.lifecycle.facts import StepFacts
 from workflow.store.records import (
     AgencyRecord,
     AppealRecord,
@@ -51,7 +52,6 @@ from workflow.store.records import (
 )
 
 DECISION = "decision"
-_PERIOD = frozenset({EntryKind.START, EntryKind.RESTART, EntryKind.EXTEND, EntryKind.SET_DUE})
 _ENTRIES = (
     select(
         ClockEntryRecord.event_id,
@@ -126,7 +126,8 @@ class StepLetters:
         if found is None:  # foreign keys make this impossible
             raise CorruptCase(case.number, "its agency or applicant record is missing")
         self.agency, self.applicant = found
-        self.step = StepInput.from_payload(event.occurred_on, event.actor, event.payload)
+        self.facts = StepFacts.of_event(event)
+        self.step = StepInput.from_payload(event.occurred_on, event.actor, self.facts.payload)
         # Entries up to this step's: a batch writes several steps before their letters.
         self.clock_rows = tuple(
             _Entry(event_id, clock, ClockEntry(EntryKind(kind), on, days, due_on, reason, approver))
@@ -158,7 +159,9 @@ class StepLetters:
         return LetterContext(
             agency=letterhead_of(self.agency),
             applicant=applicant_of(self.applicant),
-            case=case_data(self.case, self._corrected_on(), self._correction_notice_on()),
+            case=case_data(
+                self.case, *correction_dates(self.session, self.case.id, self.event.seq)
+            ),
             letter=LetterData(kind=kind, title=spec.title, issued_on=self.issued_on, number=number),
             step=self._step_data(with_appeal=kind == DECISION),
             outcome=outcome,
@@ -173,13 +176,8 @@ class StepLetters:
     # -- derived facts ----------------------------------------------------------------
 
     def _outcome_code(self) -> str | None:
-        """The outcome this step decided: its trigger's, or the handler's (``--outcome``)."""
-        trigger = self.definition.triggers.get(self.event.trigger)
-        if trigger is not None and trigger.outcome == OUTCOME_FROM_INPUT:
-            return self.step.outcome
-        if trigger is not None and trigger.outcome is not None:
-            return trigger.outcome
-        return self.case.outcome
+        """The outcome this step decided, as it stored it; else the case's."""
+        return self.facts.outcome if self.facts.outcome is not None else self.case.outcome
 
     def _outcome(self, code: str | None) -> OutcomeData:
         spec = self.definition.outcomes.get(code or "")
@@ -198,7 +196,16 @@ class StepLetters:
 
     def _step_data(self, *, with_appeal: bool) -> StepData:
         step = self.step
-        days, until, awaits = self._period()
+        period = self.facts.period
+        days, until, awaits = (
+            (None, None, None)
+            if period is None
+            else (
+                period.days,
+                period.last_day,
+                period.awaits_year,
+            )
+        )
         amount = step.amount if step.amount is not None else self._lapsed_fee()
         appeal_kind, appeal_result = self._corrected_appeal() if with_appeal else (None, None)
         return StepData(
@@ -222,33 +229,6 @@ class StepLetters:
         if trigger is None or not trigger.automatic or trigger.clock not in self.deadlines:
             return None
         return trigger.clock
-
-    def _period(self) -> tuple[int | None, date | None, int | None]:
-        """The period this step sets: (WD, its last day, the year that day waits for)."""
-        lapsed = self._lapsed_clock()
-        if lapsed is not None:
-            return self.deadlines[lapsed].length, self.deadlines[lapsed].due_on, None
-        # A window (7 WD for a correction notice) is the letter's period only when the
-        # step set no other (the applicant's time to state reasons, Art. 35).
-        rows = sorted(
-            (
-                row
-                for row in self.clock_rows
-                if row.event_id == self.event.id
-                and row.kind in _PERIOD
-                and row.clock in self.definition.clocks
-            ),
-            key=lambda row: self.definition.clocks[row.clock].window,
-        )
-        for row in rows:
-            deadline = self.deadlines[row.clock]
-            if row.kind is EntryKind.EXTEND:
-                return row.entry.days, deadline.due_on, deadline.awaiting_year
-            if deadline.due_on is None:  # runs into a year not loaded yet: WD, no last day
-                return deadline.length, None, deadline.awaiting_year
-            due_on = deadline.due_on
-            return self.calendar.working_days_between(self.event.occurred_on, due_on), due_on, None
-        return None, None, None
 
     def _lapsed_fee(self) -> str | None:
         lapsed = self._lapsed_clock()
@@ -277,28 +257,6 @@ class StepLetters:
         where = f"本机关（{address}）" if address else "本机关"
         return f"持本通知书到{where}办理缴费手续"
 
-    def _corrected_on(self) -> date | None:
-        restarts = {
-            row.event_id: row.entry.on
-            for row in self.clock_rows
-            if row.clock == "answer" and row.kind is EntryKind.RESTART
-        }
-        found = [
-            restarts[row.event_id]
-            for row in self.clock_rows
-            if row.clock == "correction" and row.kind is EntryKind.STOP and row.event_id in restarts
-        ]
-        return max(found) if found else None
-
-    def _correction_notice_on(self) -> date | None:
-        """The date of the correction notice: the start of the correction clock."""
-        starts = [
-            row.entry.on
-            for row in self.clock_rows
-            if row.clock == "correction" and row.kind is EntryKind.START
-        ]
-        return starts[0] if starts else None
-
     def _corrected_appeal(self) -> tuple[str | None, str | None]:
         """(kind, "corrected") when this decision re-makes one an appeal corrected."""
         appeal = self.session.scalars(
@@ -323,3 +281,27 @@ class StepLetters:
         if previous is None or previous > appeal.decided_on:
             return None, None  # a decision was already re-made since the appeal
         return appeal.kind, appeal.result
+
+
+def correction_dates(
+    session: Session, case_id: int, up_to_seq: int
+) -> tuple[date | None, date | None]:
+    """(when the latest corrected application was received, when the correction notice
+    was sent) up to event ``up_to_seq``, as the case's steps stored them (Art. 30)."""
+    events = session.execute(
+        select(
+            CaseEventRecord.trigger,
+            CaseEventRecord.occurred_on,
+            CaseEventRecord.actor,
+            CaseEventRecord.from_state,
+            CaseEventRecord.to_state,
+            CaseEventRecord.payload,
+            CaseEventRecord.imported,
+        )
+        .where(CaseEventRecord.case_id == case_id, CaseEventRecord.seq <= up_to_seq)
+        .order_by(CaseEventRecord.seq)
+    )
+    facts = [StepFacts.of_event(event) for event in events]
+    corrected = [step.on for step in facts if step.corrected_application]
+    notices = [step.on for step in facts if step.correction_requested]
+    return (max(corrected) if corrected else None, notices[0] if notices else None)

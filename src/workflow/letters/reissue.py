@@ -6,7 +6,8 @@ applicant name, a fixed template, a letter lost in the post), it is re-issued: a
 re-issue and the date of re-issue, rendered with the agency's templates as they are
 now. What the step decided is kept from the archived context (the step's inputs, the
 outcome, the deadlines as they stood); who sends it, to whom and about what (the
-agency's letterhead, the applicant, the case) is read again from the records. The
+agency's letterhead, the applicant, the case, with the date of a corrected application
+as the event log states it) is read again from the records. The
 remedy clause follows the new date of issue. ``workflow letter list`` shows which letter
 a re-issue replaces.
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from workflow.cases.service import find_case
 from workflow.errors import CorruptCase, InvalidInput, LetterError
+from workflow.letters.case_context import correction_dates
 from workflow.letters.context import LetterContext
 from workflow.letters.issuing import (
     ArchivingIssuer,
@@ -82,7 +84,7 @@ def reissue(
             frozen,
             agency=letterhead_of(agency),
             applicant=applicant_of(applicant),
-            case=case_data(case, frozen.case.corrected_on),
+            case=case_data(case, *correction_dates(session, case.id, event.seq)),
             letter=replace(
                 frozen.letter, number=allocate_number(session, agency, on), issued_on=on
             ),

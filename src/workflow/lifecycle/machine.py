@@ -30,7 +30,9 @@ from workflow.definition.model import (
 )
 from workflow.errors import InvalidInput, TransitionRejected
 from workflow.lifecycle.effects import EffectPlan, plan_effects
+from workflow.lifecycle.facts import StepFacts, period_set
 from workflow.lifecycle.guards import CONDITIONS, GUARDS, GuardContext
+from workflow.lifecycle.projection import OPEN_TRIGGER
 from workflow.lifecycle.step import CaseSnapshot, StepInput
 
 
@@ -44,6 +46,7 @@ class Decision:
     outcome: str | None
     plan: EffectPlan
     letters: tuple[str, ...]
+    facts: StepFacts  # what the event stores: what the step's letters state
     warnings: tuple[str, ...] = ()
 
 
@@ -134,14 +137,35 @@ class Lifecycle:
             trigger.inputs,
             context.lapsed_on(),
         )
+        outcome = self._outcome(trigger, step)
+        warnings = tuple(dict.fromkeys(binding.warnings))
+        payload = step.to_payload()
+        if warnings:
+            payload["warnings"] = list(warnings)
+        facts = StepFacts(
+            trigger=trigger_name,
+            on=step.on,
+            by=step.by,
+            source=case.state,
+            dest=dest,
+            outcome=outcome,
+            period=period_set(
+                self.definition, trigger, plan.clock_entries, case.ledgers, calendar, step.on
+            ),
+            corrected_application=trigger.corrected_application,
+            correction_requested=trigger.correction_requested,
+            appeal=plan.appeal,
+            payload=payload,
+        )
         return Decision(
             trigger=trigger_name,
             source=case.state,
             dest=dest,
-            outcome=self._outcome(trigger, step),
+            outcome=outcome,
             plan=plan,
             letters=trigger.letters,
-            warnings=tuple(dict.fromkeys(binding.warnings)),
+            facts=facts,
+            warnings=warnings,
         )
 
     def _binding(self) -> _Binding:
@@ -157,6 +181,24 @@ class Lifecycle:
         """The effects of registering an application (start its clocks)."""
         return plan_effects(
             self.definition.opening.effects, self.definition, calendar, {}, step, "opened"
+        )
+
+    def opening_facts(
+        self,
+        step: StepInput,
+        plan: EffectPlan,
+        calendar: WorkingCalendar,
+        payload: dict[str, object],
+    ) -> StepFacts:
+        """What registering an application establishes (the period its receipt states)."""
+        return StepFacts(
+            trigger=OPEN_TRIGGER,
+            on=step.on,
+            by=step.by,
+            source=None,
+            dest=self.definition.initial,
+            period=period_set(self.definition, None, plan.clock_entries, {}, calendar, step.on),
+            payload=payload,
         )
 
     @staticmethod
