@@ -1,24 +1,19 @@
-"""The lifecycle: a definition bound to a ``transitions`` state machine.
+"""The lifecycle: a definition's triggers decided over a case snapshot.
 
-This is the only module that imports ``transitions``. One machine is built per
-definition version and kept. Cases are never added to it as models: ``add_model``
-is quadratic in the number of models and never forgets them, and binding even one
-model per firing costs more than the rest of the decision. Instead each thread
-has one long-lived model, a ``_Binding``, which is pointed at the case being
-decided (its context and state are set) and fired. Every guard, condition and
-effect name was resolved when the definition was loaded, so a misspelt name
-cannot surface only when a trigger fires.
+A decision is a plain loop over the definition, which is all the state machine a
+declarative lifecycle needs: the trigger must leave the case's state; its guards
+(named, resolved when the definition was loaded) must all pass, or the handler is
+told every reason; then the first of its transitions from that state whose `when`
+condition holds is taken. Validating a definition (reachable states, closed
+states reached only with an outcome, names) happens at load, in ``definition/``,
+and drawing it in ``definition/diagram.py``.
 
-The result of firing is a ``Decision``: data the service persists.
+The result is a ``Decision``: data the service persists.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-from functools import partial
-
-from transitions import EventData, Machine
+from dataclasses import dataclass
 
 from workflow.deadlines import WorkingCalendar
 from workflow.definition.model import (
@@ -31,7 +26,7 @@ from workflow.definition.model import (
 from workflow.errors import InvalidInput, TransitionRejected
 from workflow.lifecycle.effects import EffectPlan, plan_effects
 from workflow.lifecycle.facts import StepFacts, period_set
-from workflow.lifecycle.guards import CONDITIONS, GUARDS, GuardContext
+from workflow.lifecycle.guards import CONDITIONS, GUARDS, Condition, Guard, GuardContext
 from workflow.lifecycle.projection import OPEN_TRIGGER
 from workflow.lifecycle.step import CaseSnapshot, StepInput
 
@@ -50,50 +45,26 @@ class Decision:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass
-class _Binding:
-    """A thread's model on the machine, pointed at one case per firing."""
+@dataclass(frozen=True)
+class _Route:
+    """A transition from one state, with its condition resolved."""
 
-    context: GuardContext | None = None
-    state: str = ""
-    refusals: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    chosen: TransitionSpec | None = None
-
-    def point_at(self, context: GuardContext) -> None:
-        self.context = context
-        self.refusals.clear()
-        self.warnings.clear()
-        self.chosen = None
+    dest: str
+    when: Condition | None
 
 
 class Lifecycle:
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
-        self._lock = threading.Lock()  # adding a thread's binding to the machine
-        self._bindings = threading.local()
-        self._from_state = {
-            state: set(definition.triggers_from(state)) for state in definition.states
-        }
-        self._machine = Machine(
-            model=None,
-            states=list(definition.states),
-            transitions=[
-                {
-                    "trigger": trigger.name,
-                    "source": list(transition.sources),
-                    "dest": SAME_STATE if transition.dest == SAME_STATE else transition.dest,
-                    "conditions": [partial(self._admit, trigger, transition)],
-                    "after": [partial(self._record, transition)],
-                }
-                for trigger in definition.triggers.values()
-                for transition in trigger.transitions
-            ],
-            initial=definition.initial,
-            auto_transitions=False,
-            send_event=True,
-            model_attribute="state",
-        )
+        # (trigger, state) -> the trigger's transitions from that state, in order.
+        self._routes: dict[tuple[str, str], tuple[_Route, ...]] = {}
+        self._guards: dict[str, tuple[Guard, ...]] = {}
+        for trigger in definition.triggers.values():
+            self._guards[trigger.name] = tuple(GUARDS[name] for name in trigger.guards)
+            for transition in trigger.transitions:
+                for state in transition.sources:
+                    key = (trigger.name, state)
+                    self._routes[key] = (*self._routes.get(key, ()), _route(transition))
 
     def allowed_triggers(self, state: str, *, automatic: bool = True) -> list[str]:
         return [
@@ -107,7 +78,8 @@ class Lifecycle:
     ) -> Decision:
         """Check and fire ``trigger_name``; raise ``TransitionRejected`` with the reasons."""
         trigger = self.definition.triggers.get(trigger_name)
-        if trigger is None or trigger_name not in self._from_state.get(case.state, ()):
+        routes = self._routes.get((trigger_name, case.state))
+        if trigger is None or routes is None:
             allowed = self.allowed_triggers(case.state)
             raise TransitionRejected(case.number, trigger_name, case.state, allowed)
         extra = sorted(step.given() - set(trigger.inputs))
@@ -117,16 +89,19 @@ class Lifecycle:
                 f"{trigger_name} does not take {', '.join('--' + name for name in extra)} "
                 f"(it takes {takes})"
             )
-        binding = self._binding()
         context = GuardContext(self.definition, calendar, case, trigger, step)
-        binding.point_at(context)
-        self._machine.set_state(case.state, model=binding)
-        fired = getattr(binding, trigger_name)()
-        if not fired or binding.chosen is None:
-            reasons = list(dict.fromkeys(binding.refusals)) or ["no transition applies"]
+        verdicts = [v for guard in self._guards[trigger_name] if (v := guard(context)) is not None]
+        refusals = [verdict.reason for verdict in verdicts if not verdict.warning]
+        if refusals:
             allowed = self.allowed_triggers(case.state)
+            reasons = list(dict.fromkeys(refusals))
             raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
-        dest = case.state if binding.chosen.dest == SAME_STATE else binding.chosen.dest
+        chosen = next((r for r in routes if r.when is None or r.when(context)), None)
+        if chosen is None:  # every transition's `when` failed: a definition without a default
+            allowed = self.allowed_triggers(case.state)
+            reasons = ["no transition applies"]
+            raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
+        dest = case.state if chosen.dest == SAME_STATE else chosen.dest
         plan = plan_effects(
             trigger.effects,
             self.definition,
@@ -138,7 +113,7 @@ class Lifecycle:
             context.lapsed_on(),
         )
         outcome = self._outcome(trigger, step)
-        warnings = tuple(dict.fromkeys(binding.warnings))
+        warnings = tuple(dict.fromkeys(v.reason for v in verdicts if v.warning))
         payload = step.to_payload()
         if warnings:
             payload["warnings"] = list(warnings)
@@ -167,15 +142,6 @@ class Lifecycle:
             facts=facts,
             warnings=warnings,
         )
-
-    def _binding(self) -> _Binding:
-        binding: _Binding | None = getattr(self._bindings, "model", None)
-        if binding is None:
-            binding = _Binding()
-            with self._lock:
-                self._machine.add_model(binding, initial=self.definition.initial)
-            self._bindings.model = binding
-        return binding
 
     def opening(self, step: StepInput, calendar: WorkingCalendar) -> EffectPlan:
         """The effects of registering an application (start its clocks)."""
@@ -207,34 +173,6 @@ class Lifecycle:
             return step.outcome
         return trigger.outcome
 
-    # -- transitions callbacks -------------------------------------------------
 
-    @staticmethod
-    def _admit(trigger: TriggerSpec, transition: TransitionSpec, event: EventData) -> bool:
-        binding = event.model
-        assert isinstance(binding, _Binding)
-        context = binding.context
-        assert context is not None
-        refused = False
-        warnings: list[str] = []
-        for name in trigger.guards:
-            verdict = GUARDS[name](context)
-            if verdict is None:
-                continue
-            if verdict.warning:
-                warnings.append(verdict.reason)
-            else:
-                binding.refusals.append(verdict.reason)
-                refused = True
-        if refused:
-            return False
-        if transition.when is not None and not CONDITIONS[transition.when](context):
-            return False
-        binding.warnings.extend(warnings)
-        return True
-
-    @staticmethod
-    def _record(transition: TransitionSpec, event: EventData) -> None:
-        binding = event.model
-        assert isinstance(binding, _Binding)
-        binding.chosen = transition
+def _route(transition: TransitionSpec) -> _Route:
+    return _Route(transition.dest, None if transition.when is None else CONDITIONS[transition.when])
