@@ -11,13 +11,15 @@ import yaml
 
 from workflow.definition import load_definition
 from workflow.definition.diagram import mermaid, outline
-from workflow.definition.schema import SCHEMA, schema_text
+from workflow.definition.schema import Schema
 from workflow.errors import DefinitionError
 from workflow.lifecycle import vocabulary
+from workflow.lifecycle.effects import EFFECTS
 from workflow.resources import definitions_dir, notifications_dir
 
 SHIPPED = definitions_dir() / "disclosure.yaml"
 WORDS = vocabulary([notifications_dir() / "letters"])
+SCHEMA = Schema(WORDS.effects)
 
 
 def test_shipped_definition_loads_with_every_outcome_and_row() -> None:
@@ -47,12 +49,19 @@ def test_shipped_definition_loads_with_every_outcome_and_row() -> None:
 @pytest.mark.parametrize("path", sorted(definitions_dir().glob("*.yaml")), ids=lambda p: p.name)
 def test_every_shipped_definition_file_loads_and_matches_the_schema(path: Path) -> None:
     load_definition(path, WORDS)
-    jsonschema.validate(yaml.safe_load(path.read_text("utf-8")), SCHEMA)
+    jsonschema.validate(yaml.safe_load(path.read_text("utf-8")), SCHEMA.top)
 
 
 def test_published_schema_is_the_loaders_schema() -> None:
-    assert (definitions_dir() / "schema.json").read_text("utf-8") == schema_text()
-    jsonschema.Draft202012Validator.check_schema(json.loads(schema_text()))
+    assert (definitions_dir() / "schema.json").read_text("utf-8") == SCHEMA.text()
+    jsonschema.Draft202012Validator.check_schema(json.loads(SCHEMA.text()))
+
+
+def test_the_schemas_effects_are_the_lifecycles_one_list() -> None:
+    """An effect the lifecycle registers is one the loader accepts, and no other."""
+    assert SCHEMA.effects == tuple(sorted(EFFECTS))
+    effect = json.loads(SCHEMA.text())["$defs"]["effect"]["properties"]
+    assert set(effect) - {"reason", "as_of"} == set(EFFECTS)
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
@@ -117,6 +126,12 @@ def _broken(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
             "'acknowledgment' does not exist",
         ),
         (
+            "imports: {closed: decided, appealed: appealed}",
+            "imports: {closed: received, appealed: appealed}",
+            "imports.closed",
+            "'received' is not a closed state",
+        ),
+        (
             "    letters: [extension_notice]",
             "    letters: [extension_letter]",
             "triggers.extend.letters",
@@ -137,6 +152,18 @@ def test_malformed_definition_names_file_line_and_key(
     assert error.line is not None
     assert abs(error.line - line) <= 4, (error.line, line)
     assert str(error).startswith(f"{path}:{error.line}: {key}: ")
+
+
+def test_extending_a_clock_without_a_maximum_is_refused_where_it_is_extended(
+    tmp_path: Path,
+) -> None:
+    path, _ = _broken(tmp_path, "    max_extension: 20\n", "")
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path, WORDS)
+    assert caught.value.key == "triggers.extend.effects[1].extend_clock"
+    assert "clock 'answer' has no max_extension to extend it by" in caught.value.problem
+    text = path.read_text("utf-8")
+    assert caught.value.line == text[: text.index("{extend_clock: answer}")].count("\n") + 1
 
 
 def test_a_state_no_trigger_reaches_is_refused(tmp_path: Path) -> None:

@@ -14,9 +14,10 @@ from workflow.cli.context import AppContext, app
 from workflow.cli.output import emit
 from workflow.definition import load_definition
 from workflow.definition.diagram import mermaid, outline
-from workflow.definition.schema import schema_text
+from workflow.definition.schema import Schema
 from workflow.errors import WorkflowError
 from workflow.lifecycle import vocabulary
+from workflow.lifecycle.effects import EFFECTS
 from workflow.resources import notifications_dir
 from workflow.store import schema
 
@@ -181,4 +182,4 @@ def definition_diagram(ctx: click.Context, definition_id: str, fmt: str) -> None
 @definition_group.command("schema")
 def definition_schema() -> None:
     """Print the JSON Schema of definition files (as in definitions/schema.json)."""
-    click.echo(schema_text(), nl=False)
+    click.echo(Schema(EFFECTS).text(), nl=False)

@@ -18,6 +18,7 @@ from workflow.definition.graph import check_reachable
 from workflow.definition.model import (
     ClockSpec,
     EarlierSpec,
+    ImportStates,
     LateCorrectionPolicy,
     LetterSpec,
     OutcomeSpec,
@@ -30,6 +31,7 @@ from workflow.definition.model import (
 )
 from workflow.definition.nodes import NodeReader
 from workflow.definition.number_patterns import check_pattern
+from workflow.definition.schema import Schema
 from workflow.definition.source import Located, read_source
 from workflow.definition.triggers import TriggerReader
 from workflow.definition.vocabulary import Vocabulary
@@ -61,9 +63,10 @@ class _Builder(NodeReader):
     """Builds the sections; triggers are read by a TriggerReader."""
 
     def __init__(self, path: Path, vocabulary: Vocabulary) -> None:
-        super().__init__(path)
+        schema = Schema(vocabulary.effects)
+        super().__init__(path, schema)
         self.vocabulary = vocabulary
-        self.triggers = TriggerReader(path, vocabulary)
+        self.triggers = TriggerReader(path, vocabulary, schema)
 
     def build(self, data: Any) -> WorkflowDefinition:
         top = self.mapping(data, "", None, None)
@@ -75,7 +78,7 @@ class _Builder(NodeReader):
         }
         report_rows = {str(k): str(v) for k, v in self.section(top, "report_rows").items()}
         outcomes = {
-            code: self.outcome(code, node, top, report_rows)
+            code: self.outcome(code, node, top, report_rows, clocks)
             for code, node in self.section(top, "outcomes").items()
         }
         letters = {
@@ -101,6 +104,7 @@ class _Builder(NodeReader):
             for clock, node in self.section(top, "reminders").items()
         }
         lapses = self.lapses(top, clocks, triggers)
+        imports = self.imports(top, states)
         check_reachable(self, top, initial, states, triggers)
         return WorkflowDefinition(
             id=definition_id,
@@ -118,6 +122,7 @@ class _Builder(NodeReader):
             opening=opening,
             triggers=triggers,
             earlier=self.earlier(top),
+            imports=imports,
         )
 
     def earlier(self, top: Located) -> EarlierSpec | None:
@@ -132,6 +137,19 @@ class _Builder(NodeReader):
                 node, "received_before", "earlier.received_before", f"{text!r} is not a date"
             ) from None
         return EarlierSpec(before, str(node["definition"]))
+
+    def imports(self, top: Located, states: dict[str, StateSpec]) -> ImportStates:
+        """The states importers write: a past closed case's, a pending appeal's."""
+        if "imports" not in top:
+            return ImportStates()
+        node = self.mapping(top["imports"], "imports", "imports", top)
+        named: dict[str, str | None] = {}
+        for key in ("closed", "appealed"):
+            state = node.get(key)
+            if state is not None and (state not in states or not states[state].closed):
+                raise self.fail(node, key, f"imports.{key}", f"{state!r} is not a closed state")
+            named[key] = None if state is None else str(state)
+        return ImportStates(**named)
 
     def settings(self, top: Located) -> Settings:
         if "settings" not in top:
@@ -177,7 +195,14 @@ class _Builder(NodeReader):
         window = bool(node.get("window", False))
         return ClockSpec(name, str(node["label"]), days, str(node["basis"]), maximum, window)
 
-    def outcome(self, code: str, value: Any, top: Located, rows: dict[str, str]) -> OutcomeSpec:
+    def outcome(
+        self,
+        code: str,
+        value: Any,
+        top: Located,
+        rows: dict[str, str],
+        clocks: dict[str, ClockSpec],
+    ) -> OutcomeSpec:
         where = f"outcomes.{code}"
         node = self.mapping(value, where, "outcome", self.section(top, "outcomes"))
         row = str(node["row"])
@@ -193,6 +218,10 @@ class _Builder(NodeReader):
                 f"{where}.requires",
                 f"unknown condition {requires!r}; known: "
                 + ", ".join(sorted(self.vocabulary.conditions)),
+            )
+        if requires is not None:
+            self.triggers.clocks_read(
+                node, "requires", where, f"condition {requires}", requires, clocks
             )
         return OutcomeSpec(
             code=code,

@@ -147,6 +147,14 @@ class EarlierSpec:
 
 
 @dataclass(frozen=True)
+class ImportStates:
+    """Where importers put past cases: a closed one, one with a pending appeal."""
+
+    closed: str | None = None
+    appealed: str | None = None
+
+
+@dataclass(frozen=True)
 class WorkflowDefinition:
     id: str
     version: int
@@ -163,6 +171,7 @@ class WorkflowDefinition:
     opening: OpeningSpec
     triggers: Mapping[str, TriggerSpec]
     earlier: EarlierSpec | None = None
+    imports: ImportStates = ImportStates()
     source: str = field(default="", repr=False, compare=False)  # the file's text
     path: str = ""
     content_hash: str = ""

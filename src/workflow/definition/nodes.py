@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workflow.definition import schema
+from workflow.definition.schema import Schema
 from workflow.definition.source import Located
 from workflow.errors import DefinitionError
 
@@ -14,8 +14,9 @@ class NodeReader:
     """Typed access to the mappings of one definition file, refusing what the schema does not
     list."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: Schema) -> None:
         self.path = path
+        self.schema = schema
 
     def fail(self, node: Located | None, key: str, where: str, problem: str) -> DefinitionError:
         line = node.line_of(key.rsplit(".", 1)[-1]) if node is not None else None
@@ -29,16 +30,16 @@ class NodeReader:
                 where,
                 "expected a mapping",
             )
-        unknown = sorted(set(value) - schema.keys(kind))
+        unknown = sorted(set(value) - self.schema.keys(kind))
         if unknown:
             key = unknown[0]
             raise DefinitionError(
                 self.path,
                 value.line_of(key),
                 f"{where}.{key}" if where else key,
-                f"unknown key; allowed: {', '.join(sorted(schema.keys(kind)))}",
+                f"unknown key; allowed: {', '.join(sorted(self.schema.keys(kind)))}",
             )
-        for key in schema.required(kind):
+        for key in self.schema.required(kind):
             if key not in value:
                 raise DefinitionError(self.path, value.line, where or "(top)", f"missing `{key}`")
         return value

@@ -1,30 +1,21 @@
 """The definition file's JSON Schema: the single list of keys the loader accepts.
 
 The loader refuses any key not listed here, and ``definitions/schema.json`` (for
-editors) is this dictionary written out; a test keeps the two equal.
+editors) is this dictionary written out; a test keeps the two equal. The effect names
+are the code's (``Vocabulary.effects``, from the lifecycle's registry), so the schema is
+built for a vocabulary: one list of effects, not two.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 _NAMES = {"type": "array", "items": _NAME}
 _STATES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 LAPSE = "lapse"  # an effect's `as_of`: the last day of the lapsed period
-_EFFECT_NAMES = [
-    "start_clock",
-    "pause_clock",
-    "resume_clock",
-    "restart_clock",
-    "extend_clock",
-    "set_due_date",
-    "stop_clock",
-    "stop_all_clocks",
-    "file_appeal",
-    "resolve_appeal",
-]
 
 
 def _object(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -90,18 +81,11 @@ DEFS: dict[str, dict[str, Any]] = {
         {"received_before": {"type": "string", "format": "date"}, "definition": _NAME},
         ("received_before", "definition"),
     ),
-    "effect": {
-        "type": "object",
-        "properties": {
-            **{name: {"type": ["string", "boolean"]} for name in _EFFECT_NAMES},
-            "reason": {"type": "string"},
-            "as_of": {"enum": [LAPSE]},
-        },
-        "additionalProperties": False,
-        "minProperties": 1,
-    },
     "transition": _object(
         {"source": _STATES, "dest": {"type": "string"}, "when": _NAME}, ("source", "dest")
+    ),
+    "imports": _object(
+        {"closed": {"type": "string"}, "appealed": {"type": "string"}},
     ),
     "opening": _object(
         {
@@ -131,46 +115,62 @@ DEFS: dict[str, dict[str, Any]] = {
     ),
 }
 
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://example.org/workflow/definition.schema.json",
-    "title": "Workflow definition (disclosure-on-request lifecycle)",
-    **_object(
-        {
-            "id": _NAME,
-            "version": {"type": "integer", "minimum": 1},
-            "title": {"type": "string"},
-            "initial": {"type": "string"},
-            "settings": {"$ref": "#/$defs/settings"},
-            "clocks": _map_of({"$ref": "#/$defs/clock"}),
-            "reminders": _map_of({"$ref": "#/$defs/reminder"}),
-            "lapses": _map_of({"type": "string"}),
-            "report_rows": _map_of({"type": "string"}),
-            "outcomes": _map_of({"$ref": "#/$defs/outcome"}),
-            "letters": _map_of({"$ref": "#/$defs/letter"}),
-            "states": _map_of({"$ref": "#/$defs/state"}),
-            "opening": {"$ref": "#/$defs/opening"},
-            "triggers": _map_of({"$ref": "#/$defs/trigger"}),
-            "earlier": {"$ref": "#/$defs/earlier"},
+
+def _effect(names: Iterable[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            **{name: {"type": ["string", "boolean"]} for name in names},
+            "reason": {"type": "string"},
+            "as_of": {"enum": [LAPSE]},
         },
-        ("id", "version", "initial", "clocks", "outcomes", "states", "triggers"),
-    ),
-    "$defs": DEFS,
-}
-
-EFFECT_NAMES = tuple(_EFFECT_NAMES)
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
 
 
-def keys(definition: str | None) -> frozenset[str]:
-    """The keys an object of the given kind may have (None: the top level)."""
-    schema = SCHEMA if definition is None else DEFS[definition]
-    return frozenset(schema["properties"])
+class Schema:
+    """The schema of definition files whose effects are ``effects``."""
 
+    def __init__(self, effects: Iterable[str]) -> None:
+        self.effects = tuple(sorted(effects))
+        self.defs: dict[str, dict[str, Any]] = {**DEFS, "effect": _effect(self.effects)}
+        self.top: dict[str, Any] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://example.org/workflow/definition.schema.json",
+            "title": "Workflow definition (disclosure-on-request lifecycle)",
+            **_object(
+                {
+                    "id": _NAME,
+                    "version": {"type": "integer", "minimum": 1},
+                    "title": {"type": "string"},
+                    "initial": {"type": "string"},
+                    "settings": {"$ref": "#/$defs/settings"},
+                    "clocks": _map_of({"$ref": "#/$defs/clock"}),
+                    "reminders": _map_of({"$ref": "#/$defs/reminder"}),
+                    "lapses": _map_of({"type": "string"}),
+                    "report_rows": _map_of({"type": "string"}),
+                    "outcomes": _map_of({"$ref": "#/$defs/outcome"}),
+                    "letters": _map_of({"$ref": "#/$defs/letter"}),
+                    "states": _map_of({"$ref": "#/$defs/state"}),
+                    "imports": {"$ref": "#/$defs/imports"},
+                    "earlier": {"$ref": "#/$defs/earlier"},
+                    "opening": {"$ref": "#/$defs/opening"},
+                    "triggers": _map_of({"$ref": "#/$defs/trigger"}),
+                },
+                ("id", "version", "initial", "clocks", "outcomes", "states", "triggers"),
+            ),
+            "$defs": self.defs,
+        }
 
-def required(definition: str | None) -> tuple[str, ...]:
-    schema = SCHEMA if definition is None else DEFS[definition]
-    return tuple(schema.get("required", ()))
+    def keys(self, definition: str | None) -> frozenset[str]:
+        """The keys an object of the given kind may have (None: the top level)."""
+        schema = self.top if definition is None else self.defs[definition]
+        return frozenset(schema["properties"])
 
+    def required(self, definition: str | None) -> tuple[str, ...]:
+        schema = self.top if definition is None else self.defs[definition]
+        return tuple(schema.get("required", ()))
 
-def schema_text() -> str:
-    return json.dumps(SCHEMA, ensure_ascii=False, indent=2) + "\n"
+    def text(self) -> str:
+        return json.dumps(self.top, ensure_ascii=False, indent=2) + "\n"

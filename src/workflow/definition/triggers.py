@@ -20,14 +20,15 @@ from workflow.definition.model import (
     TriggerSpec,
 )
 from workflow.definition.nodes import NodeReader
+from workflow.definition.schema import Schema
 from workflow.definition.source import Located
 from workflow.definition.vocabulary import Vocabulary
 from workflow.errors import DefinitionError
 
 
 class TriggerReader(NodeReader):
-    def __init__(self, path: Path, vocabulary: Vocabulary) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, vocabulary: Vocabulary, schema: Schema) -> None:
+        super().__init__(path, schema)
         self.vocabulary = vocabulary
 
     def trigger(
@@ -42,8 +43,10 @@ class TriggerReader(NodeReader):
     ) -> TriggerSpec:
         where = f"triggers.{name}"
         node = self.mapping(value, where, "trigger", parent)
-        transitions = self.transitions(node, where, states)
+        transitions = self.transitions(node, where, states, clocks)
         guards = self.checked_names(node, "guards", where, self.vocabulary.guards, "guard")
+        for guard in guards:
+            self.clocks_read(node, "guards", where, f"guard {guard}", guard, clocks)
         inputs = self.checked_names(node, "inputs", where, self.vocabulary.inputs, "input")
         outcome = node.get("outcome")
         if outcome is not None and outcome != OUTCOME_FROM_INPUT and outcome not in outcomes:
@@ -87,8 +90,32 @@ class TriggerReader(NodeReader):
             correction_requested=bool(node.get("correction_requested", False)),
         )
 
+    def clocks_read(
+        self,
+        node: Located,
+        key: str,
+        where: str,
+        what: str,
+        name: str,
+        clocks: dict[str, ClockSpec],
+    ) -> None:
+        """Refuse a guard or condition that reads a clock the definition does not declare."""
+        for clock in self.vocabulary.clocks_read.get(name, ()):
+            if clock not in clocks:
+                raise self.fail(
+                    node,
+                    key,
+                    f"{where}.{key}",
+                    f"{what} reads the clock {clock!r}, which the definition does not "
+                    f"declare; clocks: {', '.join(clocks)}",
+                )
+
     def transitions(
-        self, node: Located, where: str, states: dict[str, StateSpec]
+        self,
+        node: Located,
+        where: str,
+        states: dict[str, StateSpec],
+        clocks: dict[str, ClockSpec],
     ) -> tuple[TransitionSpec, ...]:
         items = node["transitions"]
         if not isinstance(items, list) or not items:
@@ -117,6 +144,8 @@ class TriggerReader(NodeReader):
                     f"unknown condition {when!r}; known: "
                     + ", ".join(sorted(self.vocabulary.conditions)),
                 )
+            if when is not None:
+                self.clocks_read(transition, "when", here, f"condition {when}", when, clocks)
             result.append(TransitionSpec(sources, str(dest), when))
         return tuple(result)
 
@@ -130,13 +159,13 @@ class TriggerReader(NodeReader):
         for index, item in enumerate(items):
             here = f"{where}.effects[{index}]"
             effect = self.mapping(item, here, "effect", node)
-            named = [key for key in effect if key in schema.EFFECT_NAMES]
+            named = [key for key in effect if key in self.schema.effects]
             if len(named) != 1:
                 raise DefinitionError(
                     self.path,
                     effect.line,
                     here,
-                    f"name exactly one effect of: {', '.join(schema.EFFECT_NAMES)}",
+                    f"name exactly one effect of: {', '.join(self.schema.effects)}",
                 )
             name = named[0]
             target = effect[name]
@@ -150,6 +179,13 @@ class TriggerReader(NodeReader):
                         f"unknown clock {target!r}; clocks: {', '.join(clocks)}",
                     )
                 clock = target
+                if name == "extend_clock" and clocks[target].max_extension is None:
+                    raise self.fail(
+                        effect,
+                        name,
+                        f"{here}.{name}",
+                        f"clock {target!r} has no max_extension to extend it by",
+                    )
             reason = effect.get("reason")
             as_of = effect.get("as_of")
             if as_of is not None and as_of != schema.LAPSE:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Registered guards, routing conditions and inputs, and how to tell a template exists."""
+    """Registered guards, routing conditions, effects and inputs, the clocks guards and
+    conditions read, and how to tell a template exists."""
 
     guards: frozenset[str]
     conditions: frozenset[str]  # routing conditions for a transition's `when`
     inputs: frozenset[str]
+    effects: frozenset[str] = frozenset()
+    # The clocks a guard or condition reads: a definition using it must declare them.
+    clocks_read: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     template_exists: Callable[[str], bool] | None = None  # None: templates not checked
 
 

@@ -55,11 +55,10 @@ class AppealsImported:
 
 
 def appeal_state(definition: WorkflowDefinition) -> str:
-    """The state an appeal puts a case in: where the trigger that files one leads."""
-    for trigger in definition.triggers.values():
-        if any(effect.name == "file_appeal" for effect in trigger.effects):
-            return trigger.transitions[0].dest
-    raise ImportRejected(definition.path, [(1, "kind", "this definition has no appeals")])
+    """The state a pending appeal puts a case in, as the definition names it."""
+    if definition.imports.appealed is None:
+        raise ImportRejected(definition.path, [(1, "kind", "this definition has no appeals")])
+    return definition.imports.appealed
 
 
 class AppealImport:

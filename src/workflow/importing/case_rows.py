@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition
-from workflow.definition.model import OUTCOME_FROM_INPUT
+from workflow.errors import ImportRejected
 from workflow.lifecycle.facts import StepFacts
 from workflow.lifecycle.projection import IMPORT_TRIGGER, UNOPENED, event_row, project
 from workflow.store.records import AgencyRecord, ApplicantRecord, CaseEventRecord, CaseRecord
@@ -46,14 +46,12 @@ class PastCase:
 
 
 def closed_state(definition: WorkflowDefinition) -> str:
-    """Where a decision leads: the closed state of the trigger whose outcome is an input
-    (its unconditional transition: a decision with no appeal pending)."""
-    for trigger in definition.triggers.values():
-        if trigger.outcome == OUTCOME_FROM_INPUT:
-            for transition in sorted(trigger.transitions, key=lambda t: t.when is not None):
-                if transition.dest in definition.states and definition.is_closed(transition.dest):
-                    return transition.dest
-    return next(name for name, state in definition.states.items() if state.closed)
+    """Where a past closed case is put, as the definition names it (``imports.closed``)."""
+    if definition.imports.closed is None:
+        raise ImportRejected(
+            definition.path, [(1, "closed_on", "the definition names no `imports: closed` state")]
+        )
+    return definition.imports.closed
 
 
 def write_cases(

@@ -6,17 +6,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workflow.definition.vocabulary import Vocabulary, template_checker
-from workflow.lifecycle.guards import CONDITIONS, GUARDS
+from workflow.lifecycle.effects import EFFECTS
+from workflow.lifecycle.guards import CLOCKS_READ, CONDITIONS, GUARDS
 from workflow.lifecycle.machine import Decision, Lifecycle
 from workflow.lifecycle.step import INPUT_NAMES, CaseSnapshot, PastStep, StepInput
 
 
 def vocabulary(template_dirs: Iterable[Path] | None = None) -> Vocabulary:
-    """What definitions may refer to: registered guards, conditions, inputs, templates."""
+    """What definitions may refer to: registered guards, conditions, effects, inputs (and
+    the clocks guards read), templates."""
     return Vocabulary(
         guards=frozenset(GUARDS),
         conditions=frozenset(CONDITIONS),
         inputs=INPUT_NAMES,
+        effects=frozenset(EFFECTS),
+        clocks_read=CLOCKS_READ,
         template_exists=None if template_dirs is None else template_checker(template_dirs),
     )
 

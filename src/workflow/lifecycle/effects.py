@@ -88,7 +88,8 @@ def restart_clock(ctx: EffectContext, effect: EffectSpec) -> None:
 
 def extend_clock(ctx: EffectContext, effect: EffectSpec) -> None:
     clock = _clock(effect)
-    days = ctx.step.days or ctx.definition.clocks[clock].max_extension or 20
+    # The loader refuses extend_clock on a clock without max_extension.
+    days = ctx.step.days or ctx.definition.clocks[clock].max_extension or 0
     ctx.plan.add(clock, ClockEntry.extend(ctx.step.on, days, ctx.step.approver or ctx.step.by))
 
 

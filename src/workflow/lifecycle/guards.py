@@ -14,7 +14,15 @@ from datetime import date
 from workflow.codes import AppealKind, AppealResult
 from workflow.deadlines import ClockStatus, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition.model import LateCorrectionPolicy, TriggerSpec, WorkflowDefinition
-from workflow.lifecycle.step import CaseSnapshot, StepInput
+from workflow.lifecycle.facts import FACTS_KEY
+from workflow.lifecycle.step import (
+    ANSWER,
+    CORRECTION,
+    CORRECTION_NOTICE,
+    REASONS,
+    CaseSnapshot,
+    StepInput,
+)
 
 
 @dataclass(frozen=True)
@@ -59,14 +67,15 @@ def first_correction(ctx: GuardContext) -> Verdict | None:
 
 
 def correction_notice_in_time(ctx: GuardContext) -> Verdict | None:
-    deadline = ctx.deadline("correction_notice")
+    deadline = ctx.deadline(CORRECTION_NOTICE)
     # A window whose last day runs into an unloaded year closes after every loaded day,
     # and the step's own date is in a loaded year: it is in time.
     if deadline is None or deadline.due_on is None or ctx.step.on <= deadline.due_on:
         return None
     late = ctx.calendar.working_days_between(deadline.due_on, ctx.step.on)
     reason = (
-        f"the correction notice is due within 7 WD of receipt (by {deadline.due_on}); "
+        f"the correction notice is due within {ctx.definition.clocks[CORRECTION_NOTICE].days} "
+        f"WD of receipt (by {deadline.due_on}); "
         f"{ctx.step.on} is {late} WD late"
     )
     warn = ctx.definition.settings.late_correction_notice is LateCorrectionPolicy.WARN
@@ -98,7 +107,7 @@ def not_extended(ctx: GuardContext) -> Verdict | None:
 
 
 def before_answer_due(ctx: GuardContext) -> Verdict | None:
-    deadline = ctx.deadline("answer")
+    deadline = ctx.deadline(ANSWER)
     if deadline is None or deadline.status is not ClockStatus.RUNNING:
         return Verdict("the answer clock is not running")
     # A due date still awaiting its year's calendar lies after the step's (loaded) date.
@@ -111,7 +120,9 @@ def before_answer_due(ctx: GuardContext) -> Verdict | None:
 
 
 def extension_within_limit(ctx: GuardContext) -> Verdict | None:
-    limit = ctx.definition.clocks["answer"].max_extension or 20
+    limit = ctx.definition.clocks[ANSWER].max_extension
+    if limit is None:
+        return Verdict(f"the {ANSWER} clock of this definition allows no extension")
     days = ctx.step.days if ctx.step.days is not None else limit
     if not 1 <= days <= limit:
         return Verdict(f"an extension is 1 to {limit} WD (got {days})")
@@ -231,7 +242,7 @@ def no_appeal_pending(ctx: GuardContext) -> Verdict | None:
 
 def one_delayed_date(ctx: GuardContext) -> Verdict | None:
     """Art. 35: one reasonable delayed answer date, never a second one."""
-    entries = ctx.case.ledgers.get("answer", ())
+    entries = ctx.case.ledgers.get(ANSWER, ())
     since = max(
         (i for i, e in enumerate(entries) if e.kind in (EntryKind.START, EntryKind.RESTART)),
         default=0,
@@ -287,7 +298,7 @@ def answer_overdue_if_open(ctx: GuardContext) -> Verdict | None:
     must be overdue on the step's date."""
     if ctx.definition.is_closed(ctx.case.state):
         return None
-    deadline = ctx.deadline("answer")
+    deadline = ctx.deadline(ANSWER)
     if deadline is not None and deadline.overdue_workdays(ctx.calendar, ctx.step.on) > 0:
         return None
     due = f" (due {deadline.due_on})" if deadline is not None and deadline.due_on else ""
@@ -327,19 +338,20 @@ def objection_answered(ctx: GuardContext) -> bool:
 
 def reasons_asked(ctx: GuardContext) -> bool:
     """The applicant was asked to state reasons (Art. 35): the reasons clock was started."""
-    return "reasons" in ctx.case.ledgers
+    return REASONS in ctx.case.ledgers
 
 
 def correction_received(ctx: GuardContext) -> bool:
-    """A correction notice went out and the corrected application came in: one step
-    stopped the correction clock and restarted the answer clock (Art. 30)."""
-    stopped = {e.on for e in ctx.case.ledgers.get("correction", ()) if e.kind is EntryKind.STOP}
-    restarted = {e.on for e in ctx.case.ledgers.get("answer", ()) if e.kind is EntryKind.RESTART}
-    return bool(stopped & restarted)
+    """A correction notice went out and the corrected application came in (Art. 30), as
+    the steps so far stored it."""
+    stated = [past.payload.get(FACTS_KEY) or {} for past in ctx.case.history]
+    return any(facts.get("correction_requested") for facts in stated) and any(
+        facts.get("corrected_application") for facts in stated
+    )
 
 
 def answer_extended(ctx: GuardContext) -> bool:
-    deadline = ctx.deadline("answer")
+    deadline = ctx.deadline(ANSWER)
     return deadline is not None and deadline.extended_by > 0
 
 
@@ -380,6 +392,19 @@ GUARDS: dict[str, Guard] = {
         answer_overdue_if_open,
         reconsideration_before_suit,
     )
+}
+
+# The clocks each guard and condition reads by name; see ``step.ANSWER``.
+CLOCKS_READ: dict[str, tuple[str, ...]] = {
+    "first_correction": (CORRECTION,),
+    "correction_notice_in_time": (CORRECTION_NOTICE,),
+    "not_extended": (ANSWER,),
+    "before_answer_due": (ANSWER,),
+    "extension_within_limit": (ANSWER,),
+    "one_delayed_date": (ANSWER,),
+    "answer_overdue_if_open": (ANSWER,),
+    "answer_extended": (ANSWER,),
+    "reasons_asked": (REASONS,),
 }
 
 CONDITIONS: dict[str, Condition] = {

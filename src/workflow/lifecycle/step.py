@@ -10,6 +10,14 @@ from typing import Any
 
 from workflow.deadlines import ClockEntry, EntryKind
 
+# The clocks the lifecycle's own rules read by name (Arts. 30 and 33). The guards and
+# conditions that read them declare so (``guards.CLOCKS_READ``), and the loader refuses
+# a definition that uses one of them without declaring the clock.
+ANSWER = "answer"
+CORRECTION = "correction"
+CORRECTION_NOTICE = "correction_notice"
+REASONS = "reasons"  # the applicant's time to state reasons (Art. 35)
+
 # Inputs every trigger accepts; the rest must be declared in the trigger's `inputs`.
 ALWAYS_ACCEPTED = frozenset({"on", "by", "note"})
 
@@ -113,8 +121,8 @@ class CaseSnapshot:
             state=state,
             received_on=received_on,
             ledgers=ledgers,
-            corrections_requested=int("correction" in ledgers),
-            extensions=sum(e.kind is EntryKind.EXTEND for e in ledgers.get("answer", ())),
+            corrections_requested=int(CORRECTION in ledgers),
+            extensions=sum(e.kind is EntryKind.EXTEND for e in ledgers.get(ANSWER, ())),
             pending_appeals=pending_appeals,
             appeals=appeals,
             history=history,
