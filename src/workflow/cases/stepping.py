@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from workflow.cases.appeal_store import Appeal, apply_appeal, load_appeals, write_appeals
 from workflow.cases.ledger_store import Ledgers, load_ledgers_of, write_clock_changes
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock
@@ -27,9 +28,8 @@ from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import StaleCase, TransitionRejected
 from workflow.lifecycle import CaseSnapshot, PastStep, StepInput
-from workflow.lifecycle.effects import AppealAction
 from workflow.lifecycle.projection import CaseProjection, event_row, project
-from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
+from workflow.store.records import CaseEventRecord, CaseRecord
 
 _CASES = cast(Table, CaseRecord.__table__)
 _EVENTS = cast(Table, CaseEventRecord.__table__)
@@ -70,7 +70,7 @@ class CaseWork:
     record: CaseRecord
     definition: WorkflowDefinition
     ledgers: Ledgers
-    appeals: list[AppealRecord]
+    appeals: list[Appeal]
     projection: CaseProjection
     loaded_version: int
     written: CaseProjection  # the projection as the store has it
@@ -78,7 +78,7 @@ class CaseWork:
     events: list[_PendingEvent] = field(default_factory=list)
     history: list[PastStep] = field(default_factory=list)
 
-    def pending_appeals(self) -> list[AppealRecord]:
+    def pending_appeals(self) -> list[Appeal]:
         return [appeal for appeal in self.appeals if appeal.result is None]
 
 
@@ -105,13 +105,7 @@ class Stepper:
         ids = [case.id for case in new]
         ledgers = load_ledgers_of(session, ids)
         # Appeals of open cases too: an applicant may appeal a failure to answer.
-        appeals: dict[int, list[AppealRecord]] = {}
-        for appeal in session.scalars(
-            select(AppealRecord)
-            .where(AppealRecord.case_id.in_(ids))
-            .order_by(AppealRecord.filed_on, AppealRecord.id)
-        ):
-            appeals.setdefault(appeal.case_id, []).append(appeal)
+        appeals = load_appeals(session.connection(), ids)
         history = load_history(session.connection(), ids)
         for case in new:
             stored = CaseProjection.of(case)
@@ -210,10 +204,7 @@ class Stepper:
             self.calendar,
             now,
         )
-        for work in works:
-            for appeal in work.appeals:
-                if appeal.id is None:
-                    session.add(appeal)
+        write_appeals(connection, [appeal for work in works for appeal in work.appeals])
         written = events
         for work in works:
             work.events = []
@@ -261,26 +252,3 @@ def _update_cases(connection: Connection, changed: frozenset[str], works: list[C
                 raise StaleCase(work.record.number)
     elif connection.execute(statement, rows).rowcount != len(rows):
         raise StaleCase(", ".join(work.record.number for work in works))
-
-
-def apply_appeal(
-    appeals: list[AppealRecord], case_id: int, action: AppealAction, on: date, recorded_on: date
-) -> AppealRecord | None:
-    """File an appeal, or resolve the latest pending one (appeals are kept in filing order).
-
-    Returns the appeal filed or resolved; None when there is none pending to resolve.
-    """
-    if action.action == "file":
-        appeal = AppealRecord(
-            case_id=case_id, kind=action.kind or "", filed_on=on, filed_recorded_on=recorded_on
-        )
-        appeals.append(appeal)
-        return appeal
-    pending = [appeal for appeal in appeals if appeal.result is None]
-    if not pending:
-        return None
-    latest = max(pending, key=lambda a: (a.filed_on, appeals.index(a)))
-    latest.result = action.result
-    latest.decided_on = on
-    latest.decided_recorded_on = recorded_on
-    return latest

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.cases.appeal_store import Appeal, apply_appeal
 from workflow.cases.ledger_store import Ledgers, load_ledgers
 from workflow.cases.registry import DefinitionRegistry
-from workflow.cases.stepping import apply_appeal
 from workflow.clock import china_date
 from workflow.deadlines import WorkingCalendar, derive
 from workflow.lifecycle.facts import StepFacts
@@ -73,7 +73,7 @@ def verify_case(
         .order_by(CaseEventRecord.seq)
     )
     replay = UNOPENED
-    appeals: list[AppealRecord] = []
+    appeals: list[Appeal] = []
     for event in events:
         facts = StepFacts.of_event(event)
         recorded_on = china_date(event.recorded_at)
@@ -85,13 +85,13 @@ def verify_case(
         yield Difference(case.number, field, getattr(stored, field), getattr(replay, field))
     yield from _compare_clocks(session, case, load_ledgers(session, case.id), calendar)
     stored_appeals = [
-        _appeal_row(a)
+        (a.kind, a.filed_on, a.result, a.decided_on)
         for a in session.scalars(
             select(AppealRecord).where(AppealRecord.case_id == case.id).order_by(AppealRecord.id)
         )
         if not a.imported
     ]
-    replayed_appeals = [_appeal_row(a) for a in appeals]
+    replayed_appeals = [appeal.row() for appeal in appeals]
     if stored_appeals != replayed_appeals:
         yield Difference(case.number, "appeals", stored_appeals, replayed_appeals)
 
@@ -116,7 +116,3 @@ def _compare_clocks(
     for clock in sorted(set(stored) | set(replayed)):
         if stored.get(clock) != replayed.get(clock):
             yield Difference(case.number, f"clock {clock}", stored.get(clock), replayed.get(clock))
-
-
-def _appeal_row(appeal: AppealRecord) -> list[Any]:
-    return [appeal.kind, appeal.filed_on, appeal.result, appeal.decided_on]
