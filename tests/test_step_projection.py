@@ -8,7 +8,7 @@ fold of ``project`` over every case's stored events equals its stored row, and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -51,7 +51,9 @@ def store(
         application.close()
 
 
-def _inputs(draw: st.DrawFn, trigger: str, on: date) -> dict[str, Any]:
+def _inputs(
+    draw: Callable[[st.SearchStrategy[Any]], Any], trigger: str, on: date
+) -> dict[str, Any]:
     """Inputs a handler might give this trigger: mostly complete, sometimes not."""
     if trigger == "request_correction":
         return {"reason": draw(st.sampled_from(["请写明文件名称", " "]))}
@@ -202,12 +204,7 @@ def test_an_event_row_stores_the_facts_and_gives_them_back() -> None:
         "last_day": "2026-04-21",
         "awaits_year": None,
     }
-    assert StepFacts.of_event(_Row(row)) == facts
-
-
-class _Row:
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
+    assert StepFacts.of_event(CaseEventRecord(**row)) == facts
 
 
 def test_the_letters_name_no_clock_of_the_definition() -> None:

@@ -22,6 +22,7 @@ from workflow.letters import (
     StepData,
     render_letter,
 )
+from workflow.letters.render import Format
 
 
 @pytest.mark.parametrize(("kind", "outcome"), CASES, ids=[o or k for k, o in CASES])
@@ -110,13 +111,13 @@ def test_a_decision_needs_an_outcome_and_a_number_and_a_notice_has_no_outcome() 
 def test_a_notice_may_go_without_a_number() -> None:
     ctx = sample.context("acknowledgement")
     text = render_letter(replace(ctx, letter=replace(ctx.letter, number=None)), ["txt"])
-    assert "〔2026〕" not in text.documents["txt"].decode()
+    assert "〔2026〕" not in text.documents[Format.TEXT].decode()
 
 
 def test_an_organisation_is_addressed_as_such() -> None:
     ctx = sample.context("decision", "withheld.state_secret")
     firm = replace(ctx, applicant=ApplicantData(name="淄博某某律师事务所", type="legal_services"))
-    text = render_letter(firm, ["txt"]).documents["txt"].decode()
+    text = render_letter(firm, ["txt"]).documents[Format.TEXT].decode()
     assert "收到贵单位提出的政府信息公开申请" in text
     assert "贵单位申请公开的政府信息属于" in text
     assert "本机关告知贵单位：如对本答复不服" in text
@@ -135,14 +136,14 @@ def test_the_context_is_frozen() -> None:
 def test_corrected_receipt_date_is_stated() -> None:
     ctx = sample.context("decision", "disclosed.provided")
     ctx = replace(ctx, case=replace(ctx.case, corrected_on=date(2026, 3, 2)))
-    text = render_letter(ctx, ["txt"]).documents["txt"].decode()
+    text = render_letter(ctx, ["txt"]).documents[Format.TEXT].decode()
     assert "并于2026年3月2日收到您补正后的申请" in text
 
 
 def test_a_decision_remade_after_a_corrected_appeal_says_so() -> None:
     ctx = sample.context("decision", "disclosed.provided")
     step = replace(ctx.step, appeal_kind="reconsideration", appeal_result="corrected")
-    text = render_letter(replace(ctx, step=step), ["txt"]).documents["txt"].decode()
+    text = render_letter(replace(ctx, step=step), ["txt"]).documents[Format.TEXT].decode()
     assert "根据行政复议决定，本机关对该申请重新作出答复。" in text
 
 
@@ -154,7 +155,7 @@ def test_delay_notice_without_a_variant_sets_the_delayed_answer_date() -> None:
         until=date(2026, 5, 29),
         reason="申请数量明显超过合理范围",
     )
-    text = render_letter(replace(ctx, step=step), ["txt"]).documents["txt"].decode()
+    text = render_letter(replace(ctx, step=step), ["txt"]).documents[Format.TEXT].decode()
     assert "无法在《中华人民共和国政府信息公开条例》第三十三条规定的期限内答复，理由如下" in text
     assert "申请数量明显超过合理范围。" in text
     assert "本机关确定延迟答复的合理期限，将于2026年5月29日前（含当日）作出答复" in text

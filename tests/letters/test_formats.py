@@ -20,6 +20,7 @@ from tests.letters import sample
 from tests.letters.conftest import program
 from workflow.errors import LetterError
 from workflow.letters import as_pdf, render, render_letter
+from workflow.letters.render import Format
 
 CODE = "partially_disclosed"
 PHRASES = [
@@ -37,7 +38,7 @@ PHRASES = [
 
 
 @pytest.fixture(scope="module")
-def letter() -> dict[str, bytes]:
+def letter() -> dict[Format, bytes]:
     return dict(render_letter(sample.context("decision", CODE)).documents)
 
 
@@ -46,14 +47,14 @@ def _flat(text: str) -> str:
     return "".join(text.split())
 
 
-def test_every_format_is_produced(letter: dict[str, bytes]) -> None:
+def test_every_format_is_produced(letter: dict[Format, bytes]) -> None:
     assert set(letter) == {"html", "txt", "docx", "pdf"}
-    assert letter["pdf"].startswith(b"%PDF-")
-    assert zipfile.is_zipfile(io.BytesIO(letter["docx"]))
+    assert letter[Format.PDF].startswith(b"%PDF-")
+    assert zipfile.is_zipfile(io.BytesIO(letter[Format.DOCX]))
 
 
-def test_html_is_structured_and_print_ready(letter: dict[str, bytes]) -> None:
-    html = letter["html"].decode("utf-8")
+def test_html_is_structured_and_print_ready(letter: dict[Format, bytes]) -> None:
+    html = letter[Format.HTML].decode("utf-8")
     assert html.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
     assert "<h1>淄博高端装备及现代服务业产业园管理中心<br>政府信息公开申请答复书</h1>" in html
     assert '<p class="number">淄高装公开〔2026〕12号</p>' in html
@@ -64,41 +65,45 @@ def test_html_is_structured_and_print_ready(letter: dict[str, bytes]) -> None:
     assert '"仿宋_GB2312", FangSong, STFangsong, "Noto Serif CJK SC"' in html
 
 
-def test_text_and_html_say_the_same(letter: dict[str, bytes]) -> None:
-    text = letter["txt"].decode("utf-8")
+def test_text_and_html_say_the_same(letter: dict[Format, bytes]) -> None:
+    text = letter[Format.TEXT].decode("utf-8")
     for phrase in PHRASES:
         assert phrase in text
 
 
-def test_docx_opens_and_holds_the_chinese_text(letter: dict[str, bytes]) -> None:
-    document = Document(io.BytesIO(letter["docx"]))
+def test_docx_opens_and_holds_the_chinese_text(letter: dict[Format, bytes]) -> None:
+    document = Document(io.BytesIO(letter[Format.DOCX]))
     text = "\n".join(p.text for p in document.paragraphs)
     for phrase in PHRASES:
         assert phrase in text
     title = document.paragraphs[0]
+    assert title.style is not None
     assert title.style.name == "Letter Title"
     assert title.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
     body = next(p for p in document.paragraphs if p.text.startswith("本机关于"))
+    assert body.style is not None
     assert body.style.name == "Letter Body"
     assert body.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert body.style.element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
-    assert round(document.sections[0].page_width.mm) == 210
+    width = document.sections[0].page_width
+    assert width is not None
+    assert round(width.mm) == 210
     assert document.core_properties.author == sample.AGENCY.name
 
 
-def test_docx_and_pdf_are_reproducible(letter: dict[str, bytes]) -> None:
+def test_docx_and_pdf_are_reproducible(letter: dict[Format, bytes]) -> None:
     again = render(sample.context("decision", CODE), ["docx", "pdf"])
-    assert again["docx"] == letter["docx"]
-    assert again["pdf"] == letter["pdf"]
-    with zipfile.ZipFile(io.BytesIO(letter["docx"])) as archive:
+    assert again[Format.DOCX] == letter[Format.DOCX]
+    assert again[Format.PDF] == letter[Format.PDF]
+    with zipfile.ZipFile(io.BytesIO(letter[Format.DOCX])) as archive:
         assert archive.testzip() is None
         assert {info.date_time for info in archive.infolist()} == {(2026, 3, 10, 0, 0, 0)}
 
 
-def test_pdf_text_is_chinese_not_tofu(letter: dict[str, bytes], tmp_path: Path) -> None:
+def test_pdf_text_is_chinese_not_tofu(letter: dict[Format, bytes], tmp_path: Path) -> None:
     pdftotext = program("pdftotext")
     path = tmp_path / "letter.pdf"
-    path.write_bytes(letter["pdf"])
+    path.write_bytes(letter[Format.PDF])
     out = subprocess.run(
         [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
@@ -108,10 +113,10 @@ def test_pdf_text_is_chinese_not_tofu(letter: dict[str, bytes], tmp_path: Path) 
     assert "\ufffd" not in out
 
 
-def test_pdf_embeds_its_fonts(letter: dict[str, bytes], tmp_path: Path) -> None:
+def test_pdf_embeds_its_fonts(letter: dict[Format, bytes], tmp_path: Path) -> None:
     pdffonts = program("pdffonts")
     path = tmp_path / "letter.pdf"
-    path.write_bytes(letter["pdf"])
+    path.write_bytes(letter[Format.PDF])
     out = subprocess.run([pdffonts, str(path)], capture_output=True, text=True, check=True)
     rows = out.stdout.splitlines()[2:]
     assert rows, out.stdout
@@ -135,11 +140,11 @@ def test_unknown_format_is_refused() -> None:
 
 
 @pytest.mark.slow
-def test_docx_converts_to_pdf_with_libreoffice(letter: dict[str, bytes], tmp_path: Path) -> None:
+def test_docx_converts_to_pdf_with_libreoffice(letter: dict[Format, bytes], tmp_path: Path) -> None:
     soffice = program("libreoffice", "soffice")
     pdftotext = program("pdftotext")
     source = tmp_path / "letter.docx"
-    source.write_bytes(letter["docx"])
+    source.write_bytes(letter[Format.DOCX])
     profile = tmp_path / "profile"
     subprocess.run(
         [
@@ -167,12 +172,12 @@ def test_docx_converts_to_pdf_with_libreoffice(letter: dict[str, bytes], tmp_pat
 
 
 @pytest.mark.slow
-def test_html_renders_in_headless_chromium(letter: dict[str, bytes], tmp_path: Path) -> None:
+def test_html_renders_in_headless_chromium(letter: dict[Format, bytes], tmp_path: Path) -> None:
     from PIL import Image
 
     chromium = program("chromium", "chromium-browser", "google-chrome")
     page = tmp_path / "letter.html"
-    page.write_bytes(letter["html"])
+    page.write_bytes(letter[Format.HTML])
     shot = tmp_path / "letter.png"
     subprocess.run(
         [

@@ -16,6 +16,7 @@ import pytest
 
 from tests.letters import sample
 from workflow.letters import available_templates, render
+from workflow.letters.render import Format
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("WORKFLOW_UPDATE_GOLDENS") == "1"
@@ -65,7 +66,7 @@ CASES = [(kind, None) for kind in sample.KINDS] + [("decision", code) for code i
 
 
 def _text(kind: str, outcome: str | None, issued_on: date | None = None) -> str:
-    return render(sample.context(kind, outcome, issued_on), ["txt"])["txt"].decode("utf-8")
+    return render(sample.context(kind, outcome, issued_on), ["txt"])[Format.TEXT].decode("utf-8")
 
 
 def _golden_path(kind: str, outcome: str | None) -> Path:

@@ -17,6 +17,7 @@ from docx import Document
 from tests.letters import sample
 from workflow.errors import LetterError
 from workflow.letters import StepData, Templates, render
+from workflow.letters.render import Format
 
 HOSTILE_NAME = "<script>alert(1)</script> & {{ 7*7 }}"
 HOSTILE_REQUEST = "{{ 7*7 }} {% raw %}x{% endraw %} <b>粗</b> a & b < c > d \"q\" 'q' {#c#}"
@@ -33,7 +34,7 @@ def _hostile(kind: str = "decision", outcome: str | None = "withheld.state_secre
 
 
 def test_hostile_text_is_escaped_in_html() -> None:
-    html = render(_hostile(), ["html"])["html"].decode()  # type: ignore[arg-type]
+    html = render(_hostile(), ["html"])[Format.HTML].decode()  # type: ignore[arg-type]
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; {{ 7*7 }}：" in html
     assert "{{ 7*7 }} {% raw %}x{% endraw %} &lt;b&gt;粗&lt;/b&gt; a &amp; b &lt; c &gt; d" in html
@@ -43,7 +44,7 @@ def test_hostile_text_is_escaped_in_html() -> None:
 
 
 def test_hostile_text_is_literal_in_plain_text() -> None:
-    text = render(_hostile(), ["txt"])["txt"].decode()  # type: ignore[arg-type]
+    text = render(_hostile(), ["txt"])[Format.TEXT].decode()  # type: ignore[arg-type]
     assert text.splitlines()[5] == HOSTILE_NAME + "："
     assert "“{{ 7*7 }} {% raw %}x{% endraw %} <b>粗</b> a & b < c > d \"q\" 'q' {#c#}”" in text
     assert "（一）理由<i>一</i>。" in text
@@ -52,7 +53,7 @@ def test_hostile_text_is_literal_in_plain_text() -> None:
 
 
 def test_hostile_text_is_literal_in_docx() -> None:
-    data = render(_hostile(), ["docx"])["docx"]  # type: ignore[arg-type]
+    data = render(_hostile(), ["docx"])[Format.DOCX]  # type: ignore[arg-type]
     paragraphs = [p.text for p in Document(io.BytesIO(data)).paragraphs]
     assert HOSTILE_NAME + "：" in paragraphs
     assert any("a & b < c > d" in p and "{{ 7*7 }}" in p for p in paragraphs)
@@ -80,7 +81,7 @@ def test_a_refusal_without_reasons_is_an_error(code: str) -> None:
 def test_an_optional_refusal_reason_becomes_mandatory_for_a_refusal() -> None:
     ctx = sample.context("decision", "unavailable.needs_creation")
     bare = replace(ctx, step=StepData(trigger="decide", occurred_on=date(2026, 3, 10)))
-    assert "理由如下" not in render(bare, ["txt"])["txt"].decode()
+    assert "理由如下" not in render(bare, ["txt"])[Format.TEXT].decode()
     refused = replace(bare, outcome=replace(bare.outcome, refusal=True))  # type: ignore[type-var]
     with pytest.raises(LetterError, match="reasons"):
         render(refused)

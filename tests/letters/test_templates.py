@@ -18,6 +18,7 @@ from workflow.letters import (
     template_name,
     template_version,
 )
+from workflow.letters.render import Format
 from workflow.resources import notifications_dir
 
 SHIPPED = notifications_dir() / "letters"
@@ -84,7 +85,7 @@ def test_an_override_replaces_the_shipped_template(override: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("<p>{{ agency.seal_text }}</p>", ""))
     agency = Templates(override=override)
     letter = render_letter(sample.context("acknowledgement"), ["txt"], templates=agency)
-    assert "（印章）" not in letter.documents["txt"].decode()
+    assert "（印章）" not in letter.documents[Format.TEXT].decode()
     assert letter.template_version == agency.version("acknowledgement.j2")
     assert letter.template == "acknowledgement.j2"
     assert available_templates(agency) == available_templates()

@@ -78,6 +78,7 @@ def build_through_service(app: TestApplication) -> None:
     fire(case.number, "decide", _on(app, date(2023, 5, 26), outcome="other.other"))
     fire(case.number, "appeal", _on(app, date(2023, 6, 20), kind="reconsideration"))
     fire(case.number, "resolve_appeal", _on(app, date(2023, 8, 15), result="maintained"))
+    assert isinstance(app.clock, FixedClock)
     app.clock.set(TODAY)
 
 

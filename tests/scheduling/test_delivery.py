@@ -20,7 +20,7 @@ from tests.stores import TestApplication
 from workflow.clock import FixedClock
 from workflow.people import Person
 from workflow.scheduling import Deliverer, NotificationConfig
-from workflow.scheduling.channels import Outgoing, WebhookChannel
+from workflow.scheduling.channels import Channel, Outgoing, WebhookChannel
 from workflow.scheduling.delivery import LEASE
 from workflow.scheduling.notify_config import RetryPolicy, SmtpSettings, UserAddress
 from workflow.store.records import OutboxRecord
@@ -149,7 +149,7 @@ def test_a_crash_between_send_and_mark_resends_with_the_same_key(
     notify = config(tmp_path, people={HANDLER: UserAddress(webhook=webhook.url)})
     open_case(app, RECEIVED)
     sweep(app, BEFORE_5, notify)
-    crashing = {"webhook": CrashAfterSend(WebhookChannel(5))}
+    crashing: dict[str, Channel] = {"webhook": CrashAfterSend(WebhookChannel(5))}
     with pytest.raises(SimulatedCrash):
         Deliverer(app.database, app.clock, notify, channels=crashing).deliver()
     assert len(webhook.posts) == 1

@@ -39,7 +39,7 @@ BOTH, HANDLER_ONLY = (to(HANDLER), to(HEAD)), (to(HANDLER),)
 class Script:
     def __init__(self, app: TestApplication) -> None:
         self.app = app
-        self.actions: dict[date, list[Callable[[], None]]] = defaultdict(list)
+        self.actions: dict[date, list[Callable[[], object]]] = defaultdict(list)
         self.numbers: dict[str, str] = {}
         self.expected: list[tuple[date, str, str, str, tuple[str, ...]]] = []
 

@@ -1,28 +1,40 @@
-"""The lifecycle: named guards and effects, and definitions bound to state machines."""
+"""The lifecycle (pure): a definition's triggers decided over a case snapshot, and a step
+as a value.
 
-from __future__ import annotations
+``Lifecycle.decide`` gives a ``Decision`` whose ``facts`` (``StepFacts``) say what the
+step established; ``project`` folds those facts into the case's ``CaseProjection`` and
+``event_row`` is the row its event stores. Every path that writes an event (a handler's
+step, the sweeper's lapse, the opening, the importers) uses these three, and
+``workflow verify`` folds ``project`` over the stored events. ``vocabulary()`` is what
+definitions may name (guards, conditions, effects, inputs, the clocks guards read).
+"""
 
-from collections.abc import Iterable
-from pathlib import Path
-
-from workflow.definition.vocabulary import Vocabulary, template_checker
-from workflow.lifecycle.effects import EFFECTS
-from workflow.lifecycle.guards import CLOCKS_READ, CONDITIONS, GUARDS
+from workflow.lifecycle.facts import Period, StepFacts
 from workflow.lifecycle.machine import Decision, Lifecycle
-from workflow.lifecycle.step import INPUT_NAMES, CaseSnapshot, PastStep, StepInput
+from workflow.lifecycle.names import vocabulary
+from workflow.lifecycle.projection import (
+    IMPORT_TRIGGER,
+    OPEN_TRIGGER,
+    UNOPENED,
+    CaseProjection,
+    event_row,
+    project,
+)
+from workflow.lifecycle.step import CaseSnapshot, PastStep, StepInput
 
-
-def vocabulary(template_dirs: Iterable[Path] | None = None) -> Vocabulary:
-    """What definitions may refer to: registered guards, conditions, effects, inputs (and
-    the clocks guards read), templates."""
-    return Vocabulary(
-        guards=frozenset(GUARDS),
-        conditions=frozenset(CONDITIONS),
-        inputs=INPUT_NAMES,
-        effects=frozenset(EFFECTS),
-        clocks_read=CLOCKS_READ,
-        template_exists=None if template_dirs is None else template_checker(template_dirs),
-    )
-
-
-__all__ = ["CaseSnapshot", "Decision", "Lifecycle", "PastStep", "StepInput", "vocabulary"]
+__all__ = [
+    "IMPORT_TRIGGER",
+    "OPEN_TRIGGER",
+    "UNOPENED",
+    "CaseProjection",
+    "CaseSnapshot",
+    "Decision",
+    "Lifecycle",
+    "PastStep",
+    "Period",
+    "StepFacts",
+    "StepInput",
+    "event_row",
+    "project",
+    "vocabulary",
+]
