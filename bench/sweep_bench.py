@@ -176,7 +176,7 @@ def _background(app: Application, size: int) -> None:
                 clocks.append((case_id, "answer", "running", due, 0, 1))
                 timers.extend(
                     (timer_key(case_id, "answer", 1, due, name), case_id, "answer", 1, "reminder",
-                     name, on, "pending", now)
+                     name, on, due, "pending", now)
                     for name, on in planned
                 )  # fmt: skip
             write(CaseRecord.__table__, CASE_COLUMNS, cases)
@@ -206,7 +206,8 @@ CASE_COLUMNS = (
 )  # fmt: skip
 CLOCK_COLUMNS = ("case_id", "name", "status", "due_on", "extended_by", "version")
 TIMER_COLUMNS = (
-    "key", "case_id", "clock", "clock_version", "kind", "name", "due_on", "status", "created_at",
+    "key", "case_id", "clock", "clock_version", "kind", "name", "due_on", "deadline_due_on",
+    "status", "created_at",
 )  # fmt: skip
 
 

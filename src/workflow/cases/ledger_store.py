@@ -200,9 +200,11 @@ def timer_row(
         "name": plan.name,
         "trigger": plan.trigger,
         "due_on": plan.due_on,
+        "deadline_due_on": plan.deadline_due_on,
         "status": TimerStatus.PENDING,
         "created_at": now,
         "fired_at": None,
+        "fired_on": None,
         "detail": detail,
     }
 

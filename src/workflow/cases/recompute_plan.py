@@ -34,9 +34,8 @@ from workflow.lifecycle.timers import (
     DAILY_OVERDUE,
     REARM_WAITS_FOR,
     TimerPlan,
-    legacy_timer_key,
     plan_timers,
-    timer_key,
+    rearm,
 )
 from workflow.store.records import CaseRecord, ClockRecord, TimerRecord
 
@@ -46,10 +45,20 @@ class StoredTimer:
     id: int
     key: str
     clock: str
+    clock_version: int
+    deadline_due_on: date | None  # with the clock and its version: the deadline it serves
     name: str
     status: str
     due_on: date
+    fired_on: date | None
     detail: dict[str, Any] | None
+
+    def serves(self, deadline: Deadline) -> bool:
+        return (
+            deadline.due_on is not None
+            and self.clock_version == deadline.version
+            and self.deadline_due_on == deadline.due_on
+        )
 
 
 @dataclass(frozen=True)
@@ -132,9 +141,12 @@ def plan_cases(
                 TimerRecord.id,
                 TimerRecord.key,
                 TimerRecord.clock,
+                TimerRecord.clock_version,
+                TimerRecord.deadline_due_on,
                 TimerRecord.name,
                 TimerRecord.status,
                 TimerRecord.due_on,
+                TimerRecord.fired_on,
                 TimerRecord.detail,
             ).where(TimerRecord.case_id.in_(open_ids))
         ):
@@ -168,7 +180,6 @@ def _plan_case(
         row = rows.get(name)
         own = [timer for timer in timers or () if timer.clock == name]
         changed_on = entries[-1].on  # what the step that set this version planned with
-        current = _deadline_prefix(case.id, name, deadline)
         returning = False
         if row != derived:
             work.changes.append(
@@ -183,7 +194,7 @@ def _plan_case(
                     timers is not None,
                 )
             )
-            returning = current is not None and any(t.key.startswith(current) for t in own)
+            returning = any(timer.serves(deadline) for timer in own)
             if not returning:
                 work.rewrite[name] = changed_on
                 if timers is not None:
@@ -197,36 +208,22 @@ def _plan_case(
             work.restore[name] = deadline
         if timers is not None:
             plan = plan_timers(case.id, name, deadline, definition, calendar, changed_on)
-            # timers planned before keys carried the due date serve the row's deadline
-            legacy = None if returning else legacy_timer_key(case.id, name, deadline.version, "")
-            _reconcile(work, calendar, plan, own, current, legacy, returning)
+            _reconcile(work, calendar, case.id, deadline, plan, own, returning)
     return work
-
-
-def _deadline_prefix(case_id: int, clock: str, deadline: Deadline) -> str | None:
-    """The key prefix of the timers serving ``deadline``; None while it has no due date."""
-    if deadline.due_on is None:
-        return None
-    return timer_key(case_id, clock, deadline.version, deadline.due_on, "")
 
 
 def _reconcile(
     work: CaseRecompute,
     calendar: WorkingCalendar,
+    case_id: int,
+    deadline: Deadline,
     plan: list[TimerPlan],
     own: list[StoredTimer],
-    current: str | None,
-    legacy: str | None,
     returning: bool,
 ) -> None:
     """Make the clock's pending timers those its deadline's plan calls for, keeping what
     has fired: restore, re-date, add, supersede."""
-    serving = {
-        timer.key: timer
-        for timer in own
-        if (current is not None and timer.key.startswith(current))
-        or (legacy is not None and timer.key.startswith(legacy))
-    }
+    serving = {timer.key: timer for timer in own if timer.serves(deadline)}
     status = {timer.id: timer.status for timer in own}
     for timer in own:
         if timer.key not in serving and timer.status == TimerStatus.PENDING:
@@ -238,8 +235,6 @@ def _reconcile(
     planned_keys: set[str] = set()
     for item in plan:
         found = serving.get(item.key)
-        if found is None and legacy is not None:
-            found = serving.get(legacy + item.name)
         if found is None:
             work.added.append((item, None))  # the calendar could not date it before
         elif status[found.id] == TimerStatus.PENDING and found.due_on != item.due_on:
@@ -252,13 +247,15 @@ def _reconcile(
         if status[timer.id] == TimerStatus.PENDING and timer.key not in planned_keys and not chain:
             work.superseded.append(timer)  # its plan no longer has it
             status[timer.id] = TimerStatus.SUPERSEDED
-    if daily is not None:
-        _rearm(work, calendar, daily, list(serving.values()), status)
+    if daily is not None and deadline.due_on is not None:
+        _rearm(work, calendar, case_id, deadline.due_on, daily, list(serving.values()), status)
 
 
 def _rearm(
     work: CaseRecompute,
     calendar: WorkingCalendar,
+    case_id: int,
+    deadline_due_on: date,
     daily: TimerPlan,
     serving: list[StoredTimer],
     status: dict[int, str],
@@ -268,16 +265,20 @@ def _rearm(
     chain = [timer for timer in serving if timer.name == DAILY_OVERDUE]
     if not chain or any(status[timer.id] == TimerStatus.PENDING for timer in chain):
         return
-    waiting = [timer for timer in chain if (timer.detail or {}).get(REARM_WAITS_FOR)]
+    waiting = [
+        timer
+        for timer in chain
+        if (timer.detail or {}).get(REARM_WAITS_FOR) and timer.fired_on is not None
+    ]
     if not waiting:
         return
-    last = max(waiting, key=lambda timer: str((timer.detail or {}).get("as_of", "")))
-    sent_on = date.fromisoformat(str((last.detail or {})["as_of"]))
+    last = max(waiting, key=lambda timer: (timer.fired_on or date.min, timer.id))
+    assert last.fired_on is not None
     try:
-        next_day = calendar.next_working_day(sent_on)
+        plan = rearm(
+            case_id, daily.clock, daily.clock_version, deadline_due_on, last.fired_on, calendar
+        )
     except CalendarNotPublished:
         return  # still not loaded
-    key = f"{daily.key}:{next_day.isoformat()}"
-    if all(timer.key != key for timer in serving):
-        rearm = TimerPlan(key, daily.clock, daily.clock_version, daily.kind, daily.name, next_day)
-        work.added.append((rearm, {"rearmed_from": last.key}))
+    if all(timer.key != plan.key for timer in serving):
+        work.added.append((plan, {"rearmed_from": last.key}))

@@ -1,10 +1,10 @@
 """Which reminders and automatic lapses a clock's deadline calls for (pure).
 
-A timer's key names the deadline it serves: the case, the clock, the clock's
-version and its due date (``<case id>:<clock>:v<version>@<due date>:<name>``).
-When the clock changes (pause, extension, restart) or a corrected calendar
-moves its due date, the old timers are superseded by new ones under new keys,
-so a stale reminder is never sent.
+A timer serves one deadline: its clock, the clock's version and the due date
+(columns of the timer row; its unique key, ``<case id>:<clock>:v<version>@<due
+date>:<name>``, says the same). When the clock changes (pause, extension, restart)
+or a corrected calendar moves its due date, the old timers are superseded by new
+ones, so a stale reminder is never sent.
 
 A timer is planned only on a day the calendar can tell: a clock whose due date
 waits for a year's calendar (flagged) gets none, and a reminder or lapse that
@@ -39,15 +39,38 @@ class TimerPlan:
     name: str  # before_5, on_due, overdue, overdue_once, lapse
     due_on: date
     trigger: str | None = None
+    deadline_due_on: date | None = None  # the due date of the deadline it serves
 
 
 def timer_key(case_id: int, clock: str, version: int, due_on: date, name: str) -> str:
+    """The unique key of a timer: the deadline it serves and its name."""
     return f"{case_id}:{clock}:v{version}@{due_on.isoformat()}:{name}"
 
 
-def legacy_timer_key(case_id: int, clock: str, version: int, name: str) -> str:
-    """The key timers were planned under before keys carried the due date."""
-    return f"{case_id}:{clock}:v{version}:{name}"
+def rearm(
+    case_id: int,
+    clock: str,
+    version: int,
+    deadline_due_on: date,
+    sent_on: date,
+    calendar: WorkingCalendar,
+) -> TimerPlan:
+    """The next daily overdue reminder after one sent on ``sent_on``: the next working day.
+
+    Raises ``CalendarNotPublished`` when that day lies in a year not loaded yet; the
+    sweeper then marks the sent reminder, and recompute re-arms it once the year is in.
+    """
+    next_day = calendar.next_working_day(sent_on)
+    base = timer_key(case_id, clock, version, deadline_due_on, DAILY_OVERDUE)
+    return TimerPlan(
+        f"{base}:{next_day.isoformat()}",
+        clock,
+        version,
+        REMINDER,
+        DAILY_OVERDUE,
+        next_day,
+        deadline_due_on=deadline_due_on,
+    )
 
 
 def plan_timers(
@@ -72,7 +95,7 @@ def plan_timers(
     def add(kind: str, name: str, on: date | None, trigger: str | None = None) -> None:
         if on is not None:
             key = timer_key(case_id, clock, version, due, name)
-            plans.append(TimerPlan(key, clock, version, kind, name, on, trigger))
+            plans.append(TimerPlan(key, clock, version, kind, name, on, trigger, due))
 
     after_due = known_day(partial(calendar.next_working_day, due))
     first_after = None if after_due is None else max(after_due, changed_on)

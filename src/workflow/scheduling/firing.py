@@ -31,12 +31,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.cases.ledger_store import timer_row
 from workflow.cases.service import CaseService
 from workflow.codes import TimerStatus
 from workflow.deadlines import ClockStatus
 from workflow.errors import CalendarNotPublished, CorruptCase, InvalidInput, case_context
 from workflow.lifecycle import StepInput
-from workflow.lifecycle.timers import DAILY_OVERDUE, LAPSE, REARM_WAITS_FOR, REMINDER, timer_key
+from workflow.lifecycle.timers import DAILY_OVERDUE, LAPSE, REARM_WAITS_FOR, rearm
 from workflow.scheduling.claims import claim_case, claim_due_timers
 from workflow.scheduling.collapsing import ReminderGroup, one_per_clock
 from workflow.scheduling.notify_config import NotificationConfig
@@ -261,35 +262,25 @@ class TimerFiring:
     def _rearm(
         self, session: Session, timer: TimerRecord, clock: ClockRecord, as_of: date, now: datetime
     ) -> int:
+        deadline_due_on = timer.deadline_due_on or clock.due_on
+        assert deadline_due_on is not None  # checked before firing
         try:
-            next_day = self.cases.calendar.next_working_day(as_of)
+            plan = rearm(
+                timer.case_id,
+                timer.clock,
+                timer.clock_version,
+                deadline_due_on,
+                as_of,
+                self.cases.calendar,
+            )
         except CalendarNotPublished as missing:
             # The next working day is in a year not loaded yet (sent on 31 December):
             # `workflow calendar recompute` re-arms it once that year's calendar is loaded.
             timer.detail = {**(timer.detail or {}), REARM_WAITS_FOR: missing.year}
             return 0
-        assert clock.due_on is not None  # checked before firing
-        base = timer_key(
-            timer.case_id, timer.clock, timer.clock_version, clock.due_on, DAILY_OVERDUE
-        )
-        key = f"{base}:{next_day.isoformat()}"
-        if session.scalar(select(TimerRecord.id).where(TimerRecord.key == key)) is not None:
+        if session.scalar(select(TimerRecord.id).where(TimerRecord.key == plan.key)) is not None:
             return 0
-        session.add(
-            TimerRecord(
-                key=key,
-                case_id=timer.case_id,
-                clock=timer.clock,
-                clock_version=timer.clock_version,
-                kind=REMINDER,
-                name=DAILY_OVERDUE,
-                trigger=None,
-                due_on=next_day,
-                status=TimerStatus.PENDING,
-                created_at=now,
-                detail={"rearmed_from": timer.key},
-            )
-        )
+        session.add(TimerRecord(**timer_row(timer.case_id, plan, now, {"rearmed_from": timer.key})))
         return 1
 
 
@@ -298,4 +289,5 @@ def _close(
 ) -> None:
     timer.status = status
     timer.fired_at = now
-    timer.detail = {**(timer.detail or {}), "as_of": as_of.isoformat(), **detail}
+    timer.fired_on = as_of
+    timer.detail = {**(timer.detail or {}), **detail}

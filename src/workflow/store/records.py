@@ -228,8 +228,11 @@ _IS_PENDING = f"status = '{TimerStatus.PENDING.value}'"
 class TimerRecord(Base):
     """A reminder or automatic lapse due on a date; the sweeper claims and fires it.
 
-    ``key`` = case, clock, clock version, timer name: a change to the clock gives
-    new keys and supersedes the old rows, so a stale reminder is never sent.
+    The deadline it serves is ``clock``, ``clock_version`` and ``deadline_due_on``: a
+    change to the clock, or a calendar that moves its due date, supersedes the old rows
+    and plans new ones, so a stale reminder is never sent. ``key`` (the same facts and
+    the timer's name, ``lifecycle.timers.timer_key``) is unique only so that writing a
+    timer twice is impossible. ``fired_on`` is the day it was fired or sent.
     """
 
     __tablename__ = "timers"
@@ -266,9 +269,11 @@ class TimerRecord(Base):
     name: Mapped[str] = mapped_column(Bounded(64))  # e.g. before_5, on_due, overdue, lapse_fee
     trigger: Mapped[str | None] = mapped_column(Bounded(64))  # for a lapse
     due_on: Mapped[date] = mapped_column(Date)
+    deadline_due_on: Mapped[date | None] = mapped_column(Date)  # None: a row from before 0011
     status: Mapped[str] = mapped_column(Bounded(16))  # a TimerStatus
     created_at: Mapped[datetime]
     fired_at: Mapped[datetime | None]
+    fired_on: Mapped[date | None] = mapped_column(Date)
     detail: Mapped[dict[str, Any] | None]
 
 
