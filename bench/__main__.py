@@ -13,6 +13,7 @@ BENCHMARKS = {
     "sweep": "bench.sweep_bench",
     "report": "bench.report_bench",
     "startup": "bench.startup_bench",
+    "web": "bench.web_bench",
 }
 
 

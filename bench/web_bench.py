@@ -1,0 +1,191 @@
+"""The service under load, from a second process on loopback.
+
+``python -m bench web``: a store with N cases (``BENCH_CASES``, default 100,000; loaded
+through the engine, letters off), then ``workflow serve --no-scheduler`` with one worker
+and with one per core, driven by this process over keep-alive connections:
+
+* ``POST /api/v1/cases`` (the acknowledgement letter issued) and ``POST .../fire``
+  (``consult_third_party``): requests per second, 8 clients at once;
+* ``GET /api/v1/cases/{number}`` and ``GET /api/v1/cases?open=true&limit=50`` (a page of
+  50 with due dates): p50 and p99, one client;
+* the HTTP layer's cost: the same step through the API and through ``CaseService`` in
+  process, one at a time, in the same run.
+
+At most a few thousand requests; the servers are stopped at the end. ``BENCH_PG=1``
+runs the same on PostgreSQL (a fresh database on the tests' server).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import timedelta
+from pathlib import Path
+
+import httpx2 as httpx
+from tests.stores import TestApplication, make_app, postgres_database
+
+from bench.sample_cases import TODAY, new_case
+from workflow.access.accounts import GrantSpec
+from workflow.access.tokens import create_token
+from workflow.lifecycle import StepInput
+
+CLIENTS = 8
+WRITES = 400  # per phase
+READS = 500
+STEP = {"trigger": "consult_third_party", "party": "某科技有限公司", "on": TODAY.isoformat()}
+
+
+def _load(application: TestApplication, count: int) -> list[str]:
+    numbers: list[str] = []
+    began = time.perf_counter()
+    for start in range(0, count, 2000):
+        with application.database.transaction() as session:
+            numbers += [
+                application.cases.open_in(session, new_case(i)).number
+                for i in range(start, min(count, start + 2000))
+            ]
+    with application.database.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    print(f"  loaded {count:,} cases in {time.perf_counter() - began:.0f} s")
+    return numbers
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _server(url: str, workers: int, cwd: Path) -> Iterator[str]:
+    port = _free_port()
+    environ = {**os.environ, "WORKFLOW_DB": url, "WORKFLOW_TODAY": TODAY.isoformat()}
+    command = [sys.executable, "-m", "workflow", "serve", "--port", str(port),
+               "--workers", str(workers), "--no-scheduler"]  # fmt: skip
+    process = subprocess.Popen(
+        command, env=environ, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code in (200, 503):
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _rate(calls: list[Callable[[], httpx.Response]], clients: int) -> float:
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        answers = list(pool.map(lambda call: call(), calls))
+    elapsed = time.perf_counter() - began
+    bad = [answer.status_code for answer in answers if answer.status_code >= 300]
+    assert not bad, f"{len(bad)} failed requests: {bad[:5]}"
+    return len(calls) / elapsed
+
+
+def _latencies(call: Callable[[], httpx.Response], count: int) -> tuple[float, float]:
+    times = []
+    for _ in range(count):
+        began = time.perf_counter()
+        answer = call()
+        times.append((time.perf_counter() - began) * 1000)
+        assert answer.status_code == 200, answer.text
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
+def _drive(base: str, token: str, free: Iterator[str], label: str) -> tuple[float, float]:
+    headers = {"Authorization": f"Bearer {token}"}
+    local = __import__("threading").local()
+
+    def client() -> httpx.Client:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, headers=headers, timeout=60)
+        return local.client  # type: ignore[no-any-return]
+
+    body = {"agency": "zbgd", "applicant": "张三", "applicant_type": "natural_person",
+            "channel": "online", "received_on": TODAY.isoformat(), "request": "预算"}  # fmt: skip
+    opened: list[str] = []
+
+    def open_one() -> httpx.Response:
+        answer = client().post("/api/v1/cases", json=body)
+        opened.append(answer.json().get("number", ""))
+        return answer
+
+    open_rate = _rate([open_one] * WRITES, CLIENTS)
+    fire_rate = _rate(
+        [lambda n=n: client().post(f"/api/v1/cases/{n}/fire", json=STEP) for n in opened],
+        CLIENTS,
+    )
+    print(f"  {label}: POST open {open_rate:,.0f}/s, POST fire {fire_rate:,.0f}/s "
+          f"({CLIENTS} clients)")  # fmt: skip
+    one = httpx.Client(base_url=base, headers=headers, timeout=60)
+    number = next(free)
+    case_p50, case_p99 = _latencies(lambda: one.get(f"/api/v1/cases/{number}"), READS)
+    list_p50, list_p99 = _latencies(lambda: one.get("/api/v1/cases?open=true&limit=50"), READS)
+    print(f"  {label}: GET case p50 {case_p50:.1f} ms, p99 {case_p99:.1f} ms; "
+          f"GET list of 50 p50 {list_p50:.1f} ms, p99 {list_p99:.1f} ms")  # fmt: skip
+    return open_rate, fire_rate
+
+
+def _http_cost(base: str, token: str, url: str, free: Iterator[str]) -> None:
+    """The same step one at a time through the API and through the service in process,
+    both issuing the step's letter (the server's application issues letters)."""
+    application = make_app(url, letters=True, agencies=False)
+    one = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    count = 200
+    api_cases = [next(free) for _ in range(count)]
+    began = time.perf_counter()
+    for number in api_cases:
+        assert one.post(f"/api/v1/cases/{number}/fire", json=STEP).status_code == 200
+    api_rate = count / (time.perf_counter() - began)
+    step = StepInput(on=TODAY, by="bench", party="某科技有限公司")
+    local_cases = [next(free) for _ in range(count)]
+    began = time.perf_counter()
+    for number in local_cases:
+        application.cases.fire(number, "consult_third_party", step)
+    local_rate = count / (time.perf_counter() - began)
+    application.close()
+    print(f"  one at a time: API step {api_rate:,.0f}/s, in-process step {local_rate:,.0f}/s: "
+          f"the API at {api_rate / local_rate:.0%}")  # fmt: skip
+
+
+def _measure(label: str, store: Callable[[Path], AbstractContextManager[str]], count: int) -> None:
+    print(f"-- {label}, {count:,} cases")
+    with tempfile.TemporaryDirectory() as root, store(Path(root)) as url:
+        application = make_app(url)  # letters off for the load; the servers issue them
+        numbers = iter(_load(application, count))
+        now = application.clock.now()
+        grants = [GrantSpec.parse("registrar@zbgd"), GrantSpec.parse("handler@zbgd")]
+        with application.database.transaction() as session:
+            token = create_token(session, "bench", grants, now + timedelta(days=1), "bench", now)
+        with _server(url, 1, Path(root)) as base:
+            _drive(base, token, numbers, "1 worker")
+            _http_cost(base, token, url, numbers)
+        cores = os.cpu_count() or 1
+        if cores > 1:
+            with _server(url, cores, Path(root)) as base:
+                _drive(base, token, numbers, f"{cores} workers")
+        application.close()
+
+
+def run() -> None:
+    count = int(os.environ.get("BENCH_CASES", "100000"))
+    _measure("SQLite", lambda root: nullcontext(f"sqlite:///{root / 'web.db'}"), count)
+    if os.environ.get("BENCH_PG"):
+        _measure("PostgreSQL", lambda root: postgres_database(), count)
