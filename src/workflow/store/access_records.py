@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.store.records import Base
+from workflow.store.records import Base, Bounded
 
 IDEMPOTENCY_KEY = "uq_idempotency_keys_owner"  # a key given twice: the first call answers
 
@@ -25,13 +25,13 @@ class UserRecord(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)  # the login
-    display_name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(Bounded(64), unique=True)  # the login
+    display_name: Mapped[str] = mapped_column(Bounded(100))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(Bounded(200))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(Bounded(64))
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
 
@@ -45,7 +45,7 @@ class RoleGrantRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    role: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(Bounded(32))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     subtree: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -55,7 +55,7 @@ class RolePolicyRecord(Base):
 
     __tablename__ = "role_policies"
 
-    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(Bounded(32), primary_key=True)
     totp_required: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -65,15 +65,15 @@ class WebSessionRecord(Base):
     __tablename__ = "web_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    id_hash: Mapped[str] = mapped_column(Bounded(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
+    csrf_token: Mapped[str] = mapped_column(Bounded(64))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]  # the absolute lifetime
     revoked_at: Mapped[datetime | None]
     second_factor_pending: Mapped[bool] = mapped_column(Boolean, default=False)
-    address: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(Bounded(64))
 
 
 class ApiTokenRecord(Base):
@@ -83,10 +83,10 @@ class ApiTokenRecord(Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Bounded(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(Bounded(64), unique=True)
     grants: Mapped[dict[str, Any]]
-    created_by: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(Bounded(100))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
@@ -104,8 +104,8 @@ class LoginAttemptRecord(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account: Mapped[str] = mapped_column(String(64))
-    address: Mapped[str] = mapped_column(String(64))
+    account: Mapped[str] = mapped_column(Bounded(64))
+    address: Mapped[str] = mapped_column(Bounded(64))
     at: Mapped[datetime]
     succeeded: Mapped[bool] = mapped_column(Boolean)
 
@@ -118,12 +118,12 @@ class AuditRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
-    actor: Mapped[str] = mapped_column(String(100))  # user:NAME | token:NAME | cli
-    action: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(Bounded(100))  # user:NAME | token:NAME | cli
+    action: Mapped[str] = mapped_column(Bounded(64))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    case_number: Mapped[str | None] = mapped_column(String(64), index=True)
-    batch_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    address: Mapped[str | None] = mapped_column(String(64))
+    case_number: Mapped[str | None] = mapped_column(Bounded(64), index=True)
+    batch_id: Mapped[str | None] = mapped_column(Bounded(64), index=True)
+    address: Mapped[str | None] = mapped_column(Bounded(64))
     detail: Mapped[dict[str, Any]]
 
 
@@ -134,9 +134,9 @@ class IdempotencyRecord(Base):
     __table_args__ = (UniqueConstraint("owner", "key", name=IDEMPOTENCY_KEY),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(200))
-    request_hash: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(Bounded(100))
+    key: Mapped[str] = mapped_column(Bounded(200))
+    request_hash: Mapped[str] = mapped_column(Bounded(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
