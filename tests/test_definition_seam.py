@@ -24,8 +24,11 @@ SHIPPED = (definitions_dir() / "disclosure.yaml").read_text("utf-8")
 
 
 def _write(tmp_path: Path, text: str) -> Path:
+    """The shipped definitions, with ``disclosure.yaml`` replaced by ``text``."""
     directory = tmp_path / "definitions"
     directory.mkdir(exist_ok=True)
+    for shipped in definitions_dir().glob("*.yaml"):  # the definitions it names (``earlier``)
+        (directory / shipped.name).write_text(shipped.read_text("utf-8"), "utf-8")
     path = directory / "disclosure.yaml"
     path.write_text(text, "utf-8")
     return path

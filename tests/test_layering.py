@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "workflow"
-CORE = ["workflow.deadlines", "workflow.definition", "workflow.deadlines.notice"]
+CORE = [
+    "workflow.deadlines",
+    "workflow.definition",
+    "workflow.deadlines.notice",
+    "workflow.lifecycle",
+]
 FORBIDDEN = ["sqlalchemy", "apscheduler", "jinja2", "alembic", "weasyprint", "docx"]
 
 
@@ -31,3 +36,13 @@ def test_only_the_system_clock_reads_the_wall_clock() -> None:
         if pattern.search(line) and path.name != "clock.py"
     ]
     assert offenders == []
+
+
+def test_only_the_lifecycle_machine_imports_transitions() -> None:
+    pattern = re.compile(r"^\s*(from|import) transitions\b", re.M)
+    importers = sorted(
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if pattern.search(path.read_text("utf-8"))
+    )
+    assert importers == ["lifecycle/machine.py"]

@@ -1,25 +1,30 @@
 """The lifecycle: a definition's triggers decided over a case snapshot.
 
-A decision is a plain loop over the definition, which is all the state machine a
-declarative lifecycle needs: the trigger must leave the case's state; its guards
-(named, resolved when the definition was loaded) must all pass, or the handler is
-told every reason; then the first of its transitions from that state whose `when`
-condition holds is taken. Validating a definition (reachable states, closed
-states reached only with an outcome, names) happens at load, in ``definition/``,
-and drawing it in ``definition/diagram.py``.
+A decision has two parts. The trigger's guards (named, resolved when the definition
+was loaded) must all pass, or the handler is told every reason: that is the
+project's own, since a refusal must say why. Then the state machine routes: one
+``transitions.Machine`` per definition version holds the states and, per trigger, its
+transitions in the definition's order with their ``when`` conditions; firing the
+event on a throw-away model that carries the case's state takes the first transition
+whose conditions hold, and the model's state afterwards is the destination. No model
+is added to the machine (``add_model`` per case was quadratic and was once the largest
+single cost of a decision), so the machine is shared read-only by every thread.
+Validating a definition (reachable states, closed states reached only with an outcome,
+names) happens at load, in ``definition/``, and drawing it in ``definition/diagram.py``.
 
 The result is a ``Decision``: data the service persists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from workflow.deadlines import WorkingCalendar
 from workflow.definition.model import (
     OUTCOME_FROM_INPUT,
-    SAME_STATE,
-    TransitionSpec,
     TriggerSpec,
     WorkflowDefinition,
 )
@@ -29,6 +34,9 @@ from workflow.lifecycle.facts import StepFacts, period_set
 from workflow.lifecycle.guards import CONDITIONS, GUARDS, Condition, Guard, GuardContext
 from workflow.lifecycle.projection import OPEN_TRIGGER
 from workflow.lifecycle.step import CaseSnapshot, StepInput
+
+if TYPE_CHECKING:
+    from transitions import EventData, Machine
 
 
 @dataclass(frozen=True)
@@ -45,26 +53,44 @@ class Decision:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Route:
-    """A transition from one state, with its condition resolved."""
+class _Case:
+    """What the machine moves for one decision: the case's state, then its destination."""
 
-    dest: str
-    when: Condition | None
+    def __init__(self, state: str) -> None:
+        self.state = state
 
 
 class Lifecycle:
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
-        # (trigger, state) -> the trigger's transitions from that state, in order.
-        self._routes: dict[tuple[str, str], tuple[_Route, ...]] = {}
-        self._guards: dict[str, tuple[Guard, ...]] = {}
-        for trigger in definition.triggers.values():
-            self._guards[trigger.name] = tuple(GUARDS[name] for name in trigger.guards)
-            for transition in trigger.transitions:
-                for state in transition.sources:
-                    key = (trigger.name, state)
-                    self._routes[key] = (*self._routes.get(key, ()), _route(transition))
+        self._guards: dict[str, tuple[Guard, ...]] = {
+            trigger.name: tuple(GUARDS[name] for name in trigger.guards)
+            for trigger in definition.triggers.values()
+        }
+
+    @cached_property
+    def _machine(self) -> Machine:
+        """Built on the first decision: a command that only reads a case never imports it."""
+        from transitions import Machine
+
+        definition = self.definition
+        return Machine(
+            model=None,
+            states=list(definition.states),
+            initial=definition.initial,
+            transitions=[
+                {
+                    "trigger": trigger.name,
+                    "source": list(transition.sources),
+                    "dest": transition.dest,  # SAME_STATE ("=") is transitions' reflexive dest
+                    "conditions": [] if transition.when is None else [_when(transition.when)],
+                }
+                for trigger in definition.triggers.values()
+                for transition in trigger.transitions
+            ],
+            send_event=True,  # conditions get the EventData, whose first argument is the context
+            auto_transitions=False,
+        )
 
     def allowed_triggers(self, state: str, *, automatic: bool = True) -> list[str]:
         return [
@@ -78,8 +104,8 @@ class Lifecycle:
     ) -> Decision:
         """Check and fire ``trigger_name``; raise ``TransitionRejected`` with the reasons."""
         trigger = self.definition.triggers.get(trigger_name)
-        routes = self._routes.get((trigger_name, case.state))
-        if trigger is None or routes is None:
+        event = self._machine.events.get(trigger_name)
+        if trigger is None or event is None or case.state not in event.transitions:
             allowed = self.allowed_triggers(case.state)
             raise TransitionRejected(case.number, trigger_name, case.state, allowed)
         extra = sorted(step.given() - set(trigger.inputs))
@@ -96,12 +122,12 @@ class Lifecycle:
             allowed = self.allowed_triggers(case.state)
             reasons = list(dict.fromkeys(refusals))
             raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
-        chosen = next((r for r in routes if r.when is None or r.when(context)), None)
-        if chosen is None:  # every transition's `when` failed: a definition without a default
+        routed = _Case(case.state)
+        if not event.trigger(routed, context):  # every `when` failed: no default transition
             allowed = self.allowed_triggers(case.state)
             reasons = ["no transition applies"]
             raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
-        dest = case.state if chosen.dest == SAME_STATE else chosen.dest
+        dest = routed.state
         plan = plan_effects(
             trigger.effects,
             self.definition,
@@ -174,5 +200,11 @@ class Lifecycle:
         return trigger.outcome
 
 
-def _route(transition: TransitionSpec) -> _Route:
-    return _Route(transition.dest, None if transition.when is None else CONDITIONS[transition.when])
+def _when(name: str) -> Callable[[EventData], bool]:
+    condition: Condition = CONDITIONS[name]
+
+    def holds(event: EventData) -> bool:
+        (context,) = event.args  # the one argument decide() fires the event with
+        return condition(context)
+
+    return holds
