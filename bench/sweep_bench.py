@@ -38,7 +38,6 @@ from workflow.lifecycle.timers import timer_key
 from workflow.scheduling import Sweeper
 from workflow.scheduling.claims import due_timers_query
 from workflow.settings import Settings
-from workflow.store import schema
 from workflow.store.records import ApplicantRecord, CaseRecord, ClockRecord, TimerRecord
 
 AS_OF = date(2026, 6, 15)  # a Monday; the sweep day
@@ -107,7 +106,7 @@ def _prepared(url: str, size: int) -> Iterator[Application]:
     """A store with ``size`` background cases and, per trial day, 1,000 cases due that day."""
     app = _BenchApplication(Settings(db_url=url), FixedClock(AS_OF))
     try:
-        schema.upgrade(app.database)
+        app.initialise("bench")
         with app.database.transaction() as session:
             add_agency(session, "zbgd", "某区政务服务管理局", head="王主任")
         started = time.perf_counter()

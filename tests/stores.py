@@ -24,7 +24,6 @@ from workflow.application import Application
 from workflow.cases.agencies import add_agency
 from workflow.clock import Clock, FixedClock
 from workflow.settings import Settings
-from workflow.store import schema
 
 PG_BASE = os.environ.get("WORKFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 TODAY = date(2026, 11, 26)
@@ -83,7 +82,7 @@ def make_app(
     url: str, *, today: date = TODAY, letters: bool = False, agencies: bool = True
 ) -> TestApplication:
     application = TestApplication(Settings(db_url=url), FixedClock(today), letters=letters)
-    schema.upgrade(application.database)
+    application.initialise("tests")
     if agencies:
         with application.database.transaction() as session:
             add_agency(

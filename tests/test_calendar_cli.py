@@ -143,8 +143,9 @@ def test_import_notice_adds_a_year_without_a_release(
     assert "--force" in again.err
     years = run(capsys, "--calendars", str(tmp_path), "calendar", "years", "--json").json()
     row = next(r for r in years["years"] if r["year"] == 2026)
-    assert row["file"] == str(tmp_path / "2026.yaml")
+    assert (row["origin"], row["source"]) == ("file", str(tmp_path / "2026.yaml"))
     assert row["working_days"] == 248
+    assert years["store"] is False
 
 
 def test_import_notice_refuses_an_unreadable_sentence(

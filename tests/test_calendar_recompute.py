@@ -7,6 +7,10 @@ a year, recomputes them and their timers.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +22,8 @@ from tests import synthetic_2027
 from tests.cli import Result, one_line_error, run
 from tests.scheduling.casework import act, open_case, reminders, sweep
 from tests.stores import TODAY, TestApplication
+from workflow.cases.calendar_loading import explicit
+from workflow.cases.calendar_years import year_file
 from workflow.cases.recompute import recompute
 from workflow.clock import FixedClock
 from workflow.deadlines import Holiday, WorkingCalendar
@@ -122,12 +128,12 @@ def test_a_december_application_is_flagged_then_dated_when_2027_is_imported(
     assert run(capsys, "case", "list", "--overdue", "--json").json()["cases"] == []
     assert run(capsys, "verify").code == 0
 
-    calendars = tmp_path / "calendars"
     imported = run(
-        capsys, "--calendars", str(calendars), "calendar", "import-notice",
-        str(synthetic_2027.write_notice(tmp_path)),
+        capsys, "calendar", "import-notice", str(synthetic_2027.write_notice(tmp_path)),
+        "--by", "李四",
     )  # fmt: skip
     assert imported.code == 0, imported.err
+    assert "calendar 2027: loaded imported notice 2027-synthetic-notice.txt (hash " in imported.out
     assert f"{NUMBER}  answer: due unknown -> due 2027-01-08; timers: 4 planned" in imported.out
     assert "1 clock(s) changed in 1 case(s); timers: 4 planned" in imported.out
     assert answer_row(db) == ("running", date(2027, 1, 8))
@@ -137,22 +143,53 @@ def test_a_december_application_is_flagged_then_dated_when_2027_is_imported(
         "answer:v1@2027-01-08:on_due": (date(2027, 1, 8), "pending"),
         "answer:v1@2027-01-08:overdue": (date(2027, 1, 11), "pending"),
     }
-    with_2027 = ("--calendars", str(calendars))
-    dated = run(capsys, *with_2027, "case", "show", NUMBER, "--json").json()["deadlines"]["answer"]
+    # imported once, in the store: every later command counts with it, with no option
+    dated = run(capsys, "case", "show", NUMBER, "--json").json()["deadlines"]["answer"]
     assert (dated["due_on"], dated["awaiting_calendar_year"]) == ("2027-01-08", None)
     assert dated["explanation"] == ["20 WD from 2026-12-10: due 2027-01-08"]
+    listed = run(capsys, "case", "list", "--due-within", "20", "--json").json()["cases"]
+    assert [row["next_due"]["due_on"] for row in listed] == ["2027-01-08"]
+    assert run(capsys, "case", "list", "--awaiting-calendar", "--json").json()["cases"] == []
+    assert run(capsys, "calendar", "add-workdays", "2026-12-31", "1").out == "2027-01-04\n"
+    verified = run(capsys, "verify")
+    assert verified.code == 0, verified.out
 
     count = timer_count(db)
-    again = run(capsys, *with_2027, "calendar", "recompute", "--json")
+    again = run(capsys, "calendar", "recompute", "--json")
     assert again.code == 0
     summary = again.json()
     assert (summary["clocks_changed"], summary["timers_planned"], summary["changes"]) == (0, 0, [])
-    assert timer_count(db) == count  # idempotent: no new timer rows
-    assert run(capsys, *with_2027, "verify").code == 0
-    # without the 2027 file the stored date is not what the ledger gives: verify says so
-    stale = run(capsys, "verify")
-    assert stale.code != 0
-    assert "clock answer: stored ('running', datetime.date(2027, 1, 8)" in stale.out
+    assert timer_count(db) == count  # idempotent, and nothing put back to "awaiting 2027"
+    assert answer_row(db) == ("running", date(2027, 1, 8))
+    monkeypatch.setenv("WORKFLOW_TODAY", "2027-01-04")  # a date in 2027 is a date now
+    swept = run(capsys, "sweep", "--json")
+    assert (swept.code, swept.json()["timers_fired"], swept.json()["errors"]) == (0, 1, 0)
+    assert run(capsys, "verify").code == 0
+
+
+def a_december_case_dated_by_2027(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Case NUMBER received 2026-12-10, its answer dated 2027-01-08 by the imported notice."""
+    monkeypatch.setenv("WORKFLOW_TODAY", "2026-12-10")
+    assert open_on(capsys, "2026-12-10").code == 0
+    notice = synthetic_2027.write_notice(tmp_path)
+    assert run(capsys, "calendar", "import-notice", str(notice)).code == 0
+
+
+def test_another_process_counts_with_a_year_imported_by_this_one(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    a_december_case_dated_by_2027(capsys, monkeypatch, tmp_path)
+    elsewhere = tmp_path / "elsewhere"  # another host: another directory, no calendar files
+    elsewhere.mkdir()
+    shown = subprocess.run(
+        [sys.executable, "-m", "workflow", "case", "show", NUMBER, "--json"],
+        capture_output=True, text=True, cwd=elsewhere, check=False,
+        env={**os.environ, "WORKFLOW_DB": db, "WORKFLOW_TODAY": "2026-12-10"},
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["deadlines"]["answer"]["due_on"] == "2027-01-08"
 
 
 def test_recompute_json_has_the_documented_shape(
@@ -160,12 +197,10 @@ def test_recompute_json_has_the_documented_shape(
 ) -> None:
     monkeypatch.setenv("WORKFLOW_TODAY", "2026-12-10")
     assert open_on(capsys, "2026-12-10").code == 0
-    calendars = tmp_path / "calendars"
-    synthetic_2027.write_year_file(calendars)  # added by hand: recompute is run by hand
-    data = run(
-        capsys, "--calendars", str(calendars), "calendar", "recompute", "--as-of", "2026-12-10",
-        "--json",
-    ).json()  # fmt: skip
+    file_2027 = synthetic_2027.write_year_file(tmp_path / "calendars")
+    loaded = run(capsys, "calendar", "load", str(file_2027), "--no-recompute")
+    assert "deadlines not recomputed: run `workflow calendar recompute`" in loaded.out
+    data = run(capsys, "calendar", "recompute", "--as-of", "2026-12-10", "--json").json()
     assert set(data) == {
         "as_of", "cases_checked", "cases_changed", "clocks_changed", "timers_planned",
         "timers_already_due", "timers_redated", "timers_restored", "timers_superseded",
@@ -211,8 +246,14 @@ def test_a_corrected_year_moves_a_due_date_and_supersedes_its_reminders(
     corrected = tmp_path / "corrected"
     _corrected_2026(corrected)
 
-    moved = run(capsys, "--calendars", str(corrected), "calendar", "recompute")
+    refused = one_line_error(run(capsys, "calendar", "load", str(corrected / "2026.yaml")))
+    assert "2026 is already in the store as the shipped definitions/calendars/cn/2026.yaml" in (
+        refused
+    )
+    assert "give --force to replace it" in refused
+    moved = run(capsys, "calendar", "load", str(corrected / "2026.yaml"), "--force")
     assert moved.code == 0, moved.err
+    assert "calendar 2026: replaced: the shipped definitions/calendars/cn/2026.yaml" in moved.out
     assert (
         f"{NUMBER}  answer: due 2026-12-29 -> due 2026-12-30; timers: 4 planned, 4 superseded"
         in moved.out
@@ -225,16 +266,13 @@ def test_a_corrected_year_moves_a_due_date_and_supersedes_its_reminders(
         "answer:v1@2026-12-30:on_due": (date(2026, 12, 30), "pending"),
         "answer:v1@2026-12-30:overdue": (date(2026, 12, 31), "pending"),
     }
-    assert run(capsys, "--calendars", str(corrected), "verify").code == 0
+    assert run(capsys, "verify").code == 0
     count = timer_count(db)
-    assert (
-        "0 clock(s) changed"
-        in run(capsys, "--calendars", str(corrected), "calendar", "recompute").out
-    )
+    assert "0 clock(s) changed" in run(capsys, "calendar", "recompute").out
     assert timer_count(db) == count
 
     # the correction withdrawn: the deadline it had comes back with its own timers
-    back = run(capsys, "calendar", "recompute")
+    back = run(capsys, "calendar", "load", "--shipped", "2026", "--force")
     assert f"{NUMBER}  answer: due 2026-12-30 -> due 2026-12-29" in back.out
     assert "timers: 4 restored, 4 superseded" in back.out
     assert timer_count(db) == count  # nothing new: nothing is sent twice
@@ -253,14 +291,13 @@ def test_a_due_date_on_31_december_gets_its_overdue_reminder_when_2027_is_loaded
         "answer:v1@2026-12-31:before_1",
         "answer:v1@2026-12-31:on_due",
     }  # fmt: skip  (the first working day after it is in 2027)
-    calendars = tmp_path / "calendars"
-    synthetic_2027.write_year_file(calendars)
-    planned = run(capsys, "--calendars", str(calendars), "calendar", "recompute")
+    file_2027 = synthetic_2027.write_year_file(tmp_path / "calendars")
+    planned = run(capsys, "calendar", "load", str(file_2027))
     assert f"{NUMBER}  answer: timers: 1 planned" in planned.out
     assert "0 clock(s) changed in 1 case(s); timers: 1 planned" in planned.out
     assert timers(db)["answer:v1@2026-12-31:overdue"] == (date(2027, 1, 4), "pending")
     count = timer_count(db)
-    run(capsys, "--calendars", str(calendars), "calendar", "recompute")
+    run(capsys, "calendar", "recompute")
     assert timer_count(db) == count
 
 
@@ -324,10 +361,9 @@ def test_a_daily_overdue_reminder_sent_on_31_december_is_rearmed_once_2027_is_lo
     assert [timer.status for timer in overdue if timer.status == "pending"] == []
     assert [(timer.detail or {}).get("rearm_waits_for") for timer in overdue][-1] == 2027
 
-    calendars = tmp_path / "calendars"
-    synthetic_2027.write_year_file(calendars)
-    settings = replace(app.settings, calendars_dir=calendars)
-    loaded = TestApplication(settings, FixedClock(date(2026, 12, 31)), letters=False)
+    year = year_file(synthetic_2027.write_year_file(tmp_path / "calendars"))
+    app.load_calendar_years(explicit([year], replace=False), "test", recompute_after=False)
+    loaded = TestApplication(app.settings, FixedClock(date(2026, 12, 31)), letters=False)
     try:
         first = recompute(
             loaded.database, loaded.registry, loaded.calendar, loaded.clock, date(2026, 12, 31)
@@ -401,18 +437,17 @@ def test_lists_and_the_digest_before_a_recompute_and_past_the_loaded_calendar(
     listed = run(capsys, "case", "list", "--due-within", "5", "--json").json()["cases"]
     assert [row["next_due"]["remaining_workdays"] for row in listed] == [5]
 
-    # a year file added by hand, not yet recomputed: the lists and the digest use the date
-    calendars = tmp_path / "calendars"
-    synthetic_2027.write_year_file(calendars)
-    with_2027 = ("--calendars", str(calendars))
-    row = run(capsys, *with_2027, "case", "list", "--due-within", "5", "--json").json()["cases"]
+    # a year loaded, not yet recomputed: the lists and the digest use the date
+    file_2027 = synthetic_2027.write_year_file(tmp_path / "calendars")
+    assert run(capsys, "calendar", "load", str(file_2027), "--no-recompute").code == 0
+    row = run(capsys, "case", "list", "--due-within", "5", "--json").json()["cases"]
     assert {key: row[0]["next_due"][key] for key in (
         "clock", "due_on", "remaining_workdays", "overdue_workdays", "awaiting_calendar_year"
     )} == {
         "clock": "answer", "due_on": "2027-01-08", "remaining_workdays": 5,
         "overdue_workdays": 0, "awaiting_calendar_year": None,
     }  # fmt: skip
-    digest = run(capsys, *with_2027, "scheduler", "digest", "--due-within", "5")
+    digest = run(capsys, "scheduler", "digest", "--due-within", "5")
     assert digest.code == 0, digest.err
     database = Database(db)
     try:

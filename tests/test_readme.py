@@ -27,8 +27,10 @@ def _examples() -> list[tuple[list[str], str]]:
                 if following.startswith("$ "):
                     break
                 output.append(following)
-            # `explain ledger.yaml` needs the file, `recompute` a store: shown, not replayed here
-            if output and "ledger.yaml" not in command and "recompute" not in command:
+            # `explain ledger.yaml` needs the file; `recompute` and `import-notice` a store:
+            # shown, not replayed here
+            needs = ("ledger.yaml", "recompute", "import-notice")
+            if output and not any(need in command for need in needs):
                 examples.append((shlex.split(command)[1:], "\n".join(output)))
     return examples
 

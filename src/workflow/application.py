@@ -3,6 +3,10 @@
 The command line, the scheduler and the web service all start from here. Each part
 imports what it is built from when it is first asked for: a command that needs no store
 or definitions does not load SQLAlchemy or parse YAML.
+
+Every process counts deadlines with the calendar years in the store
+(``calendar_years``), so every process on one store, on any host, uses the same years;
+where no initialised store is in reach, the shipped year files (and ``--calendars DIR``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from workflow.clock import Clock, FixedClock, SystemClock
 from workflow.settings import Settings
 
 if TYPE_CHECKING:
+    from workflow.cases.calendar_loading import CalendarLoad, Decide
+    from workflow.cases.calendar_years import YearVersion
     from workflow.cases.registry import DefinitionRegistry
     from workflow.cases.service import CaseService, LetterIssuer
     from workflow.deadlines import WorkingCalendar
@@ -27,26 +33,98 @@ class Application:
         self.clock: Clock = clock or fixed or SystemClock()
 
     @cached_property
-    def calendar(self) -> WorkingCalendar:
-        from workflow.deadlines import load_calendar
-        from workflow.deadlines.calendar_files import year_files_stamp
+    def has_store(self) -> bool:
+        """Whether the store has a schema (``workflow init``); asking creates nothing."""
+        from workflow.store import schema
 
-        self._calendar_files = year_files_stamp(self.settings.calendar_dirs())
-        return load_calendar(self.settings.calendar_dirs())
+        return schema.is_initialised(self.database)
+
+    @cached_property
+    def calendar_years(self) -> list[YearVersion]:
+        """The years this process counts with: the store's; without a store, the files."""
+        if not self.has_store:
+            return self.calendar_files()
+        from workflow.cases.calendar_years import read_years
+        from workflow.errors import StoreUnavailable
+
+        with self.database.reading() as session:
+            years = read_years(session)
+        if not years:
+            raise StoreUnavailable(
+                "the store holds no calendar years: run `workflow init` to load the shipped ones"
+            )
+        return years
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        from workflow.cases.calendar_years import calendar_of
+
+        return calendar_of(self.calendar_years)
+
+    def calendar_files(self) -> list[YearVersion]:
+        """The shipped year files, overridden and extended by the office's directories."""
+        from workflow.cases.calendar_years import FILE, year_files_in
+
+        years = {version.year: version for version in self.shipped_years()}
+        for directory in self.settings.own_calendar_dirs():
+            years.update((version.year, version) for version in year_files_in(directory, FILE))
+        return [years[year] for year in sorted(years)]
+
+    def shipped_years(self) -> list[YearVersion]:
+        from workflow import resources
+        from workflow.cases.calendar_years import SHIPPED, year_files_in
+
+        shipped = resources.calendars_dir()
+        return year_files_in(shipped, SHIPPED, named_from=shipped.parent.parent.parent)
 
     def refresh_calendar(self) -> bool:
-        """Forget the calendar, and the parts built on it, when a year file was added or
-        changed since it was loaded: a long-running scheduler then counts with the year
-        ``calendar import-notice`` wrote. True when it did."""
-        if "calendar" not in self.__dict__:
+        """Forget the calendar, and the parts built on it, when the store's years changed
+        since it was read: a long-running scheduler then counts with a year another process
+        imported. True when it did."""
+        if "calendar_years" not in self.__dict__ or not self.has_store:
             return False
-        from workflow.deadlines.calendar_files import year_files_stamp
+        from workflow.cases.calendar_years import stamp_of, years_stamp
 
-        if year_files_stamp(self.settings.calendar_dirs()) == self._calendar_files:
-            return False
-        for part in ("calendar", "letters", "cases"):
-            self.__dict__.pop(part, None)
+        with self.database.reading() as session:
+            if years_stamp(session) == stamp_of(self.calendar_years):
+                return False
+        self.forget_calendar()
         return True
+
+    def forget_calendar(self) -> None:
+        for part in ("calendar_years", "calendar", "letters", "cases"):
+            self.__dict__.pop(part, None)
+
+    def initialise(self, by: str) -> tuple[str | None, str | None, CalendarLoad]:
+        """Create or upgrade the schema, then load the release's calendar years (and
+        ``--calendars DIR``'s) by the ``release`` rule; (revision before, after, the load)."""
+        from workflow.cases.calendar_loading import release
+        from workflow.cases.calendar_years import FILE, year_files_in
+        from workflow.store import schema
+
+        before, after = schema.upgrade(self.database)
+        self.__dict__.pop("has_store", None)
+        own = [
+            version
+            for directory in self.settings.own_calendar_dirs()
+            for version in year_files_in(directory, FILE)
+        ]
+        return before, after, self.load_calendar_years(release(self.shipped_years(), own), by)
+
+    def load_calendar_years(
+        self, decide: Decide, by: str, *, recompute_after: bool = True
+    ) -> CalendarLoad:
+        """Write years into the store (``calendar_loading``); this process then counts
+        with them."""
+        from workflow.cases.calendar_loading import load_years
+
+        try:
+            return load_years(
+                self.database, self.registry, self.clock, decide, by,
+                recompute_after=recompute_after,
+            )  # fmt: skip
+        finally:
+            self.forget_calendar()
 
     @cached_property
     def database(self) -> Database:

@@ -232,8 +232,8 @@ class CalendarNotPublished(ConfigError):
         super().__init__(
             f"no working-day calendar is loaded for {year}: the State Council publishes each "
             f"year's holiday notice in Oct-Dec of the year before; once it is out, run "
-            f"`workflow calendar import-notice NOTICE.txt` (or add {year}.yaml to the directory "
-            f"given by --calendars / WORKFLOW_CALENDARS)"
+            f"`workflow calendar import-notice NOTICE.txt` (or `workflow calendar load "
+            f"{year}.yaml`)"
         )
 
 

@@ -26,7 +26,7 @@ LOCK_WAIT_SECONDS = 30.0  # how long a command waits for another writer before "
 class Settings:
     db_url: str = DEFAULT_DB
     definitions_dir: Path | None = None  # None: the shipped definitions
-    calendars_dir: Path | None = None  # a user directory extending/overriding shipped years
+    calendars_dir: Path | None = None  # year files to load (init, calendar load)
     today: date | None = None  # WORKFLOW_TODAY: a fixed "today" for tests and replays
     user: str | None = None  # WORKFLOW_USER, else the operating-system user: who acts
     lock_wait: float = LOCK_WAIT_SECONDS  # WORKFLOW_LOCK_WAIT: seconds to wait for a lock
@@ -69,10 +69,11 @@ class Settings:
     def definitions_root(self) -> Path:
         return self.definitions_dir or resources.definitions_dir()
 
-    def calendar_dirs(self) -> list[Path]:
-        """Shipped years first; the user's directory overrides and extends them."""
+    def own_calendar_dirs(self) -> list[Path]:
+        """Year files of the office's own: loaded into the store by ``workflow init`` and
+        ``calendar load``, and counted with directly where there is no store."""
         shipped = resources.calendars_dir()
-        dirs = [shipped]
+        dirs = []
         if self.definitions_dir is not None:
             own = self.definitions_dir / "calendars" / "cn"
             if own.is_dir() and own.resolve() != shipped.resolve():

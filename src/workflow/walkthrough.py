@@ -149,11 +149,10 @@ def year_end_part() -> None:
     step("Cases whose due date waits for a calendar year", "case", "list", "--awaiting-calendar")
     notice = ROOT / "2027-notice-EXAMPLE.txt"
     notice.write_text(EXAMPLE_2027_NOTICE, encoding="utf-8")
-    calendars = str(ROOT / "calendars")
-    step("The notice is out: import it (an EXAMPLE text here); every deadline is recomputed",
-         "--calendars", calendars, "calendar", "import-notice", str(notice))  # fmt: skip
-    step("The due date, counted over 2027's holidays", "--calendars", calendars, "case", "show",
-         number)  # fmt: skip
+    step("The notice is out: import it into the store (an EXAMPLE text here); every deadline "
+         "is recomputed", "calendar", "import-notice", str(notice), "--by", "李四")  # fmt: skip
+    step("The due date, counted over 2027's holidays", "case", "show", number)
+    step("The store's years: where each came from, and its hash", "calendar", "years")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
 from datetime import date, datetime
 from datetime import time as clock_time
 from pathlib import Path
@@ -19,6 +18,8 @@ from sqlalchemy import select
 from tests import synthetic_2027
 from tests.scheduling.casework import act, case_state, open_case, set_today
 from tests.stores import TestApplication
+from workflow.cases.calendar_loading import explicit
+from workflow.cases.calendar_years import NOTICE, YearVersion
 from workflow.clock import CHINA
 from workflow.scheduling import NotificationConfig
 from workflow.scheduling.scheduler import SchedulerJobs, SchedulerOptions, build_scheduler
@@ -104,15 +105,19 @@ def test_only_the_scheduler_module_imports_apscheduler() -> None:
     assert out.stdout.strip() == "False"  # loaded only when `scheduler run` starts
 
 
-def test_a_running_scheduler_loads_a_year_file_imported_after_it_started(
+def test_a_running_scheduler_counts_with_a_year_another_process_loaded(
     app: TestApplication, tmp_path: Path
 ) -> None:
-    calendars = tmp_path / "calendars"
-    calendars.mkdir()
-    app.settings = replace(app.settings, calendars_dir=calendars)
     jobs = jobs_for(app, tmp_path)
     assert not jobs.cases.calendar.covers(date(2027, 1, 4))
-    synthetic_2027.write_year_file(calendars)  # `calendar import-notice` while it runs
+    # `calendar import-notice` on another host while the scheduler runs: only the store
+    # is shared, no directory
+    other = TestApplication(app.settings, app.clock, letters=False)
+    try:
+        notice = YearVersion(synthetic_2027.schedule(), NOTICE, "2027.txt", synthetic_2027.NOTICE)
+        other.load_calendar_years(explicit([notice], replace=False), "李四")
+    finally:
+        other.close()
     jobs.sweep()
     assert jobs.cases.calendar.covers(date(2027, 1, 4))
     assert jobs.sweeper.cases is jobs.cases  # the sweeps count with the new year too

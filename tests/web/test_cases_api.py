@@ -171,6 +171,7 @@ def test_reports_calendar_agencies_outbox_runs(sqlite_service: Service) -> None:
     assert sheet.content[:2] == b"PK"
     years = head.get("/api/v1/calendar/years").json()["years"]
     assert 2026 in [row["year"] for row in years]
+    assert {row["origin"] for row in years} == {"shipped"}  # the store's years, from init
     assert [a["code"] for a in head.get("/api/v1/agencies").json()["agencies"]] == ["zbgd"]
     root = sqlite_service.login("root")
     assert {a["code"] for a in root.get("/api/v1/agencies").json()["agencies"]} == {"city", "zbgd"}

@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": (
         "admin_commands",
         "init",
-        "Create the store's schema, or upgrade it; safe to run again.",
+        "Create or upgrade the schema and load this release's calendar years; safe to run again.",
     ),
     "letter": (
         "letter_commands",
@@ -126,7 +126,8 @@ class LazyGroup(click.Group):
     "--calendars",
     "calendars_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory of calendar year files extending the shipped ones (env WORKFLOW_CALENDARS).",
+    help="Directory of calendar year files for `init` and `calendar load` to load into the "
+    "store (env WORKFLOW_CALENDARS).",
 )
 @click.pass_context
 def cli(

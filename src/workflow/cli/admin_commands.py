@@ -10,6 +10,7 @@ import click
 
 from workflow.cases.agencies import AGENCY_FIELDS, add_agency, agency_rows, set_agency
 from workflow.cases.verify import verify_cases
+from workflow.cli.calendar_load_commands import echo_load
 from workflow.cli.context import AppContext, app
 from workflow.cli.output import emit
 from workflow.definition import load_definition
@@ -19,19 +20,26 @@ from workflow.errors import WorkflowError
 from workflow.lifecycle import vocabulary
 from workflow.lifecycle.effects import EFFECTS
 from workflow.resources import notifications_dir
-from workflow.store import schema
 
 
 @click.command("init")
+@click.option("--by", "by", help="Who runs it, for the record (default: WORKFLOW_USER or login).")
 @click.pass_context
-def init(ctx: click.Context) -> None:
-    """Create the store's schema, or upgrade it; safe to run again."""
+def init(ctx: click.Context, by: str | None) -> None:
+    """Create or upgrade the schema and load this release's calendar years; safe to run again.
+
+    A shipped year this release corrects is applied, its deadlines recomputed; a year the
+    office loaded itself is kept, and a different one shipped is reported. The year files
+    of --calendars DIR are loaded too."""
     context = app(ctx)
-    before, after = schema.upgrade(context.database)
+    before, after, loaded = context.initialise(context.settings.actor(by))
     if before == after:
         click.echo(f"schema is up to date (revision {after})")
     else:
         click.echo(f"schema upgraded from {before or 'empty'} to {after}")
+    echo_load(loaded, unchanged=False)
+    if loaded.report is not None and loaded.report.failures:
+        raise click.exceptions.Exit(1)
 
 
 def _agency_options(function: click.decorators.FC) -> click.decorators.FC:

@@ -19,13 +19,9 @@ from workflow.deadlines import (
     EntryKind,
     WorkingCalendar,
     derive,
-    load_calendar,
 )
-from workflow.deadlines.calendar_files import describe, dump_year, parse_year
-from workflow.deadlines.notice import apply_extension, parse_notice
 from workflow.errors import InvalidInput, LedgerError
-from workflow.input_files import UnreadableFile, read_text
-from workflow.store import schema
+from workflow.input_files import UnreadableFile
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -154,82 +150,29 @@ def _explained(view: DeadlineView, as_of: date) -> Iterator[str]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def years(ctx: click.Context, as_json: bool) -> None:
-    """The loaded years, their working-day counts and the notices they came from."""
-    rows = describe(app(ctx).calendar)
-    emit({"years": rows}, as_json, _year_lines)
+    """The store's years: working days, notices, origin (shipped, imported notice, file) and
+    content hash."""
+    from workflow.cases.calendar_years import describe_years
+
+    context = app(ctx)
+    rows = describe_years(context.calendar_years)
+    emit({"store": context.has_store, "years": rows}, as_json, _year_lines)
 
 
 def _year_lines(data: dict[str, Any]) -> Iterator[str]:
+    from workflow.cases.calendar_years import ORIGIN_LABELS
+
     for row in data["years"]:
         numbers = "; ".join(n["number"] or n["title"] for n in row["notices"]) or "no notice"
+        origin = f"{ORIGIN_LABELS[row['origin']]} {row['source']}  {row['content_hash'][:12]}"
+        if row["loaded_by"]:
+            origin += f", loaded by {row['loaded_by']} {row['loaded_at'][:10]}"
         yield (
             f"{row['year']}  {row['working_days']} working days  "
-            f"{row['off_days']} off, {row['makeup_days']} make-up  {numbers}  ({row['file']})"
+            f"{row['off_days']} off, {row['makeup_days']} make-up  {numbers}  {origin}"
         )
-
-
-@calendar_group.command("import-notice")
-@click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--extension",
-    "extensions",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A later notice that lengthens a holiday of the same year (e.g. 2020's Spring Festival).",
-)
-@click.option("--force", is_flag=True, help="Replace a year file already in the directory.")
-@click.option(
-    "--no-recompute", is_flag=True, help="Do not recompute the store's deadlines afterwards."
-)
-@click.pass_context
-def import_notice(
-    ctx: click.Context,
-    notice: Path,
-    extensions: tuple[Path, ...],
-    force: bool,
-    no_recompute: bool,
-) -> None:
-    """Read a State Council holiday notice (its published text) into a year file.
-
-    The file is written into the calendars directory (--calendars or WORKFLOW_CALENDARS),
-    which extends the shipped years without a new release. A sentence that cannot be
-    read exactly is refused, quoted; nothing is guessed. Then the store's deadlines are
-    recomputed with it (as `workflow calendar recompute` does), if there is a store.
-    """
-    context = app(ctx)
-    target_dir = context.settings.calendars_dir
-    if target_dir is None:
-        raise InvalidInput(
-            "say where to write the year file: --calendars DIR or WORKFLOW_CALENDARS"
-        )
-    parsed = parse_notice(_read_text(notice))
-    schedule = parsed.schedule
-    for extension in extensions:
-        schedule = apply_extension(schedule, _read_text(extension))
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{schedule.year}.yaml"
-    if target.exists() and not force:
-        raise InvalidInput(f"{target} exists; use --force to replace it")
-    text = dump_year(schedule)
-    parse_year(bounded_yaml.load(text), target, schedule.year)  # the file must load as written
-    target.write_text(text, encoding="utf-8")
-    for warning in parsed.warnings:
-        click.echo(f"note: {warning}")
-    click.echo(
-        f"wrote {target}: {len(schedule.off_days)} days off, {len(schedule.makeup_days)} make-up "
-        f"working days, {schedule.working_day_count()} working days in {schedule.year}"
-    )
-    if no_recompute:
-        return
-    if not schema.is_initialised(context.database):
-        click.echo("no case store here (workflow init): no deadlines to recompute")
-        return
-    # the calendars as they are now, the new year file included
-    calendar = load_calendar(context.settings.calendar_dirs())
-    report = _recompute(context, calendar, None)
-    _report_recompute(report, as_json=False)
-    if report.failures:  # the year file is written; the cases listed need a look
-        raise click.exceptions.Exit(1)
+    if not data["store"]:
+        yield "no case store here (workflow init): these are the files, not a store's years"
 
 
 @calendar_group.command("recompute")
@@ -239,15 +182,15 @@ def import_notice(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def recompute_command(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
-    """Re-derive every case's deadlines with the calendars now loaded; write what changed.
+    """Re-derive every case's deadlines with the store's calendar years; write what changed.
 
-    Run it after adding or correcting a year file by hand (import-notice runs it itself):
-    a due date that waited for the year gets its date, a date the correction moved moves,
-    and their reminders and lapses are planned again. Exits 1 if a case failed.
+    import-notice, load and init run it themselves after they change a year: a due date
+    that waited for the year gets its date, a date a correction moved moves, and their
+    reminders and lapses are planned again. Exits 1 if a case failed.
     """
     context = app(ctx)
     report = _recompute(context, context.calendar, as_of)
-    _report_recompute(report, as_json=as_json)
+    report_recompute(report, as_json=as_json)
     if report.failures:
         raise click.exceptions.Exit(1)
 
@@ -263,7 +206,7 @@ def _recompute(
     return recompute(context.database, context.registry, calendar, context.clock, effective)
 
 
-def _report_recompute(report: RecomputeReport, *, as_json: bool) -> None:
+def report_recompute(report: RecomputeReport, *, as_json: bool) -> None:
     data = report.as_json()
     if as_json:
         echo_json(data)
@@ -320,13 +263,6 @@ def _timer_counts(work: CaseRecompute, clock: str, as_of: date) -> str:
     return ", ".join(f"{count} {what}" for count, what in counts if count)
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return read_text(path)
-    except UnreadableFile as exc:
-        raise InvalidInput(f"cannot read the notice: {exc}") from exc
-
-
 def read_ledger(path: Path) -> tuple[str, list[ClockEntry], date | None]:
     """Read a ledger file; every problem names the file and the entry number."""
     try:
@@ -376,3 +312,10 @@ def _entry(item: Any, path: Path, number: int) -> ClockEntry:
         raise InvalidInput(f"{where}: {kind} needs {exc.args[0]}") from exc
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{where}: {exc}") from exc
+
+
+# the commands that write the store's years (their own module; the group is this one's)
+from workflow.cli.calendar_load_commands import history, import_notice, load  # noqa: E402
+
+for _command in (import_notice, load, history):
+    calendar_group.add_command(_command)

@@ -14,18 +14,20 @@ A file holds one year's official arrangement and the notices it came from::
         days_off: [2026-01-01, 2026-01-02, 2026-01-03]
         makeup_workdays: [2026-01-04]
 
-A user directory (``--calendars DIR`` / ``WORKFLOW_CALENDARS``) extends the
-shipped years and overrides a shipped year of the same number, so a newly
-published year needs no new release.
+The store keeps each year it counts with in ``year_json``'s form, with its
+``content_hash``; files (the shipped ones, ``--calendars DIR``) are how years get
+there, and what a machine with no store counts with.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -48,17 +50,6 @@ def load_calendar(directories: Iterable[Path]) -> WorkingCalendar:
             schedule = read_year_file(path)
             schedules[schedule.year] = schedule
     return WorkingCalendar(schedules)
-
-
-def year_files_stamp(directories: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
-    """What the year files are now (path, modification time, size): it differs once a year
-    file is added, replaced or removed."""
-    stamp = []
-    for directory in directories:
-        for path in year_files(directory):
-            status = path.stat()
-            stamp.append((str(path), status.st_mtime_ns, status.st_size))
-    return tuple(stamp)
 
 
 def year_files(directory: Path) -> list[Path]:
@@ -111,7 +102,59 @@ def parse_year(data: Any, path: Path | str, expected_year: int | None = None) ->
 
 def dump_year(schedule: YearSchedule) -> str:
     """The YAML text of a year file, in the shape ``read_year_file`` reads."""
-    data: dict[str, Any] = {
+    header = f"# Official working-day calendar for {schedule.year} (off days and make-up days)\n"
+    body = yaml.safe_dump(
+        _year_data(schedule), allow_unicode=True, sort_keys=False, default_flow_style=None
+    )
+    return header + body
+
+
+def year_json(schedule: YearSchedule) -> dict[str, Any]:
+    """A year as JSON-ready data (dates as YYYY-MM-DD): the form the store keeps."""
+    return cast(dict[str, Any], json.loads(json.dumps(_year_data(schedule), default=str)))
+
+
+def year_from_json(data: Any, where: str) -> YearSchedule:
+    """The schedule ``year_json`` gave, validated as a year file is (problems name ``where``)."""
+    if not isinstance(data, dict):
+        raise CalendarFileError(where, "expected a mapping with year, notices and holidays")
+    try:
+        parsed = {
+            **data,
+            "notices": [
+                {**n, "date": date.fromisoformat(n["date"])} if n.get("date") else n
+                for n in data.get("notices", [])
+            ],
+            "holidays": [
+                {
+                    **h,
+                    **{
+                        key: [date.fromisoformat(day) for day in h[key]]
+                        for key in ("days_off", "makeup_workdays")
+                        if key in h
+                    },
+                }
+                for h in data.get("holidays", [])
+            ],
+        }
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise CalendarFileError(where, f"not a stored calendar year: {exc}") from exc
+    return parse_year(parsed, where, data.get("year"))
+
+
+def content_hash(schedule: YearSchedule) -> str:
+    """SHA-256 of a year's days and notices, whatever file or text they were read from."""
+    canonical = json.dumps(year_json(schedule), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def same_days(one: YearSchedule, other: YearSchedule) -> bool:
+    """Whether two versions of a year give the same working days (notices aside)."""
+    return (one.off_days, one.makeup_days) == (other.off_days, other.makeup_days)
+
+
+def _year_data(schedule: YearSchedule) -> dict[str, Any]:
+    return {
         "year": schedule.year,
         "notices": [
             {
@@ -140,35 +183,6 @@ def dump_year(schedule: YearSchedule) -> str:
             for holiday in schedule.holidays
         ],
     }
-    header = f"# Official working-day calendar for {schedule.year} (off days and make-up days)\n"
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None)
-    return header + body
-
-
-def describe(calendar: WorkingCalendar) -> list[Mapping[str, Any]]:
-    """What is loaded, with sources: the data of ``workflow calendar years``."""
-    rows: list[Mapping[str, Any]] = []
-    for year in sorted(calendar.years):
-        schedule = calendar.years[year]
-        rows.append(
-            {
-                "year": year,
-                "working_days": schedule.working_day_count(),
-                "off_days": len(schedule.off_days),
-                "makeup_days": len(schedule.makeup_days),
-                "file": schedule.origin,
-                "notices": [
-                    {
-                        "title": n.title,
-                        "number": n.number,
-                        "date": n.date.isoformat() if n.date else None,
-                        "source": n.source,
-                    }
-                    for n in schedule.notices
-                ],
-            }
-        )
-    return rows
 
 
 def _list(data: dict[str, Any], key: str, path: Path | str) -> list[Any]:

@@ -29,6 +29,7 @@ from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-unt
 from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
 
 from workflow.application import Application
 from workflow.clock import SystemClock
@@ -53,8 +54,9 @@ class SchedulerOptions:
 class SchedulerJobs:
     """What the jobs do, as plain methods; a job never raises into APScheduler.
 
-    Before each job the application's calendar is checked: a year file added or changed
-    since (``calendar import-notice`` in December) is loaded without a restart.
+    Before each job the store's calendar years are checked: a year another process loaded
+    or corrected since (``calendar import-notice`` in December) is counted with without a
+    restart.
     """
 
     def __init__(
@@ -76,9 +78,9 @@ class SchedulerJobs:
         try:
             if self.application.refresh_calendar():
                 self._build()
-                log.info("calendar files changed: loaded them again")
-        except WorkflowError as exc:  # a broken year file: keep the calendar we have
-            log.error("calendar files changed but cannot be loaded: %s", exc)
+                log.info("the store's calendar years changed: counting with them now")
+        except (WorkflowError, SQLAlchemyError) as exc:  # keep the calendar we have
+            log.error("cannot read the store's calendar years: %s", exc)
 
     def sweep(self) -> None:
         self._refresh_calendar()

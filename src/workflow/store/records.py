@@ -122,6 +122,40 @@ class DefinitionVersionRecord(Base):
     registered_at: Mapped[datetime]
 
 
+class CalendarYearRecord(Base):
+    """A working-day calendar year the store's deadlines are counted with: every process
+    (commands, scheduler, web service, on any host) reads these rows, not files."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    days: Mapped[dict[str, Any]]  # holidays (days off, make-up days) and notices, as JSON
+    origin: Mapped[str] = mapped_column(String(16))  # shipped | notice | file
+    source_name: Mapped[str] = mapped_column(String(300))  # the file or notice it was read from
+    source_text: Mapped[str] = mapped_column(Text)  # that file's or notice's text, verbatim
+    content_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of days and notices
+    loaded_by: Mapped[str] = mapped_column(String(100))
+    loaded_at: Mapped[datetime]
+
+
+class CalendarChangeRecord(Base):
+    """Audit of the calendar: a year loaded, replaced or kept, and the due dates it moved."""
+
+    __tablename__ = "calendar_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(32))  # loaded | replaced | corrected | kept
+    origin: Mapped[str] = mapped_column(String(16))  # of the version offered
+    source_name: Mapped[str] = mapped_column(String(300))
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    # what it changed: the deadlines recomputed ([{case, clock, before, after}]), a note
+    detail: Mapped[dict[str, Any] | None]
+
+
 class CaseRecord(Base):
     """One application: the current-state projection of its events."""
 

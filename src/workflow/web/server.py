@@ -17,7 +17,6 @@ from workflow.access.accounts import FIRST_ADMIN, ensure_first_admin
 from workflow.application import Application
 from workflow.scheduling.scheduler import SchedulerOptions
 from workflow.settings import Settings
-from workflow.store import schema
 from workflow.web.app import create_app
 
 SCHEDULER_ENV = "WORKFLOW_SERVE_SCHEDULER"  # "0": a separate scheduler process runs
@@ -34,10 +33,16 @@ class ServeOptions:
 def prepare_store(application: Application) -> list[str]:
     """First start on an empty store: the schema and, while there is no user, an
     administrator of every agency with a one-time password; on any start, the newest
-    schema and a calendar that loads. Returns what was done, for the operator."""
-    before, after = schema.upgrade(application.database)
+    schema and the release's calendar years in the store (as ``workflow init``). Returns what
+    was done, for the operator."""
+    before, after, loaded = application.initialise("serve")  # the release's calendar years too
     done = [] if before == after else [f"schema {before or 'empty'} -> {after}"]
-    years = sorted(application.calendar.years)  # a broken year file stops the start here
+    done += [
+        f"calendar {outcome.version.year}: {outcome.note or outcome.action}"
+        for outcome in loaded.outcomes
+        if outcome.written or outcome.note
+    ]
+    years = sorted(application.calendar.years)
     done.append(f"calendar years {years[0]}-{years[-1]}" if years else "no calendar years")
     now = application.clock.now()
     with application.database.transaction() as session:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from workflow.access.masking import mask_text
 from workflow.access.roles import Permission
 from workflow.cases.agencies import add_agency, agency_rows
+from workflow.cases.calendar_years import describe_years
 from workflow.codes import OutboxStatus
-from workflow.deadlines.calendar_files import describe
 from workflow.errors import Forbidden
 from workflow.scheduling.outbox import outbox_rows
 from workflow.scheduling.run_log import list_runs
@@ -88,8 +88,9 @@ def add_agency_route(
     responses=documented(401, 503),
 )
 def calendar_years(caller: CallerDep, application: AppDep) -> dict[str, Any]:
-    """The loaded calendar years, their working-day counts and the notices they came from."""
-    return {"years": [dict(row) for row in describe(application.calendar)]}
+    """The store's calendar years: working days, notices, origin and content hash (as
+    ``workflow calendar years --json``)."""
+    return {"years": describe_years(application.calendar_years)}
 
 
 @router.get(
