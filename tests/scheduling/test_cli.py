@@ -140,7 +140,7 @@ def test_a_notify_config_naming_an_agency_the_store_lacks_is_refused(
     notify.write_text("people:\n  zbdg:\n    李四: {email: lisi@example.org}\n", encoding="utf-8")
     for command in (("sweep",), ("scheduler", "digest")):
         result = workflow(capsys, app, *command, "--notify", str(notify))
-        assert result.code == 2
+        assert result.code == 4  # the operator's file
         assert result.err == (
             f"error: {notify}: no agency zbdg in the store; agencies: city, zbgd\n"
         )
