@@ -18,7 +18,6 @@ from workflow.errors import DefinitionError, TransitionRejected
 from workflow.lifecycle import StepInput, vocabulary
 from workflow.resources import definitions_dir
 from workflow.settings import Settings
-from workflow.store import schema
 
 SHIPPED = (definitions_dir() / "disclosure.yaml").read_text("utf-8")
 
@@ -70,7 +69,7 @@ def test_a_correction_notice_of_5_wd_is_refused_in_its_own_words(tmp_path: Path)
         FixedClock(TODAY),
         letters=False,
     )
-    schema.upgrade(app.database)
+    app.initialise("tests")
     try:
         with app.database.transaction() as session:
             add_agency(session, "zbgd", "淄博高端装备及现代服务业产业园管理中心")
