@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "definition_group",
         "Workflow definitions: validate, show, diagram.",
     ),
+    "doctor": (
+        "admin_commands",
+        "doctor",
+        "Check the store, calendar, timers, outbox and agencies; say what needs doing.",
+    ),
     "import": (
         "import_commands",
         "import_group",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,8 @@ import click
 from workflow.cases.agencies import AGENCY_FIELDS, add_agency, agency_rows, set_agency
 from workflow.cases.verify import verify_cases
 from workflow.cli.calendar_load_commands import echo_load
-from workflow.cli.context import AppContext, app
+from workflow.cli.case_text import coded
+from workflow.cli.context import DATE, AppContext, app
 from workflow.cli.output import emit
 from workflow.definition import load_definition
 from workflow.definition.diagram import mermaid, outline
@@ -138,6 +141,35 @@ def verify(ctx: click.Context) -> None:
     if differences:
         raise click.ClickException(f"{differences} difference(s) between the store and the replay")
     click.echo("verify: every case matches its event log")
+
+
+@click.command("doctor")
+@click.option("--as-of", "as_of", type=DATE, help="Check as of this date (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def doctor(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Check the store, calendar, timers, outbox and agencies; say what needs doing.
+    Exit 1 when something needs action."""
+    from workflow.doctor import examine
+
+    context = app(ctx)
+    effective = context.effective_date(as_of)
+    findings = examine(context, effective)
+    data = {"as_of": effective.isoformat(), "findings": [f.to_json() for f in findings]}
+    emit(data, as_json, _doctor_lines)
+    if findings:
+        sys.exit(1)
+
+
+def _doctor_lines(data: dict[str, Any]) -> Iterator[str]:
+    from workflow.doctor import AREAS
+
+    if not data["findings"]:
+        yield f"{data['as_of']}：一切正常 [ok]"
+    for finding in data["findings"]:
+        area = coded(AREAS[finding["area"]], finding["area"])
+        yield f"{area}：{finding['problem']} [{finding['code']}]"
+        yield f"  处理：{finding['action']}"
 
 
 @click.group("definition")
