@@ -36,10 +36,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "doctor",
         "Check the store, calendar, timers, outbox and agencies; say what needs doing.",
     ),
+    "export": (
+        "admin_commands",
+        "export",
+        "The whole store as JSON Lines, for `workflow import store` into another store.",
+    ),
     "import": (
         "import_commands",
         "import_group",
-        "Import past cases and appeals, so reports cover the years before the engine.",
+        "Import past cases and appeals, or a whole store's export.",
     ),
     "init": (
         "admin_commands",

@@ -19,7 +19,7 @@ from workflow.cli.output import emit
 from workflow.definition import load_definition
 from workflow.definition.diagram import mermaid, outline
 from workflow.definition.schema import Schema
-from workflow.errors import WorkflowError
+from workflow.errors import InvalidInput, WorkflowError
 from workflow.lifecycle import vocabulary
 from workflow.lifecycle.effects import EFFECTS
 from workflow.resources import notifications_dir
@@ -170,6 +170,32 @@ def _doctor_lines(data: dict[str, Any]) -> Iterator[str]:
         area = coded(AREAS[finding["area"]], finding["area"])
         yield f"{area}：{finding['problem']} [{finding['code']}]"
         yield f"  处理：{finding['action']}"
+
+
+@click.command("export")
+@click.option(
+    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (default standard output).",
+)  # fmt: skip
+@click.pass_context
+def export(ctx: click.Context, output: Path | None) -> None:
+    """The whole store as JSON Lines, for `workflow import store` into another store."""
+    from workflow.store.transfer import export_lines
+
+    database = app(ctx).database
+    if output is None:
+        for line in export_lines(database):
+            click.echo(line)
+        return
+    partial = output.with_name(output.name + ".partial")  # never a half export under its name
+    try:
+        with partial.open("w", encoding="utf-8") as file:
+            rows = sum(file.write(line + "\n") > 0 for line in export_lines(database)) - 1
+        partial.replace(output)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {output}: {error.strerror or error}") from None
+    click.echo(f"exported {rows} rows to {output}", err=True)
 
 
 @click.group("definition")

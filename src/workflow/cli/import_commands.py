@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from workflow.cli.context import app
+from workflow.errors import InvalidInput
 from workflow.importing import AppealImport, CaseImport
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -22,7 +23,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 @click.group("import")
 def import_group() -> None:
-    """Import past cases and appeals, so reports cover the years before the engine."""
+    """Import past cases and appeals, or a whole store's export."""
 
 
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,3 +104,20 @@ def import_appeals(
         bar.close()
     verb = "checked" if check_only else "imported"
     click.echo(f"{verb} {result.rows} appeal(s) from {file.name} ({result.pending} pending)")
+
+
+@import_group.command("store")
+@click.argument("file", type=_FILE)
+@click.pass_context
+def import_store(ctx: click.Context, file: Path) -> None:
+    """Load a whole-store export (`workflow export`) into this new, empty store."""
+    from workflow.input_files import UnreadableFile, read_text
+    from workflow.store.transfer import import_lines
+
+    try:
+        content = read_text(file)
+    except UnreadableFile as error:
+        raise InvalidInput(str(error)) from None
+    # not splitlines(): a JSON string may hold U+2028, which it counts as a line break
+    counts = import_lines(app(ctx).database, content.split("\n"))
+    click.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables")
