@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.web.conftest import PASSWORD, Service
+from workflow.access import audit
 from workflow.access.accounts import set_role_policy
 from workflow.access.roles import Role
 from workflow.access.sessions import digest
@@ -204,3 +205,10 @@ def test_reading_the_audit_log_needs_auditor_or_admin(service: Service) -> None:
     answer = service.login("zhang").get("/api/v1/audit")
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "forbidden"
+
+
+def test_the_audit_export_keeps_a_formula_as_text() -> None:
+    row = dict.fromkeys(audit.COLUMNS, "") | {"actor": "user:li", "detail": '=HYPERLINK("x")'}
+    exported = audit.audit_csv([row])
+    assert "'=HYPERLINK" in exported
+    assert ",=HYPERLINK" not in exported

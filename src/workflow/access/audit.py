@@ -4,7 +4,6 @@ the agencies concerned."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime
@@ -13,6 +12,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from workflow.spreadsheet_cells import CsvWriter
 from workflow.store.access_records import AuditRecord
 from workflow.store.records import AgencyRecord
 
@@ -86,15 +86,10 @@ def audit_rows(
 
 
 def audit_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """The entries as CSV, every text cell neutralised as the reports' are."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_cell(row[column]) for column in COLUMNS])
+        writer.writerow(["" if row[column] is None else str(row[column]) for column in COLUMNS])
     return out.getvalue()
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet runs a cell that starts like a formula: keep it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
