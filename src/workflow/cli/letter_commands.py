@@ -81,23 +81,7 @@ def list_letters(ctx: click.Context, number: str, as_json: bool) -> None:
         agency = session.get(AgencyRecord, find_case(session, number).agency_id)
         gaps = letterhead_gaps(agency) if agency is not None else []
         code = agency.code if agency is not None else "?"
-    rows = [
-        {
-            "number": letter.number,
-            "kind": letter.kind,
-            "event": letter.event,
-            "trigger": letter.trigger,
-            "issued_on": letter.issued_on.isoformat(),
-            "template": letter.template,
-            "template_version": letter.template_version,
-            "reissue_of": letter.reissue_of,
-            "documents": {
-                fmt: {"sha256": sha256, "bytes": size}
-                for fmt, (sha256, size) in letter.documents.items()
-            },
-        }
-        for letter in letters
-    ]
+    rows = [letter.to_json() for letter in letters]
     data = {"case": number, "letters": rows, "letterhead_unset": gaps}
     emit(data, as_json, lambda _: _letter_lines(letters, gaps, code))
 

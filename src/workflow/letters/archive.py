@@ -47,6 +47,23 @@ class ArchivedLetter:
     documents: dict[str, tuple[str, int]]  # format -> (sha256, bytes)
     reissue_of: str | None  # the number of the letter this one re-issues
 
+    def to_json(self) -> dict[str, object]:
+        """The letter as `letter list --json` and the API list it (stable)."""
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "event": self.event,
+            "trigger": self.trigger,
+            "issued_on": self.issued_on.isoformat(),
+            "template": self.template,
+            "template_version": self.template_version,
+            "reissue_of": self.reissue_of,
+            "documents": {
+                fmt: {"sha256": sha256, "bytes": size}
+                for fmt, (sha256, size) in self.documents.items()
+            },
+        }
+
 
 @dataclass(frozen=True)
 class LetterDocument:

@@ -47,20 +47,7 @@ def list_letters(number: str, caller: CallerDep, application: AppDep) -> dict[st
         letters = letters_of(session, number)
     return {
         "case": number,
-        "letters": [
-            {
-                "number": letter.number,
-                "kind": letter.kind,
-                "event": letter.event,
-                "trigger": letter.trigger,
-                "issued_on": letter.issued_on.isoformat(),
-                "template": letter.template,
-                "template_version": letter.template_version,
-                "reissue_of": letter.reissue_of,
-                "formats": sorted(letter.documents),
-            }
-            for letter in letters
-        ],
+        "letters": [letter.to_json() | {"formats": sorted(letter.documents)} for letter in letters],
     }
 
 
