@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean system-packages-run system-packages-test
+.PHONY: run walkthrough test lint typecheck pytest bench clean system-packages-run system-packages-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,15 @@ system-packages-run:
 system-packages-test:
 	scripts/system-packages.sh test
 
+# The service on a fresh SQLite store with the demo agency, its cases and a login per role.
+DEMO_DB := demo/workflow.db
+
 run: system-packages-run $(STAMP)
+	rm -f $(DEMO_DB) && mkdir -p demo
+	WORKFLOW_DB=sqlite:///$(DEMO_DB) $(BIN)/workflow serve --demo
+
+# The command line's walk-through, on its own store in walkthrough/.
+walkthrough: system-packages-run $(STAMP)
 	$(BIN)/python -m workflow.walkthrough
 
 lint: $(STAMP)

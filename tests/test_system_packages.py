@@ -197,12 +197,12 @@ def test_an_install_that_leaves_a_package_missing_fails(root_machine: Machine) -
     assert "still missing after apt-get install: " + " ".join(RUN_PACKAGES) in done.stderr
 
 
-@pytest.mark.parametrize("target", ["run", "test"])
+@pytest.mark.parametrize("target", ["run", "walkthrough", "test"])
 def test_make_targets_stop_before_anything_else_on_a_bare_machine(
     tmp_path: Path, target: str
 ) -> None:
-    """A clean clone on a machine without the packages: `make run` and `make test` name the
-    command and build nothing (no virtualenv, no walk-through, no tests)."""
+    """A clean clone on a machine without the packages: `make run`, `make walkthrough` and
+    `make test` name the command and build nothing (no virtualenv, no demo, no tests)."""
     make = shutil.which("make")
     assert make is not None
     clone = tmp_path / "clone"
@@ -221,7 +221,7 @@ def test_make_targets_stop_before_anything_else_on_a_bare_machine(
         [make, "-C", str(clone), target], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode != 0
-    expected = RUN_PACKAGES if target == "run" else TEST_PACKAGES
+    expected = TEST_PACKAGES if target == "test" else RUN_PACKAGES
     assert (
         "install them with: sudo apt-get update && sudo apt-get install -y -q "
         f"--no-install-recommends {' '.join(expected)}"

@@ -1,4 +1,4 @@
-"""``make run`` keeps working: the walk-through runs end to end on a fresh SQLite store."""
+"""``make walkthrough`` keeps working: the walk-through runs end to end on a fresh SQLite store."""
 
 from __future__ import annotations
 

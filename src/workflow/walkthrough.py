@@ -1,4 +1,4 @@
-"""``make run``: a walk-through of what the project does, on the embedded defaults.
+"""``make walkthrough``: a walk-through of what the project does, on the embedded defaults.
 
 It drives the real command line against a fresh SQLite store in ``walkthrough/``
 (kept afterwards, to look at), so every step shown is a command a user can type.

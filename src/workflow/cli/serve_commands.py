@@ -23,14 +23,21 @@ from workflow.cli.context import app
     is_flag=True,
     help="Do not sweep and send digests here: a separate `workflow scheduler run` does.",
 )
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="On an empty store: load a demo agency with about fifty cases, and a login per role.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, no_scheduler: bool) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int, no_scheduler: bool, demo: bool
+) -> None:
     """Serve the REST API (/api/v1, docs at /api/docs) and /health."""
     from workflow.web.server import ServeOptions, prepare_store
     from workflow.web.server import serve as run_server
 
     context = app(ctx)
-    for line in prepare_store(context):
+    for line in prepare_store(context, demo=demo):
         click.echo(line)
     if workers > 1 and context.database.is_sqlite:
         click.echo("note: SQLite serialises writes; use PostgreSQL for several workers", err=True)

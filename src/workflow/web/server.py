@@ -30,10 +30,11 @@ class ServeOptions:
     scheduler: bool = True
 
 
-def prepare_store(application: Application) -> list[str]:
+def prepare_store(application: Application, *, demo: bool = False) -> list[str]:
     """First start on an empty store: the schema and, while there is no user, an
     administrator of every agency with a one-time password; on any start, the newest
-    schema and the release's calendar years in the store (as ``workflow init``). Returns what
+    schema and the release's calendar years in the store (as ``workflow init``). With
+    ``demo``, the demo agency, cases and logins instead of that administrator. Returns what
     was done, for the operator."""
     before, after, loaded = application.initialise("serve")  # the release's calendar years too
     done = [] if before == after else [f"schema {before or 'empty'} -> {after}"]
@@ -44,6 +45,10 @@ def prepare_store(application: Application) -> list[str]:
     ]
     years = sorted(application.calendar.years)
     done.append(f"calendar years {years[0]}-{years[-1]}" if years else "no calendar years")
+    if demo:
+        from workflow.web.demo import load_demo
+
+        done += load_demo(application)
     now = application.clock.now()
     with application.database.transaction() as session:
         password = ensure_first_admin(session, now)
