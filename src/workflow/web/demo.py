@@ -34,6 +34,10 @@ SEED = 2026
 HANDLER = "李四"
 # Demo data, printed when loaded: never a deployment's passwords.
 USERS = {role: (f"demo-{role.value}", f"{role.value}-demo-2026") for role in Role}
+_DISPLAY = {
+    Role.REGISTRAR: "登记员（演示）", Role.HANDLER: "承办人（演示）", Role.HEAD: "负责人（演示）",
+    Role.REPORTER: "统计员（演示）", Role.ADMIN: "管理员（演示）", Role.AUDITOR: "审计员（演示）",
+}  # fmt: skip
 
 # Receipt dates: the outcomes' cases from January 2025 (their appeals run into 2026), the
 # answered ones through 2026, the open ones in the story's last weeks.
@@ -195,9 +199,7 @@ def _load(demo: Application, clock: FixedClock) -> None:
             court="淄博市张店区人民法院", head="王主任",
         )  # fmt: skip
         for role, (name, password) in USERS.items():
-            add_user(
-                session, name, f"演示{role.value}", AGENCY, [GrantSpec(role, None)], clock.now()
-            )
+            add_user(session, name, _DISPLAY[role], AGENCY, [GrantSpec(role, None)], clock.now())
             set_password(session, find_user(session, name), password, clock.now())
     story = _Story(demo, clock, random.Random(SEED))
     outcomes = list(demo.registry.for_receipt(_STORY_DAYS[0], DEFAULT_DEFINITION).outcomes)
