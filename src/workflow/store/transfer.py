@@ -6,8 +6,9 @@ key: ``{"table": "cases", "row": {...}}``. Dates and instants are ISO 8601 (inst
 China time with their offset: SQLite hands back naive China wall time), bytes are base64.
 The same file imports into SQLite or PostgreSQL, so an office can move its store.
 
-An import goes into an empty store of the same revision, in one transaction: a line that
-does not fit is reported with its line number and nothing is written. On PostgreSQL the id
+An import goes into a new store of the same revision (nothing in it but what ``init``
+writes, which the import replaces), in one transaction: a line that does not fit is
+reported with its line number and nothing is written. On PostgreSQL the id
 sequences are moved past the imported ids, so the next ``case open`` does not collide.
 """
 
@@ -19,23 +20,35 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
-from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, func, insert, select, text
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    LargeBinary,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
 
 from workflow.clock import CHINA
 from workflow.errors import InvalidInput
-from workflow.store import (
-    access_records,  # noqa: F401  (its tables join the metadata)
-    schema,
-)
+from workflow.store import access_records, schema
 from workflow.store.database import Database
 from workflow.store.records import Base
 
 FORMAT = "workflow-store"
+# What `workflow init` writes into a new store (the release's calendar years and their
+# audit): an import replaces it with the source store's own.
+WRITTEN_BY_INIT = ("calendar_changes", "calendar_years")
 BATCH = 500
 
 
 def tables() -> list[Table]:
-    """Every table, referenced before referencing."""
+    """Every table, referenced before referencing (the staff-access tables included)."""
+    assert access_records.UserRecord.metadata is Base.metadata
     return list(Base.metadata.sorted_tables)
 
 
@@ -58,7 +71,9 @@ def import_lines(database: Database, lines: Iterable[str]) -> dict[str, int]:
     counts = dict.fromkeys(by_name, 0)
     with database.transaction() as session:
         for table in by_name.values():
-            if session.scalar(select(func.count()).select_from(table)):
+            if table.name in WRITTEN_BY_INIT:
+                session.execute(delete(table))
+            elif session.scalar(select(func.count()).select_from(table)):
                 raise InvalidInput(
                     f"the store is not empty (table {table.name} has rows); "
                     "import into a new store (`workflow --db URL init`)"
