@@ -149,7 +149,8 @@ def verify(ctx: click.Context) -> None:
 @click.pass_context
 def doctor(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Check the store, calendar, timers, outbox and agencies; say what needs doing.
-    Exit 1 when something needs action."""
+
+    Exits 1 when something needs action."""
     from workflow.doctor import examine
 
     context = app(ctx)
