@@ -147,7 +147,7 @@ def _deep_year_file(s: Scene) -> Result:
     calendars = s.tmp / "calendars"
     calendars.mkdir()
     (calendars / "2027.yaml").write_text(deep_yaml(), "utf-8")
-    return s.run("--calendars", str(calendars), "calendar", "years")
+    return s.run("calendar", "load", str(calendars / "2027.yaml"))
 
 
 def _deep_figures(s: Scene) -> Result:
