@@ -104,3 +104,19 @@ STORES = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
+
+
+TEST_PASSWORD = "correct horse battery"
+
+
+def add_staff(application: Application, name: str, *roles: str, agency: str | None = "zbgd") -> str:
+    """A user of the service with the roles given (``handler``, ``head@city`` ...) and the
+    test password, not a one-time one."""
+    from workflow.access.accounts import GrantSpec, add_user, find_user, set_password
+
+    now = application.clock.now()
+    with application.database.transaction() as session:
+        grants = [GrantSpec.parse(role) for role in roles]
+        add_user(session, name, name, agency, grants, now)
+        set_password(session, find_user(session, name), TEST_PASSWORD, now)
+    return name

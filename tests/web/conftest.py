@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.stores import TestApplication, make_app, store_url
-from workflow.access.accounts import GrantSpec, add_user, find_user, set_password
+from tests.stores import TEST_PASSWORD, TestApplication, add_staff, make_app, store_url
+from workflow.access.accounts import GrantSpec
 from workflow.access.tokens import create_token
 from workflow.clock import FixedClock
 from workflow.web import create_app
 
-PASSWORD = "correct horse battery"
+PASSWORD = TEST_PASSWORD
 
 
 @dataclass
@@ -30,12 +30,7 @@ class Service:
 
     def user(self, name: str, *roles: str, agency: str | None = "zbgd") -> str:
         """A user with a chosen password (no one-time password left to change)."""
-        now = self.clock.now()
-        with self.application.database.transaction() as session:
-            grants = [GrantSpec.parse(role) for role in roles]
-            add_user(session, name, name, agency, grants, now)
-            set_password(session, find_user(session, name), PASSWORD, now)
-        return name
+        return add_staff(self.application, name, *roles, agency=agency)
 
     def token(self, name: str, *roles: str, days: int = 30) -> str:
         from datetime import timedelta

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 
 from workflow.application import Application
 from workflow.scheduling.scheduler import SchedulerOptions
@@ -22,6 +23,8 @@ from workflow.web import (
     service_routes,
 )
 from workflow.web.errors import install_error_handlers
+from workflow.web.pages import sign_in_pages, staff_home
+from workflow.web.pages.rendering import STATIC_DIR
 
 API_PREFIX = "/api/v1"
 access_log = logging.getLogger("workflow.web.access")
@@ -67,6 +70,9 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     app.include_router(reports_routes.router)
     app.include_router(service_routes.router)
     app.include_router(audit_routes.router)
+    app.include_router(sign_in_pages.router)
+    app.include_router(staff_home.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")
     async def log_access(

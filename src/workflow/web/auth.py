@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from workflow.access import audit
 from workflow.access.accounts import user_principal
 from workflow.access.roles import Principal
-from workflow.access.sessions import live_session, needs_touch, touch_session
+from workflow.access.sessions import ABSOLUTE_LIFETIME, live_session, needs_touch, touch_session
 from workflow.access.tokens import live_token, token_principal, touch_token
 from workflow.access.tokens import needs_touch as token_needs_touch
 from workflow.application import Application
@@ -120,6 +120,19 @@ def _identify(request: Request, application: Application, form_token: str | None
         with application.database.transaction() as session:
             touch_session(session, row.id, now)
     return caller
+
+
+def set_session_cookie(response: Response, request: Request, value: str) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        value,
+        max_age=int(ABSOLUTE_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 def any_caller(

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
@@ -38,6 +38,8 @@ from workflow.errors import (
     WorkflowError,
 )
 from workflow.store.database import store_error
+from workflow.web.pages.error_pages import error_page
+from workflow.web.pages.rendering import PageRedirect, is_page, redirect
 
 log = logging.getLogger("workflow.web")
 
@@ -157,17 +159,30 @@ def error_response(
     return JSONResponse(body, status_code=status)
 
 
+def answer(
+    request: Request, status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> Response:
+    """The API's JSON error, or on a page the same error as a page."""
+    if is_page(request):
+        return error_page(request, status, message)
+    return error_response(status, code, message, details)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PageRedirect)
+    def _redirect(_request: Request, error: PageRedirect) -> Response:
+        return redirect(error.location)
+
     @app.exception_handler(ApiError)
-    def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status, error.code, error.message, error.details)
+    def _api_error(request: Request, error: ApiError) -> Response:
+        return answer(request, error.status, error.code, error.message, error.details)
 
     @app.exception_handler(WorkflowError)
-    def _workflow_error(_request: Request, error: WorkflowError) -> JSONResponse:
+    def _workflow_error(request: Request, error: WorkflowError) -> Response:
         status = status_of(error)
         if status >= 500:
             log.error("deployment error: %s", error)
-        response = error_response(status, code_of(error), str(error), details_of(error))
+        response = answer(request, status, code_of(error), str(error), details_of(error))
         if isinstance(error, Throttled):
             response.headers["Retry-After"] = str(error.retry_after)
         if isinstance(error, NotAuthenticated):
@@ -175,7 +190,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    def _invalid(request: Request, error: RequestValidationError) -> Response:
         # Every bad or missing field at once, each with where it is and why.
         problems = [
             {
@@ -185,26 +200,27 @@ def install_error_handlers(app: FastAPI) -> None:
             for problem in error.errors()
         ]
         fields = ", ".join(problem["field"] for problem in problems)
-        return error_response(
-            422, "invalid_input", f"invalid request: {fields}", {"problems": problems}
+        return answer(
+            request, 422, "invalid_input", f"invalid request: {fields}", {"problems": problems}
         )
 
     @app.exception_handler(HTTPException)
-    def _http(_request: Request, error: HTTPException) -> JSONResponse:
+    def _http(request: Request, error: HTTPException) -> Response:
         if error.status_code == 400:  # a body that is not JSON: bad input, as every other
-            return error_response(422, "invalid_input", f"invalid request body: {error.detail}")
+            message = f"invalid request body: {error.detail}"
+            return answer(request, 422, "invalid_input", message)
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        response = error_response(error.status_code, code, str(error.detail))
+        response = answer(request, error.status_code, code, str(error.detail))
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
         return response
 
     @app.exception_handler(DBAPIError)
-    def _store(_request: Request, error: DBAPIError) -> JSONResponse:
+    def _store(request: Request, error: DBAPIError) -> Response:
         log.error("store error: %s", store_error(error))
-        return error_response(503, "store_unavailable", "the store cannot be used right now")
+        return answer(request, 503, "store_unavailable", "the store cannot be used right now")
 
     @app.exception_handler(Exception)
-    def _unexpected(_request: Request, error: Exception) -> JSONResponse:
+    def _unexpected(request: Request, error: Exception) -> Response:
         log.error("unexpected error", exc_info=error)
-        return error_response(500, "internal_error", "internal error; it has been logged")
+        return answer(request, 500, "internal_error", "internal error; it has been logged")
