@@ -317,7 +317,7 @@ def test_steps_near_the_year_end(
         "-o", "-",
     ).out  # fmt: skip
     assert (
-        "自收到本告知书之日起15个工作日内，按照上述事项对申请作出补正" in notice
+        "自本告知书作出之日起15个工作日内，按照上述事项对申请作出补正" in notice
     )  # no last day yet
     lapse = one_line_error(
         run(capsys, "case", "fire", NUMBER, "lapse_correction", "--on", "2026-12-31")

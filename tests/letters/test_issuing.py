@@ -95,7 +95,7 @@ def test_what_each_letter_states(letters_app: TestApplication) -> None:
 
     assert "即于2026年3月18日前（含当日）作出答复" in says("acknowledgement")
     correction_due = calendar.add_working_days(date(2026, 2, 13), 15)
-    assert f"请您自收到本告知书之日起15个工作日内，即于{_cn(correction_due)}前（含当日）" in says(
+    assert f"请您自本告知书作出之日起15个工作日内，即于{_cn(correction_due)}前（含当日）" in says(
         "correction_notice"
     )
     assert "（一）请明确资金名称。（二）请明确年度。" in says("correction_notice")
