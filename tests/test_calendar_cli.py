@@ -57,7 +57,8 @@ def test_explain_a_ledger_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert data["due_on"] == "2026-04-02"
     assert data["remaining_workdays"] == 1
     assert (
-        data["explanation"][1] == "paused 2026-03-05..2026-03-20 (third party): 11 WD used, 9 left"
+        data["explanation"][1]
+        == "2026-03-05至2026-03-20暂停（third party）：已用11个工作日，剩余9个"
     )
 
 

@@ -92,9 +92,8 @@ def test_a_december_application_is_flagged_then_dated_when_2027_is_imported(
         "remaining_workdays": 20, "overdue_workdays": 0,
     }  # fmt: skip
     assert answer["explanation"] == [
-        "20 WD from 2026-12-10: 15 of them by 2026-12-31, the other 5 run into 2027, whose "
-        "holiday schedule is not loaded yet: the due date is set when it is "
-        "(workflow calendar import-notice)"
+        "自2026-12-10起20个工作日：其中15个工作日计至2026-12-31，其余5个计入2027年，"
+        "该年节假日安排尚未载入，载入后即确定到期日（workflow calendar import-notice）"
     ]
     notice_window = opened.json()["deadlines"]["correction_notice"]
     assert (notice_window["due_on"], notice_window["awaiting_calendar_year"]) == (
@@ -146,7 +145,7 @@ def test_a_december_application_is_flagged_then_dated_when_2027_is_imported(
     # imported once, in the store: every later command counts with it, with no option
     dated = run(capsys, "case", "show", NUMBER, "--json").json()["deadlines"]["answer"]
     assert (dated["due_on"], dated["awaiting_calendar_year"]) == ("2027-01-08", None)
-    assert dated["explanation"] == ["20 WD from 2026-12-10: due 2027-01-08"]
+    assert dated["explanation"] == ["自2026-12-10起20个工作日：2027-01-08到期"]
     listed = run(capsys, "case", "list", "--due-within", "20", "--json").json()["cases"]
     assert [row["next_due"]["due_on"] for row in listed] == ["2027-01-08"]
     assert run(capsys, "case", "list", "--awaiting-calendar", "--json").json()["cases"] == []

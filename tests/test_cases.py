@@ -87,7 +87,7 @@ def test_correction_restarts_the_answer_clock_in_full(app: TestApplication) -> N
     fire(app, number, "receive_correction", date(2026, 3, 2))
     answer = show(app, number, date(2026, 3, 2))["deadlines"]["answer"]
     assert answer["due_on"] == app.calendar.add_working_days(date(2026, 3, 2), 20).isoformat()
-    assert "restarted in full from 2026-03-02" in answer["explanation"][-1]
+    assert "自2026-03-02起重新计算" in answer["explanation"][-1]
     with pytest.raises(TransitionRejected, match=r"allowed: .*decide"):
         fire(app, number, "receive_correction", date(2026, 3, 3))
     assert_verified(app)
@@ -134,7 +134,7 @@ def test_third_party_silence_resumes_the_answer_clock(app: TestApplication) -> N
     # The consultation ended with its 15th WD, 03-26, not on the day its silence was noticed.
     assert (
         answer["explanation"][1]
-        == "paused 2026-03-05..2026-03-26 (征求第三方意见): 11 WD used, 9 left"
+        == "2026-03-05至2026-03-26暂停（征求第三方意见）：已用11个工作日，剩余9个"
     )
     assert_verified(app)
 
@@ -171,7 +171,7 @@ def test_the_fee_period_runs_from_the_applicants_receipt_of_the_notice(
     assert fire(app, number, "fee_notice_served", date(2026, 3, 9)) == "fee_pending"
     fee = show(app, number, date(2026, 3, 9))["deadlines"]["fee_payment"]
     assert fee["due_on"] == "2026-04-07"
-    assert fee["explanation"][-1] == "restarted in full from 2026-03-09: 20 WD, due 2026-04-07"
+    assert fee["explanation"][-1] == "自2026-03-09起重新计算：20个工作日，2026-04-07到期"
     with app.database.reading() as session:
         pending = session.scalars(
             select(TimerRecord).where(
@@ -214,7 +214,7 @@ def test_fee_paid_after_extension_returns_to_extended(app: TestApplication) -> N
     assert fire(app, number, "receive_payment", date(2026, 3, 9)) == "extended"
     answer = show(app, number, date(2026, 3, 9))["deadlines"]["answer"]
     assert answer["extended_by"] == 20
-    assert any("approved by 王主任" in line for line in answer["explanation"])
+    assert any("王主任于" in line for line in answer["explanation"])
 
 
 def test_extension_rules(app: TestApplication) -> None:

@@ -20,7 +20,7 @@ def test_started_clock_is_due_after_twenty_working_days() -> None:
     deadline = derive([ClockEntry.start(RECEIVED, 20)], CALENDAR)
     assert deadline.due_on == date(2026, 3, 18)
     assert deadline.status is ClockStatus.RUNNING
-    assert deadline.explanation == ["20 WD from 2026-02-12: due 2026-03-18"]
+    assert deadline.explanation == ["自2026-02-12起20个工作日：2026-03-18到期"]
 
 
 def test_pause_counts_used_days_through_the_pause_date_and_resumes_after_resume_date() -> None:
@@ -34,9 +34,9 @@ def test_pause_counts_used_days_through_the_pause_date_and_resumes_after_resume_
     # 9 left from the day after 03-20: 03-23..03-27, 03-30, 03-31, 04-01, 04-02
     assert deadline.due_on == date(2026, 4, 2)
     assert deadline.explanation == [
-        "20 WD from 2026-02-12: due 2026-03-18",
-        "paused 2026-03-05..2026-03-20 (third party): 11 WD used, 9 left",
-        "resumed 2026-03-20: 9 WD left, due 2026-04-02",
+        "自2026-02-12起20个工作日：2026-03-18到期",
+        "2026-03-05至2026-03-20暂停（third party）：已用11个工作日，剩余9个",
+        "2026-03-20恢复计算：剩余9个工作日，2026-04-02到期",
     ]
 
 
@@ -46,7 +46,7 @@ def test_paused_clock_reports_frozen_remaining_days() -> None:
     assert deadline.status is ClockStatus.PAUSED
     assert deadline.remaining_workdays(CALENDAR, date(2026, 6, 1)) == 9
     assert deadline.overdue_workdays(CALENDAR, date(2026, 6, 1)) == 0
-    assert deadline.explanation[-1] == "paused since 2026-03-05 (fee notice): 11 WD used, 9 left"
+    assert deadline.explanation[-1] == "自2026-03-05起暂停（fee notice）：已用11个工作日，剩余9个"
 
 
 def test_extension_adds_working_days_and_names_the_approver() -> None:
@@ -57,7 +57,7 @@ def test_extension_adds_working_days_and_names_the_approver() -> None:
     deadline = derive(entries, CALENDAR)
     assert deadline.due_on == CALENDAR.add_working_days(date(2026, 3, 18), 20)
     assert deadline.extended_by == 20
-    assert "approved by 王主任" in deadline.explanation[-1]
+    assert "王主任于" in deadline.explanation[-1]
 
 
 def test_restart_counts_the_full_length_again_from_the_corrected_receipt() -> None:
@@ -68,7 +68,7 @@ def test_restart_counts_the_full_length_again_from_the_corrected_receipt() -> No
     ]
     deadline = derive(entries, CALENDAR)
     assert deadline.due_on == CALENDAR.add_working_days(date(2026, 3, 2), 20)
-    assert deadline.explanation[-1].startswith("restarted in full from 2026-03-02: 20 WD")
+    assert deadline.explanation[-1].startswith("自2026-03-02起重新计算：20个工作日")
 
 
 def test_explicit_date_overrides_the_count() -> None:
@@ -95,7 +95,7 @@ def test_stopped_clock_remembers_how_early_or_late_it_stopped() -> None:
     )
     assert late.status is ClockStatus.STOPPED
     assert late.overdue_workdays(CALENDAR, date(2026, 12, 1)) == 2
-    assert "2 WD after the due date" in late.explanation[-1]
+    assert "晚2个工作日" in late.explanation[-1]
 
 
 def test_pause_after_the_due_date_keeps_the_due_date() -> None:
@@ -106,7 +106,7 @@ def test_pause_after_the_due_date_keeps_the_due_date() -> None:
     ]
     deadline = derive(entries, CALENDAR)
     assert deadline.due_on == date(2026, 3, 18)
-    assert "already overdue" in deadline.explanation[-1]
+    assert "现已超期" in deadline.explanation[-1]
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,7 @@ LOADED = synthetic_2027.with_2027(SHIPPED)
 DEFINITION = load_definition(
     definitions_dir() / "disclosure.yaml", vocabulary([notifications_dir() / "letters"])
 )
-WAITING = (
-    "2027, whose holiday schedule is not loaded yet: the due date is set when it is "
-    "(workflow calendar import-notice)"
-)
+WAITING = "2027年，该年节假日安排尚未载入，载入后即确定到期日（workflow calendar import-notice）"
 
 
 def test_a_count_into_an_unloaded_year_is_flagged_with_what_is_known() -> None:
@@ -41,14 +38,14 @@ def test_a_count_into_an_unloaded_year_is_flagged_with_what_is_known() -> None:
     )
     # 12-11, 12-14..18, 12-21..25, 12-28..31: 15 WD in 2026
     assert flagged.explanation == [
-        f"20 WD from 2026-12-10: 15 of them by 2026-12-31, the other 5 run into {WAITING}"
+        f"自2026-12-10起20个工作日：其中15个工作日计至2026-12-31，其余5个计入{WAITING}"
     ]
     assert flagged.remaining_workdays(SHIPPED, date(2026, 12, 15)) == 17  # a count, not a date
     assert flagged.overdue_workdays(SHIPPED, date(2026, 12, 31)) == 0
     # 2027-01-01..03 off in the (synthetic) 2027: the 16th WD is Mon 01-04, the 20th Fri 01-08
     dated = derive([ClockEntry.start(received, 20)], LOADED, "answer")
     assert (dated.due_on, dated.awaiting_year) == (date(2027, 1, 8), None)
-    assert dated.explanation == ["20 WD from 2026-12-10: due 2027-01-08"]
+    assert dated.explanation == ["自2026-12-10起20个工作日：2027-01-08到期"]
     assert dated.remaining_workdays(LOADED, date(2026, 12, 15)) == 17
 
 
@@ -61,15 +58,12 @@ def test_pause_resume_extend_and_stop_of_a_flagged_clock_keep_exact_counts() -> 
     ]
     flagged = derive(entries, SHIPPED, "answer")
     assert flagged.explanation[1:] == [
-        "paused 2026-12-14..2026-12-16 (third party): 2 WD used, 18 left",
-        f"resumed 2026-12-16: 18 WD left, 11 of them by 2026-12-31, the other 7 run into {WAITING}",
-        "stopped 2026-12-18 (decided): 16 WD before the due date (in 2027, not loaded yet)",
+        "2026-12-14至2026-12-16暂停（third party）：已用2个工作日，剩余18个",
+        f"2026-12-16恢复计算：剩余18个工作日，其中11个工作日计至2026-12-31，其余7个计入{WAITING}",
+        "2026-12-18停止（decided）：比到期日（在2027年，尚未载入）提前16个工作日",
     ]
     dated = derive(entries, LOADED, "answer")
-    assert (
-        dated.explanation[-1]
-        == "stopped 2026-12-18 (decided): 16 WD before the due date 2027-01-12"
-    )
+    assert dated.explanation[-1] == "2026-12-18停止（decided）：比到期日2027-01-12提前16个工作日"
     assert flagged.remaining_at_pause == dated.remaining_at_pause == 16
 
     extended = derive(
@@ -81,9 +75,9 @@ def test_pause_resume_extend_and_stop_of_a_flagged_clock_keep_exact_counts() -> 
         "answer",
     )
     assert extended.explanation == [
-        "20 WD from 2026-12-01: due 2026-12-29",
-        "extended by 20 WD, approved by 王主任 on 2026-12-14: 40 WD from 2026-12-01, "
-        f"22 of them by 2026-12-31, the other 18 run into {WAITING}",
+        "自2026-12-01起20个工作日：2026-12-29到期",
+        "延长20个工作日，王主任于2026-12-14批准：自2026-12-01起40个工作日，"
+        f"其中22个工作日计至2026-12-31，其余18个计入{WAITING}",
     ]
     assert extended.extended_by == 20
     assert extended.remaining_workdays(SHIPPED, date(2026, 12, 14)) == 31  # 40 - 9 used

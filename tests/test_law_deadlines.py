@@ -62,7 +62,7 @@ def test_a_lapsed_consultation_ends_with_its_last_day(
     assert fire(app, number, end, on) == "received"
     resumed = answer(app, number, on)
     assert resumed["due_on"] == RESUMED_DUE
-    assert resumed["explanation"][-1] == f"resumed 2026-03-26: 9 WD left, due {RESUMED_DUE}"
+    assert resumed["explanation"][-1] == f"2026-03-26恢复计算：剩余9个工作日，{RESUMED_DUE}到期"
     assert_verified(app)
 
 

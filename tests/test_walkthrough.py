@@ -19,7 +19,7 @@ def test_walkthrough_runs_end_to_end(
     out = capsys.readouterr().out
     assert "2026-02-28" in out  # the make-up Saturday
     assert "no working-day calendar is loaded for 2027" in out
-    assert "paused 2026-03-05..2026-03-20 (征求第三方意见): 11 WD used, 9 left" in out
+    assert "2026-03-05至2026-03-20暂停（征求第三方意见）：已用11个工作日，剩余9个" in out
     assert "verify: every case matches its event log" in out
     lapsed = "逾期未补正 [lapse_correction]：待补正 [needs_correction] → 已办结 [decided]"
     assert f"{lapsed}（scheduler）" in out
@@ -27,7 +27,7 @@ def test_walkthrough_runs_end_to_end(
     assert "应当先申请行政复议" in out
     assert "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 1 |" in out
     assert "✓ 一 + 二 = 三(七) + 四" in out  # the partial refusal's remedy clause, since 2024
-    assert "restarted in full from 2026-06-08: 20 WD, due 2026-07-07" in out  # fee notice served
+    assert "自2026-06-08起重新计算：20个工作日，2026-07-07到期" in out  # fee notice served
     assert "答复期限 [answer]：到期日未定（待2027年日历），剩 20 个工作日" in out
     assert "zbgd-2026-0004  answer: due unknown -> due 2027-01-08; timers: 4 planned" in out
     assert (tmp_path / "walkthrough" / "workflow.db").is_file()

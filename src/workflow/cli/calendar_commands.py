@@ -12,6 +12,7 @@ import click
 from workflow import bounded_yaml
 from workflow.cases.recompute import CaseRecompute, RecomputeReport, recompute
 from workflow.cases.views import DeadlineView
+from workflow.cli.case_text import due_text
 from workflow.cli.context import DATE, MAX_COUNT, WORKING_DAYS, AppContext, app
 from workflow.cli.output import echo_json, emit
 from workflow.deadlines import (
@@ -139,11 +140,7 @@ def explain(
 def _explained(view: DeadlineView, as_of: date) -> Iterator[str]:
     for line in view.explanation:
         yield f"  {line}"
-    due = _due(view.due_on, "running", view.awaiting_calendar_year)
-    yield (
-        f"{view.clock}: {due}, {view.status.value}; as of {as_of}: "
-        f"{view.remaining_workdays} WD left, {view.overdue_workdays} WD overdue"
-    )
+    yield f"{view.clock}：{due_text(view)}（截至{as_of}）"
 
 
 @calendar_group.command("years")

@@ -269,16 +269,17 @@ class _Replay:
     def _due_text(self) -> str:
         """'due D', or what is known of a flagged due date (what the running count needs)."""
         if self.due is not None:
-            return f"due {self.due}"
+            return f"{self.due}到期"
         missing = (
-            f"{self.awaiting}, whose holiday schedule is not loaded yet: the due date is set "
-            "when it is (workflow calendar import-notice)"
+            f"{self.awaiting}年，该年节假日安排尚未载入，载入后即确定到期日"
+            "（workflow calendar import-notice）"
         )
         if self.status is not ClockStatus.RUNNING or not self.calendar.covers(self.anchor):
-            return f"due date unknown: the count runs into {missing}"
+            return f"到期日未定：期限计入{missing}"
         end = self.calendar.loaded_through(self.anchor)
         within = self.calendar.working_days_between(self.anchor, end)
-        return f"{within} of them by {end}, the other {self.remaining - within} run into {missing}"
+        rest = self.remaining - within
+        return f"其中{within}个工作日计至{end}，其余{rest}个计入{missing}"
 
     def _start(self, entry: ClockEntry) -> None:
         if self.status is not None:
@@ -287,7 +288,7 @@ class _Replay:
         self.length = days
         self.since = entry.on
         self._run_from(entry.on, days)
-        self._note(entry, f"{days} WD from {entry.on}: {self._due_text()}")
+        self._note(entry, f"自{entry.on}起{days}个工作日：{self._due_text()}")
 
     def _pause(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING)
@@ -299,12 +300,12 @@ class _Replay:
             self.remaining -= used
         self.status = ClockStatus.PAUSED
         self.since = entry.on
-        self._pause_reason = entry.reason or "no reason given"
+        self._pause_reason = entry.reason or "未注明原因"
         self._pause_used = used
         self._note(
             entry,
-            f"paused since {entry.on} ({self._pause_reason}): {used} WD used, "
-            f"{self.remaining} left",
+            f"自{entry.on}起暂停（{self._pause_reason}）：已用{used}个工作日，"
+            f"剩余{self.remaining}个",
         )
 
     def _resume(self, entry: ClockEntry) -> None:
@@ -315,8 +316,8 @@ class _Replay:
         self.steps[-1] = Step(
             paused_on,
             EntryKind.PAUSE,
-            f"paused {paused_on}..{entry.on} ({self._pause_reason}): {self._pause_used} WD "
-            f"used, {self.remaining} left",
+            f"{paused_on}至{entry.on}暂停（{self._pause_reason}）：已用{self._pause_used}个"
+            f"工作日，剩余{self.remaining}个",
             self.due,
         )
         if self.explicit_due and self.remaining <= 0:
@@ -327,9 +328,11 @@ class _Replay:
             self.explicit_due = False  # the days left count from here, like any clock's
             self._run_from(entry.on, self.remaining)
         if self.remaining > 0:
-            self._note(entry, f"resumed {entry.on}: {self.remaining} WD left, {self._due_text()}")
+            self._note(
+                entry, f"{entry.on}恢复计算：剩余{self.remaining}个工作日，{self._due_text()}"
+            )
         else:
-            self._note(entry, f"resumed {entry.on}: already overdue since {self.due}")
+            self._note(entry, f"{entry.on}恢复计算：已于{self.due}到期，现已超期")
 
     def _restart(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.STOPPED)
@@ -339,14 +342,12 @@ class _Replay:
         if entry.days is not None:
             self.length = self._days(entry)
         self._run_from(entry.on, self.length)
-        self._note(
-            entry, f"restarted in full from {entry.on}: {self.length} WD, {self._due_text()}"
-        )
+        self._note(entry, f"自{entry.on}起重新计算：{self.length}个工作日，{self._due_text()}")
 
     def _extend(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
         days = self._days(entry)
-        approver = entry.approver or "unknown"
+        approver = entry.approver or "未注明"
         self.extended_by += days
         self.remaining += days
         if self.status is ClockStatus.RUNNING:
@@ -354,8 +355,8 @@ class _Replay:
             self._run_from(self.anchor, self.remaining)
         outcome = self._due_text()
         if self.due is None and self.status is ClockStatus.RUNNING:
-            outcome = f"{self.remaining} WD from {self.anchor}, {outcome}"
-        self._note(entry, f"extended by {days} WD, approved by {approver} on {entry.on}: {outcome}")
+            outcome = f"自{self.anchor}起{self.remaining}个工作日，{outcome}"
+        self._note(entry, f"延长{days}个工作日，{approver}于{entry.on}批准：{outcome}")
 
     def _set_due(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
@@ -368,8 +369,8 @@ class _Replay:
         self.status = ClockStatus.RUNNING
         self.anchor = entry.on
         self.remaining = self.calendar.working_days_between(entry.on, entry.due_on)
-        reason = f" ({entry.reason})" if entry.reason else ""
-        self._note(entry, f"due date set to {entry.due_on} on {entry.on}{reason}")
+        reason = f"（{entry.reason}）" if entry.reason else ""
+        self._note(entry, f"{entry.on}确定到期日为{entry.due_on}{reason}")
 
     def _stop(self, entry: ClockEntry) -> None:
         self._require(entry, ClockStatus.RUNNING, ClockStatus.PAUSED)
@@ -381,10 +382,10 @@ class _Replay:
             self.remaining = self.calendar.working_days_between(entry.on, self.due)
         self.status = ClockStatus.STOPPED
         self.since = entry.on
-        reason = f" ({entry.reason})" if entry.reason else ""
-        due = f"the due date {self.due or f'(in {self.awaiting}, not loaded yet)'}"
+        reason = f"（{entry.reason}）" if entry.reason else ""
+        due = f"到期日{self.due}" if self.due else f"到期日（在{self.awaiting}年，尚未载入）"
         if self.remaining >= 0:
-            timing = f"{self.remaining} WD before {due}"
+            timing = f"比{due}提前{self.remaining}个工作日"
         else:
-            timing = f"{-self.remaining} WD after {due}"
-        self._note(entry, f"stopped {entry.on}{reason}: {timing}")
+            timing = f"比{due}晚{-self.remaining}个工作日"
+        self._note(entry, f"{entry.on}停止{reason}：{timing}")
