@@ -15,7 +15,7 @@ from workflow.cases.case_list import CaseFilter, list_cases
 from workflow.cases.service import NewCase
 from workflow.cases.verify import verify_cases
 from workflow.cases.views import show_case
-from workflow.errors import CalendarNotPublished, InvalidInput, TransitionRejected
+from workflow.errors import CalendarNotPublished, InvalidInput, Needed, TransitionRejected
 from workflow.lifecycle import StepInput
 from workflow.store.records import CaseEventRecord, CaseRecord, TimerRecord
 
@@ -149,7 +149,7 @@ def test_agency_consultation_then_decision(app: TestApplication) -> None:
 
 def test_unpaid_fee_closes_the_case(app: TestApplication) -> None:
     number = open_case(app)
-    with pytest.raises(TransitionRejected, match="needs --amount"):
+    with pytest.raises(TransitionRejected, match=r"\[issue_fee_notice\] 未执行，缺少：--amount（"):
         fire(app, number, "issue_fee_notice", date(2026, 3, 2))
     fire(app, number, "issue_fee_notice", date(2026, 3, 2), amount=Decimal("1700"))
     fee = show(app, number, date(2026, 3, 2))["deadlines"]["fee_payment"]
@@ -219,7 +219,7 @@ def test_fee_paid_after_extension_returns_to_extended(app: TestApplication) -> N
 
 def test_extension_rules(app: TestApplication) -> None:
     number = open_case(app)
-    with pytest.raises(TransitionRejected, match="approval of the head"):
+    with pytest.raises(TransitionRejected, match=r"\[extend\] 未执行，缺少：--approver（"):
         fire(app, number, "extend", date(2026, 3, 2))
     with pytest.raises(TransitionRejected, match="1 to 20 WD"):
         fire(app, number, "extend", date(2026, 3, 2), approver="王主任", days=25)
@@ -251,11 +251,11 @@ def test_art35_delayed_deadline(app: TestApplication) -> None:
 
 def test_refusal_needs_reasons_and_known_outcome(app: TestApplication) -> None:
     number = open_case(app)
-    with pytest.raises(TransitionRejected, match="must state its legal reasons"):
+    with pytest.raises(TransitionRejected, match=r"\[decide\] 未执行，缺少：--reason（"):
         fire(app, number, "decide", date(2026, 3, 2), outcome="withheld.process_information")
     with pytest.raises(TransitionRejected, match=r"unknown outcome code 'withheld\.secret'"):
         fire(app, number, "decide", date(2026, 3, 2), outcome="withheld.secret")
-    with pytest.raises(TransitionRejected, match="must name the responsible agency"):
+    with pytest.raises(TransitionRejected, match="缺少：--party 或 --responsible-unknown（"):
         fire(app, number, "decide", date(2026, 3, 2), outcome="unavailable.other_agency")
     with pytest.raises(InvalidInput, match="decide does not take --amount"):
         fire(
@@ -345,6 +345,9 @@ def test_a_step_is_one_transaction(app: TestApplication) -> None:
     class Failing:
         def issue(self, *args: object) -> None:
             raise RuntimeError("printer on fire")
+
+        def needs(self, *args: object) -> list[Needed]:
+            return []
 
     app.cases.letters = Failing()
     with pytest.raises(RuntimeError):

@@ -130,3 +130,31 @@ def test_letter_format_from_the_file_name_and_the_only_agency_reported(
     report = run(capsys, "report", "annual", "--year", "2026", "--format", "json")
     assert report.code in (0, 1), report.err  # 1: a check names what to look at
     assert (report.json()["agency"], report.json()["agencies"]) == ("zbgd", ["zbgd"])
+
+
+def test_a_refused_step_names_every_missing_input_at_once(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, *OPEN_IN_CHINESE)
+    decide = ["case", "fire", CASE, "decide", "--on", "2026-03-10"]
+    # --reason and --ground are the trigger's guards'; --access only the decision letter needs.
+    partial = one_line_error(run(capsys, *decide, "--outcome", "部分公开"))
+    assert partial == (
+        f"error: {CASE}: 作出答复 [decide] 未执行，缺少："
+        "--reason（理由，每行一项：答复的依据和理由、需补正的事项或第三十五条所说的理由）；"
+        "--ground（不予公开部分的理由，withheld.* 代码或名称）；"
+        "--access（申请人获取信息的方式、地点和时间）。未记录任何内容"
+    )
+    # Given the party, the letter also needs its contact: named with the guard's --reason.
+    other = one_line_error(run(capsys, *decide, "--outcome", "unavailable.other_agency"))
+    assert "--party 或 --responsible-unknown（" in other
+    assert "；--reason（" in other
+    assert other.endswith("；--contact（该方的联系方式）。未记录任何内容")
+    # Nothing was recorded, and giving what was named is enough.
+    assert [e["trigger"] for e in run(capsys, "case", "show", CASE, "--json").json()["events"]] == [
+        "open"
+    ]
+    decided = run(capsys, *decide, "--outcome", "部分公开", "--reason", "涉及商业秘密",
+                  "--ground", "withheld.third_party_rights", "--access", "电子邮件")  # fmt: skip
+    assert decided.code == 0, decided.err
+    assert "已办结 [decided]，部分公开 [partially_disclosed]" in decided.out

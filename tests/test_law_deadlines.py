@@ -106,7 +106,7 @@ def test_not_processed_excessive_only_after_reasons_were_asked(app: TestApplicat
     number = open_case(app)
     with pytest.raises(TransitionRejected, match=r"first be asked to state reasons \(ask_reasons"):
         fire(app, number, "decide", date(2026, 3, 2), outcome="not_processed.excessive")
-    with pytest.raises(TransitionRejected, match="ask_reasons needs --reason"):
+    with pytest.raises(TransitionRejected, match=r"\[ask_reasons\] 未执行，缺少：--reason（"):
         fire(app, number, "ask_reasons", date(2026, 3, 2))
     assert fire(app, number, "ask_reasons", date(2026, 3, 2), reason="一个月内申请120件") == (
         "received"
@@ -123,7 +123,8 @@ def test_a_delayed_answer_date_is_set_once_and_before_the_answer_is_due(
     app: TestApplication,
 ) -> None:
     number = open_case(app)
-    with pytest.raises(TransitionRejected, match="needs --reason"):
+    refused = r"\[set_delayed_deadline\] 未执行，缺少：--reason（"
+    with pytest.raises(TransitionRejected, match=refused):
         fire(app, number, "set_delayed_deadline", date(2026, 3, 10), until=date(2026, 5, 29))
     fire(
         app,

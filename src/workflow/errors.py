@@ -8,6 +8,7 @@ maps the same classes to HTTP statuses)::
     ├── InvalidInput                  exit 2  the caller: a bad argument, date, count, code, file
     │   ├── CaseNotFound                      no case by that number
     │   ├── TransitionRejected                trigger not allowed here, or a guard refused it
+    │   │   └── MissingInputs                 every input the step and its letters lack, at once
     │   ├── ImportRejected                    bad rows in an import file (row, field)
     │   ├── NoticeParseError                  a notice line that could not be read (quoted)
     │   ├── ConstraintViolation               the store refused a change (constraint name)
@@ -40,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 
 class WorkflowError(Exception):
@@ -106,6 +107,60 @@ class TransitionRejected(InvalidInput):
         super().__init__(message, case=case)
 
 
+class Needed(NamedTuple):  # not a dataclass: this module imports nothing (start-up)
+    """An input a step lacks: one option, or any one of ``options``; ``what`` says in
+    Chinese what it is, ``why`` (English) who needs it: a guard's reason, or the letter."""
+
+    options: tuple[str, ...]
+    what: str
+    why: str = ""
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple("--" + name.replace("_", "-") for name in self.options)
+
+    def text(self) -> str:
+        return " 或 ".join(self.flags) + f"（{self.what}）"
+
+
+class MissingInputs(TransitionRejected):
+    """A step refused for the inputs it lacks: all of them at once, the trigger's own and
+    those the letters it would issue need, and any other reason it was refused."""
+
+    def __init__(
+        self,
+        case: str,
+        trigger: str,
+        state: str,
+        allowed: Sequence[str],
+        missing: Sequence[Needed],
+        reasons: Sequence[str] = (),
+        *,
+        label: str | None = None,
+    ) -> None:
+        self.missing = tuple(dict.fromkeys(missing))
+        self.others = others = tuple(reasons)
+        self.label = label
+        why = [needed.why for needed in self.missing if needed.why]
+        super().__init__(case, trigger, state, allowed, tuple(dict.fromkeys([*why, *others])))
+        step = f"{label} [{trigger}]" if label else trigger
+        message = f"{step} 未执行，缺少：" + "；".join(needed.text() for needed in self.missing)
+        if others:
+            message += "；另：" + "; ".join(others)
+        self.message = message + "。未记录任何内容"
+
+    def adding(self, missing: Sequence[Needed]) -> MissingInputs:
+        """The same refusal, naming ``missing`` too (what the step's letters need)."""
+        known = {needed.options for needed in self.missing}
+        more = [needed for needed in missing if needed.options not in known]
+        error = MissingInputs(
+            self.case or "", self.trigger, self.state, self.allowed, [*self.missing, *more],
+            self.others, label=self.label,
+        )  # fmt: skip
+        error.case = self.case
+        return error
+
+
 class ImportRejected(InvalidInput):
     """An import file has bad rows; nothing was imported."""
 
@@ -151,10 +206,12 @@ class LetterError(InvalidInput):
         case: str | None = None,
         kind: str | None = None,
         template: str | None = None,
+        missing: tuple[Needed, ...] = (),  # the inputs that would make it writable
     ) -> None:
         super().__init__(message, case=case)
         self.kind = kind
         self.template = template
+        self.missing: tuple[Needed, ...] = missing
 
 
 # -- nobody: try again ---------------------------------------------------------------

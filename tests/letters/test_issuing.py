@@ -18,7 +18,7 @@ from docx import Document
 from tests.letters.casework import SCENARIOS, SECRET, document, drive, fire, letters, open_case
 from tests.letters.conftest import program
 from tests.stores import TestApplication, make_app
-from workflow.errors import ConfigError, LetterError
+from workflow.errors import ConfigError, MissingInputs
 from workflow.letters import Format, Templates
 from workflow.letters.archive import letters_of
 from workflow.letters.issuing import LetterOptions
@@ -164,12 +164,16 @@ def test_a_disclosure_offers_reconsideration_or_the_court(letters_app: TestAppli
 def test_a_letter_that_cannot_be_written_refuses_the_step(letters_app: TestApplication) -> None:
     app = letters_app
     number = open_case(app)
-    with pytest.raises(LetterError, match=r"cannot be written without --access \(how, where"):
+    with pytest.raises(MissingInputs, match=r"缺少：--access（申请人获取信息的方式、地点和时间）"):
         fire(app, number, "decide", date(2026, 3, 10), outcome="disclosed.provided")
-    with pytest.raises(LetterError, match=r"without --reason .* and --contact"):
+    with pytest.raises(MissingInputs) as refused:
         fire(
             app, number, "decide", date(2026, 3, 10), outcome="unavailable.other_agency", party="x"
         )
+    assert [needed.options for needed in refused.value.missing] == [("reason",), ("contact",)]
+    assert refused.value.missing[0].why == (
+        "the decision letter (decision/unavailable.other_agency.j2) cannot be written without it"
+    )
     with app.database.reading() as session:
         assert [letter.kind for letter in letters_of(session, number)] == ["acknowledgement"]
     fire(app, number, "decide", date(2026, 3, 10), outcome="disclosed.provided", access="邮寄")

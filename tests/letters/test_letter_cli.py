@@ -95,7 +95,8 @@ def test_preview_refuses_what_the_step_would_refuse(
     run(capsys, *OPEN)
     decide = ["letter", "preview", CASE, "decide", "--on", "2026-03-10"]
     refused = run(capsys, *decide, "--outcome", "disclosed.provided", "--format", "pdf", "-o", "-")
-    assert "cannot be written without --access" in one_line_error(refused)
+    line = one_line_error(refused)
+    assert line.endswith("缺少：--access（申请人获取信息的方式、地点和时间）。未记录任何内容")
 
 
 def test_reissue_gives_a_new_number(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,7 +124,7 @@ ERRORS = [
      "no letter of event 9; its letters: event 1 acknowledgement"),
     (("letter", "reissue", CASE, "--event", "7"), "has no event 7"),
     (("letter", "preview", CASE, "extend", "--format", "txt", "-o", "-"),
-     "needs the approval of the head"),
+     "[extend] 未执行，缺少：--approver（"),
 ]  # fmt: skip
 
 

@@ -179,3 +179,26 @@ def test_reports_calendar_agencies_outbox_runs(sqlite_service: Service) -> None:
     assert added.status_code == 201, added.text
     assert root.get("/api/v1/outbox").json() == {"messages": []}
     assert root.get("/api/v1/scheduler/runs").json() == {"runs": []}
+
+
+def test_a_refused_step_lists_every_missing_field(letters_service: Service) -> None:
+    letters_service.user("li", "registrar", "handler")
+    client = letters_service.login("li")
+    number = _open(client)["number"]
+    refused = client.post(
+        f"/api/v1/cases/{number}/fire", json={"trigger": "decide", "outcome": "partially_disclosed"}
+    )
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "step_refused"
+    missing = error["details"]["missing"]
+    assert [item["fields"] for item in missing] == [["reason"], ["ground"], ["access"]]
+    assert missing[2] == {
+        "fields": ["access"],
+        "what": "申请人获取信息的方式、地点和时间",
+        "why": "the decision letter (decision/partially_disclosed.j2) cannot be written without it",
+    }
+    assert "partially_disclosed must state its legal reasons" in error["details"]["reasons"][0]
+    assert error["message"].startswith(f"{number}: 作出答复 [decide] 未执行，缺少：--reason（")
+    shown = client.get(f"/api/v1/cases/{number}").json()
+    assert (shown["state"], shown["version"]) == ("received", 1)  # nothing was recorded

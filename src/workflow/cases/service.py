@@ -8,10 +8,10 @@ reported as ``StaleCase``; nothing is lost or doubled.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
@@ -24,10 +24,19 @@ from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
 from workflow.clock import Clock
 from workflow.codes import ApplicantType, Channel
-from workflow.deadlines import WorkingCalendar
+from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.definition.number_patterns import format_number
-from workflow.errors import CaseNotFound, ConstraintViolation, InvalidInput, StaleCase, case_context
+from workflow.errors import (
+    CaseNotFound,
+    ConstraintViolation,
+    InvalidInput,
+    LetterError,
+    MissingInputs,
+    Needed,
+    StaleCase,
+    case_context,
+)
 from workflow.lifecycle import StepInput
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
 from workflow.store.database import Database
@@ -75,6 +84,19 @@ class LetterIssuer(Protocol):
         letters: Sequence[str],
         definition: WorkflowDefinition,
     ) -> None: ...
+
+    def needs(
+        self,
+        session: Session,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        letters: Sequence[str],
+        definition: WorkflowDefinition,
+        pending: Mapping[str, Sequence[ClockEntry]],
+    ) -> list[Needed]:
+        """The inputs the letters of a step not taken would need (``event`` unwritten,
+        ``pending`` its clock entries); nothing is numbered or written."""
+        ...
 
 
 class CaseService:
@@ -218,14 +240,44 @@ class CaseService:
         fired = []
         for case, trigger, step in steps:
             with case_context(case.number):
-                fired.append(stepper.apply(case, trigger, step))
+                try:
+                    fired.append(stepper.apply(case, trigger, step))
+                except MissingInputs as refused:
+                    raise self._and_letters_needs(session, stepper, case, step, refused) from None
         for work, event in stepper.write(session, self.clock.now()):
             if self.letters is not None and event.letters:
                 with case_context(work.record.number):
-                    self.letters.issue(
-                        session, work.record, event.as_record(), event.letters, work.definition
-                    )
+                    try:
+                        self.letters.issue(
+                            session, work.record, event.as_record(), event.letters, work.definition
+                        )
+                    except LetterError as error:
+                        if not error.missing:
+                            raise
+                        raise _letters_refusal(
+                            work.record.number, work.definition, event.values, error
+                        ) from None
         return fired
+
+    def _and_letters_needs(
+        self,
+        session: Session,
+        stepper: Stepper,
+        case: CaseRecord,
+        step: StepInput,
+        refused: MissingInputs,
+    ) -> MissingInputs:
+        """The refusal, naming besides what the step's letters would need: asked of the
+        step as if its guards held (the inputs they miss given), recording nothing."""
+        given = step.supposing(needed.options[0] for needed in refused.missing)
+        supposed = stepper.supposing(case, refused.trigger, given)
+        if self.letters is None or supposed is None or not supposed[0].letters:
+            return refused
+        decision, event = supposed
+        definition = stepper.work[case.id].definition
+        pending = decision.plan.clock_entries
+        needs = self.letters.needs(session, case, event, decision.letters, definition, pending)
+        return refused.adding(needs)
 
     # -- checks ---------------------------------------------------------------------
 
@@ -247,6 +299,23 @@ class CaseService:
         if last_event_on is not None and on < last_event_on:
             raise InvalidInput(f"{what} {on} is before the case's last step ({last_event_on})")
         self.calendar.is_working_day(on)  # refuses a year with no published calendar
+
+
+def _letters_refusal(
+    number: str, definition: WorkflowDefinition, event: Mapping[str, Any], error: LetterError
+) -> MissingInputs:
+    """A step whose letter cannot be written without inputs it was not given is refused
+    as a step, naming them (the guards held: these are all it lacks)."""
+    trigger, state = event["trigger"], event["from_state"]
+    spec = definition.triggers.get(trigger)
+    return MissingInputs(
+        number,
+        trigger,
+        state,
+        definition.triggers_from(state),
+        error.missing,
+        label=spec.label if spec is not None else None,
+    )
 
 
 def _number_taken(session: Session, number: str) -> bool:

@@ -27,7 +27,7 @@ from workflow.clock import Clock
 from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import StaleCase, TransitionRejected
-from workflow.lifecycle import CaseSnapshot, PastStep, StepInput
+from workflow.lifecycle import CaseSnapshot, Decision, PastStep, StepInput
 from workflow.lifecycle.projection import CaseProjection, event_row, project
 from workflow.store.records import CaseEventRecord, CaseRecord
 
@@ -125,10 +125,8 @@ class Stepper:
 
     # -- applying ---------------------------------------------------------------
 
-    def apply(self, case: CaseRecord, trigger: str, step: StepInput) -> Fired:
-        work = self.work[case.id]
-        self._check_date(step.on, work.projection.last_event_on, work.definition)
-        snapshot = CaseSnapshot.of(
+    def _snapshot(self, case: CaseRecord, work: CaseWork) -> CaseSnapshot:
+        return CaseSnapshot.of(
             case.number,
             work.projection.state,
             case.received_on,
@@ -137,8 +135,12 @@ class Stepper:
             tuple(a.kind for a in work.appeals),
             tuple(work.history),
         )
+
+    def apply(self, case: CaseRecord, trigger: str, step: StepInput) -> Fired:
+        work = self.work[case.id]
+        self._check_date(step.on, work.projection.last_event_on, work.definition)
         decision = self.registry.lifecycle(work.definition).decide(
-            snapshot, trigger, step, self.calendar
+            self._snapshot(case, work), trigger, step, self.calendar
         )
         facts = decision.facts
         work.projection = project(work.projection, facts, work.definition, self.clock.today())
@@ -167,6 +169,20 @@ class Stepper:
             version=work.loaded_version + 1,
             warnings=decision.warnings,
         )
+
+    def supposing(
+        self, case: CaseRecord, trigger: str, step: StepInput
+    ) -> tuple[Decision, CaseEventRecord] | None:
+        """The step as if its guards held, applied to nothing: its decision and the event
+        it would write (no id). A refusal asks it what the step's letters would need."""
+        work = self.work[case.id]
+        lifecycle = self.registry.lifecycle(work.definition)
+        decision = lifecycle.supposing(self._snapshot(case, work), trigger, step, self.calendar)
+        if decision is None:
+            return None
+        projection = project(work.projection, decision.facts, work.definition, self.clock.today())
+        values = event_row(case.id, projection, decision.facts, self.clock.now())
+        return decision, CaseEventRecord(**values)
 
     # -- writing ------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ them, never inferred from the clock entries:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -114,7 +115,10 @@ class StepLetters:
         event: CaseEventRecord,
         definition: WorkflowDefinition,
         calendar: WorkingCalendar,
+        pending: Mapping[str, Sequence[ClockEntry]] | None = None,
     ) -> None:
+        """``event`` is the step's written event; or, with ``pending`` (the clock entries
+        the step would write), one not written (no id): the step as it would be recorded."""
         self.session, self.case, self.event = session, case, event
         self.definition, self.calendar = definition, calendar
         found = session.execute(
@@ -134,11 +138,13 @@ class StepLetters:
             for event_id, clock, kind, on, days, due_on, reason, approver in session.connection()
             .execute(_ENTRIES, {"b_case_id": case.id})
             .all()
-            if event_id <= event.id
+            if event.id is None or event_id <= event.id
         )
         ledgers: dict[str, list[ClockEntry]] = {}
         for row in self.clock_rows:
             ledgers.setdefault(row.clock, []).append(row.entry)
+        for clock, entries in (pending or {}).items():
+            ledgers.setdefault(clock, []).extend(entries)
         self.deadlines: dict[str, Deadline] = {
             clock: derive(entries, calendar, clock) for clock, entries in ledgers.items()
         }

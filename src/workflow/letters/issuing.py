@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 
 from workflow.cases.numbering import current_number, next_number
 from workflow.clock import Clock
-from workflow.deadlines import WorkingCalendar
+from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
-from workflow.errors import ConfigError, LetterError
+from workflow.errors import ConfigError, LetterError, Needed, WorkflowError
 from workflow.letters.case_context import StepLetters
 from workflow.letters.context import LetterContext
 from workflow.letters.missing_inputs import missing_inputs, refusal
@@ -225,6 +225,31 @@ class ArchivingIssuer:
                 letter=composed,
                 now=self.clock.now(),
             )
+
+    def needs(
+        self,
+        session: Session,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        letters: Sequence[str],
+        definition: WorkflowDefinition,
+        pending: Mapping[str, Sequence[ClockEntry]],
+    ) -> list[Needed]:
+        """The inputs the step's letters would need that it was not given, asked of the
+        templates with the step as it would be recorded (``event`` unwritten, ``pending``
+        its clock entries). For a refusal: nothing is numbered or written."""
+        needed: list[Needed] = []
+        try:
+            step = StepLetters(session, case, event, definition, self.calendar, pending)
+            for ahead, name in enumerate(letters):
+                number = provisional_number(session, step.agency, step.issued_on, ahead)
+                try:
+                    self.compose(step, name, number, (Format.TEXT,))
+                except LetterError as error:
+                    needed += error.missing
+        except WorkflowError:  # a letter no input helps: the step says why when it can fire
+            pass
+        return needed
 
     def preview(
         self,

@@ -5,8 +5,10 @@ A template refuses a context that lacks what it must print (strict undefined, no
 transaction. The template's own message names a line of a template, not an option a
 handler can give; so the letter is tried again with each input the trigger declares but
 did not get filled with a placeholder, and the inputs that make it writable are named.
-This runs only on the refusal path, and asks the templates themselves, so an agency's
-override templates get the same help.
+This runs only on a refusal's path, and asks the templates themselves, so an agency's
+override templates get the same help: when a letter fails at issue, and when the
+trigger's own guards refused the step (asked of the step as it would be recorded, so one
+refusal names every missing input, the trigger's and its letters').
 """
 
 from __future__ import annotations
@@ -15,22 +17,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from workflow.errors import LetterError
+from workflow.errors import LetterError, Needed
 from workflow.letters.context import LetterContext
 from workflow.letters.render import compose
 from workflow.letters.templates import Templates
+from workflow.lifecycle.step import INPUT_HELP, PLACEHOLDER
 
-_PLACEHOLDER = "（待填写）"
-HELP = {
-    "access": "how, where and when the applicant gets the information",
-    "reason": "the reasons, or the items, one per line",
-    "party": "the third party or the agency concerned",
-    "contact": "that party's contact",
-    "days": "the period in working days",
-    "until": "the last day of the period",
-    "amount": "the fee in yuan",
-    "note": "the note the letter refers to",
-}
+_PLACEHOLDER = PLACEHOLDER
+# The inputs a placeholder can stand for (``_with_placeholder``).
+PROBED = ("access", "reason", "party", "contact", "days", "until", "amount", "note")
 
 
 def _with_placeholder(context: LetterContext, name: str) -> LetterContext | None:
@@ -67,7 +62,7 @@ def missing_inputs(
 ) -> tuple[list[str], bool]:
     """The inputs the letter needs: ``(names, True)`` if any one of them will do,
     ``(names, False)`` if it needs all of them, ``([], False)`` if no input helps."""
-    probes = {name: _with_placeholder(context, name) for name in candidates if name in HELP}
+    probes = {name: _with_placeholder(context, name) for name in candidates if name in PROBED}
     usable = [name for name, probe in probes.items() if probe is not None]
     alone = [
         name for name, probe in probes.items() if probe is not None and _writable(probe, templates)
@@ -98,17 +93,18 @@ def refusal(
     missing: Sequence[str],
     any_one: bool,
 ) -> LetterError:
-    """The one-line refusal for a letter that cannot be written."""
+    """The refusal for a letter that cannot be written, naming what would make it writable
+    (``LetterError.missing``: the service words it as the step's refusal)."""
     if not missing:
         return LetterError(f"{where}: cannot write the {letter} letter ({template}): {error}")
-    options = [f"--{name} ({HELP[name]})" for name in missing]
-    if len(options) == 1:
-        need = options[0]
-    elif any_one:
-        need = "one of " + ", ".join(options)
+    why = f"the {letter} letter ({template}) cannot be written without it"
+    if any_one:
+        needed = [Needed(tuple(missing), "，或".join(INPUT_HELP[name] for name in missing), why)]
     else:
-        need = ", ".join(options[:-1]) + " and " + options[-1]
+        needed = [Needed((name,), INPUT_HELP[name], why) for name in missing]
+    options = " 或 " if any_one else "；"
     return LetterError(
-        f"{where}: the {letter} letter ({template}) cannot be written without {need}; "
-        "nothing was recorded"
+        f"{where}: the {letter} letter ({template}) cannot be written without "
+        + options.join(item.text() for item in needed),
+        missing=tuple(needed),
     )

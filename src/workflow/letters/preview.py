@@ -9,14 +9,15 @@ number is the one the letter would get if nobody else issued one first, marked
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import CaseService, find_case
+from workflow.deadlines import ClockEntry
 from workflow.definition import WorkflowDefinition
-from workflow.errors import LetterError
+from workflow.errors import LetterError, Needed
 from workflow.letters.issuing import ArchivingIssuer, ComposedLetter
 from workflow.letters.render import Format
 from workflow.lifecycle import StepInput
@@ -41,6 +42,17 @@ class _Collector:
         definition: WorkflowDefinition,
     ) -> None:
         self.letters += self.issuer.preview(session, case, event, letters, definition, self.formats)
+
+    def needs(
+        self,
+        session: Session,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        letters: Sequence[str],
+        definition: WorkflowDefinition,
+        pending: Mapping[str, Sequence[ClockEntry]],
+    ) -> list[Needed]:
+        return self.issuer.needs(session, case, event, letters, definition, pending)
 
 
 class _RollBack(Exception):

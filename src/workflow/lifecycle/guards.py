@@ -29,6 +29,9 @@ from workflow.lifecycle.step import (
 class Verdict:
     reason: str
     warning: bool = False  # allowed, but recorded
+    # A refusal for an input the handler left out names it (any one of these will do):
+    # the step's refusal then lists every missing input at once, its letters' too.
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,19 +87,23 @@ def correction_notice_in_time(ctx: GuardContext) -> Verdict | None:
 
 def reason_given(ctx: GuardContext) -> Verdict | None:
     if not (ctx.step.reason or "").strip():
-        return Verdict(f"{ctx.trigger.name} needs --reason (what to correct, or the grounds)")
+        return Verdict(
+            f"{ctx.trigger.name} needs --reason (what to correct, or the grounds)",
+            missing=("reason",),
+        )
     return None
 
 
 def party_given(ctx: GuardContext) -> Verdict | None:
     if not (ctx.step.party or "").strip():
-        return Verdict(f"{ctx.trigger.name} needs --party (who is consulted)")
+        return Verdict(f"{ctx.trigger.name} needs --party (who is consulted)", missing=("party",))
     return None
 
 
 def amount_given(ctx: GuardContext) -> Verdict | None:
     if ctx.step.amount is None or ctx.step.amount <= 0:
-        return Verdict("a fee notice needs --amount, a positive sum in yuan")
+        missing = ("amount",) if ctx.step.amount is None else ()
+        return Verdict("a fee notice needs --amount, a positive sum in yuan", missing=missing)
     return None
 
 
@@ -132,14 +139,15 @@ def extension_within_limit(ctx: GuardContext) -> Verdict | None:
 def approver_given(ctx: GuardContext) -> Verdict | None:
     if not (ctx.step.approver or "").strip():
         return Verdict(
-            "an extension needs the approval of the head of the disclosure office: --approver NAME"
+            "an extension needs the approval of the head of the disclosure office: --approver NAME",
+            missing=("approver",),
         )
     return None
 
 
 def until_after_on(ctx: GuardContext) -> Verdict | None:
     if ctx.step.until is None:
-        return Verdict(f"{ctx.trigger.name} needs --until DATE")
+        return Verdict(f"{ctx.trigger.name} needs --until DATE", missing=("until",))
     if ctx.step.until <= ctx.step.on:
         return Verdict(f"--until {ctx.step.until} must be after the step's date {ctx.step.on}")
     ctx.calendar.is_working_day(ctx.step.until)  # refuses a date in an unpublished year
@@ -149,7 +157,10 @@ def until_after_on(ctx: GuardContext) -> Verdict | None:
 def outcome_known(ctx: GuardContext) -> Verdict | None:
     code = ctx.step.outcome
     if code is None:
-        return Verdict("decide needs --outcome CODE; codes: " + ", ".join(ctx.definition.outcomes))
+        return Verdict(
+            "decide needs --outcome CODE; codes: " + ", ".join(ctx.definition.outcomes),
+            missing=("outcome",),
+        )
     if code not in ctx.definition.outcomes:
         return Verdict(
             f"unknown outcome code {code!r}; codes: " + ", ".join(ctx.definition.outcomes)
@@ -162,7 +173,8 @@ def reasons_given_if_required(ctx: GuardContext) -> Verdict | None:
     if outcome is not None and outcome.reasons_required and not (ctx.step.reason or "").strip():
         return Verdict(
             f"outcome {outcome.code} must state its legal reasons: give --reason "
-            f"(the letter cites {outcome.basis})"
+            f"(the letter cites {outcome.basis})",
+            missing=("reason",),
         )
     return None
 
@@ -182,7 +194,8 @@ def party_given_if_required(ctx: GuardContext) -> Verdict | None:
             return None
         return Verdict(
             f"outcome {outcome.code} must name the responsible agency: --party NAME "
-            "[--contact TEXT], or --responsible-unknown when it cannot be determined"
+            "[--contact TEXT], or --responsible-unknown when it cannot be determined",
+            missing=("party", "responsible_unknown"),
         )
     return None
 
@@ -200,7 +213,8 @@ def ground_given_if_required(ctx: GuardContext) -> Verdict | None:
         given = f" (got {ctx.step.ground!r})" if ctx.step.ground is not None else ""
         return Verdict(
             f"outcome {outcome.code} must name the ground of the withheld part{given}: "
-            "--ground " + "|".join(grounds)
+            "--ground " + "|".join(grounds),
+            missing=("ground",) if ctx.step.ground is None else (),
         )
     return None
 
@@ -224,13 +238,15 @@ def clock_lapsed(ctx: GuardContext) -> Verdict | None:
 
 def appeal_kind_known(ctx: GuardContext) -> Verdict | None:
     if ctx.step.kind not in AppealKind.codes():
-        return Verdict(f"--kind must be one of {AppealKind.known()}")
+        missing = ("kind",) if ctx.step.kind is None else ()
+        return Verdict(f"--kind must be one of {AppealKind.known()}", missing=missing)
     return None
 
 
 def appeal_result_known(ctx: GuardContext) -> Verdict | None:
     if ctx.step.result not in AppealResult.codes():
-        return Verdict(f"--result must be one of {AppealResult.known()}")
+        missing = ("result",) if ctx.step.result is None else ()
+        return Verdict(f"--result must be one of {AppealResult.known()}", missing=missing)
     return None
 
 

@@ -2,7 +2,11 @@
 
 A decision has two parts. The trigger's guards (named, resolved when the definition
 was loaded) must all pass, or the handler is told every reason: that is the
-project's own, since a refusal must say why. Then the state machine routes: one
+project's own, since a refusal must say why. A guard that refuses for an input the
+handler left out names it, so a refusal lists every missing input at once
+(``MissingInputs``); ``supposing`` decides as if the guards held, so that the service
+can add the inputs the step's letters would need, without recording anything. Then the
+state machine routes: one
 ``transitions.Machine`` per definition version holds the states and, per trigger, its
 transitions in the definition's order with their ``when`` conditions; firing the
 event on a throw-away model that carries the case's state takes the first transition
@@ -28,15 +32,15 @@ from workflow.definition.model import (
     TriggerSpec,
     WorkflowDefinition,
 )
-from workflow.errors import InvalidInput, TransitionRejected
+from workflow.errors import InvalidInput, MissingInputs, Needed, TransitionRejected, WorkflowError
 from workflow.lifecycle.effects import EffectPlan, plan_effects
 from workflow.lifecycle.facts import StepFacts, period_set
 from workflow.lifecycle.guards import CONDITIONS, GUARDS, Condition, Guard, GuardContext
 from workflow.lifecycle.projection import OPEN_TRIGGER
-from workflow.lifecycle.step import CaseSnapshot, StepInput
+from workflow.lifecycle.step import INPUT_HELP, CaseSnapshot, StepInput
 
 if TYPE_CHECKING:
-    from transitions import EventData, Machine
+    from transitions import Event, EventData, Machine
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,50 @@ class Lifecycle:
     def decide(
         self, case: CaseSnapshot, trigger_name: str, step: StepInput, calendar: WorkingCalendar
     ) -> Decision:
-        """Check and fire ``trigger_name``; raise ``TransitionRejected`` with the reasons."""
+        """Check and fire ``trigger_name``; raise ``TransitionRejected`` with the reasons
+        (``MissingInputs`` when some are inputs the handler left out: all of them)."""
+        trigger, event = self._event(case, trigger_name, step)
+        context = GuardContext(self.definition, calendar, case, trigger, step)
+        verdicts = [v for guard in self._guards[trigger_name] if (v := guard(context)) is not None]
+        refusals = [verdict for verdict in verdicts if not verdict.warning]
+        if refusals:
+            allowed = self.allowed_triggers(case.state)
+            missing = [
+                Needed(v.missing, "，或".join(INPUT_HELP[name] for name in v.missing), v.reason)
+                for v in refusals
+                if v.missing
+            ]
+            others = list(dict.fromkeys(v.reason for v in refusals if not v.missing))
+            if missing:
+                raise MissingInputs(
+                    case.number, trigger_name, case.state, allowed, missing, others,
+                    label=trigger.label,
+                )  # fmt: skip
+            raise TransitionRejected(case.number, trigger_name, case.state, allowed, others)
+        warnings = tuple(dict.fromkeys(v.reason for v in verdicts if v.warning))
+        decision = self._decision(case, trigger, event, context, warnings)
+        if decision is None:  # every `when` failed: no default transition
+            allowed = self.allowed_triggers(case.state)
+            reasons = ["no transition applies"]
+            raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
+        return decision
+
+    def supposing(
+        self, case: CaseSnapshot, trigger_name: str, step: StepInput, calendar: WorkingCalendar
+    ) -> Decision | None:
+        """The decision as if the trigger's guards held, or None if it would still not
+        fire (no transition, an effect that refuses the inputs). Nothing here is recorded:
+        it tells a refusal which inputs the step's letters would need besides."""
+        try:
+            trigger, event = self._event(case, trigger_name, step)
+            context = GuardContext(self.definition, calendar, case, trigger, step)
+            return self._decision(case, trigger, event, context, ())
+        except WorkflowError:
+            return None
+
+    def _event(
+        self, case: CaseSnapshot, trigger_name: str, step: StepInput
+    ) -> tuple[TriggerSpec, Event]:
         trigger = self.definition.triggers.get(trigger_name)
         event = self._machine.events.get(trigger_name)
         if trigger is None or event is None or case.state not in event.transitions:
@@ -115,18 +162,21 @@ class Lifecycle:
                 f"{trigger_name} does not take {', '.join('--' + name for name in extra)} "
                 f"(it takes {takes})"
             )
-        context = GuardContext(self.definition, calendar, case, trigger, step)
-        verdicts = [v for guard in self._guards[trigger_name] if (v := guard(context)) is not None]
-        refusals = [verdict.reason for verdict in verdicts if not verdict.warning]
-        if refusals:
-            allowed = self.allowed_triggers(case.state)
-            reasons = list(dict.fromkeys(refusals))
-            raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
+        return trigger, event
+
+    def _decision(
+        self,
+        case: CaseSnapshot,
+        trigger: TriggerSpec,
+        event: Event,
+        context: GuardContext,
+        warnings: tuple[str, ...],
+    ) -> Decision | None:
+        """Route and plan the effects of a trigger whose guards were checked."""
         routed = _Case(case.state)
-        if not event.trigger(routed, context):  # every `when` failed: no default transition
-            allowed = self.allowed_triggers(case.state)
-            reasons = ["no transition applies"]
-            raise TransitionRejected(case.number, trigger_name, case.state, allowed, reasons)
+        if not event.trigger(routed, context):
+            return None
+        step, calendar = context.step, context.calendar
         dest = routed.state
         plan = plan_effects(
             trigger.effects,
@@ -139,12 +189,11 @@ class Lifecycle:
             context.lapsed_on(),
         )
         outcome = self._outcome(trigger, step)
-        warnings = tuple(dict.fromkeys(v.reason for v in verdicts if v.warning))
         payload = step.to_payload()
         if warnings:
             payload["warnings"] = list(warnings)
         facts = StepFacts(
-            trigger=trigger_name,
+            trigger=trigger.name,
             on=step.on,
             by=step.by,
             source=case.state,
@@ -159,7 +208,7 @@ class Lifecycle:
             payload=payload,
         )
         return Decision(
-            trigger=trigger_name,
+            trigger=trigger.name,
             source=case.state,
             dest=dest,
             outcome=outcome,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -62,6 +62,17 @@ class StepInput:
             payload[name] = value
         return payload
 
+    def supposing(self, names: Iterable[str]) -> StepInput:
+        """The step as if ``names`` had been given (a placeholder each; codes cannot be
+        supposed): what a refusal asks the step's letters, to name what else they need."""
+        values: dict[str, Any] = {}
+        for name in names:
+            if name in _TEXT_INPUTS and getattr(self, name) is None:
+                values[name] = PLACEHOLDER
+            elif name in _SUPPOSED:
+                values[name] = _SUPPOSED[name]
+        return replace(self, **values)
+
     @classmethod
     def from_payload(cls, on: date, by: str, payload: Mapping[str, Any]) -> StepInput:
         known = {f.name for f in fields(cls)}
@@ -77,6 +88,30 @@ INPUT_NAMES = frozenset(f.name for f in fields(StepInput)) - ALWAYS_ACCEPTED
 # In declaration order (the stored payload's key order), computed once: a batch
 # path turns thousands of inputs into payloads.
 _PAYLOAD_NAMES = tuple(f.name for f in fields(StepInput) if f.name not in ("on", "by"))
+
+
+PLACEHOLDER = "（待填写）"
+_TEXT_INPUTS = frozenset({"reason", "party", "contact", "approver", "access", "objection", "note"})
+_SUPPOSED: dict[str, Any] = {"amount": Decimal(1), "days": 1, "responsible_unknown": True}
+
+# What each input is, as a refusal for a missing one says it (the screens speak Chinese).
+INPUT_HELP: dict[str, str] = {
+    "outcome": "答复结果，代码或名称，见 case fire --help",
+    "reason": "理由，每行一项：答复的依据和理由、需补正的事项或第三十五条所说的理由",
+    "days": "期限的工作日数",
+    "until": "期限的最后一日",
+    "kind": "复议或诉讼的种类",
+    "result": "复议或诉讼的结果",
+    "amount": "信息处理费金额（元）",
+    "party": "第三方、被征求意见的机关或负责公开该信息的机关",
+    "contact": "该方的联系方式",
+    "approver": "延期答复的批准人：政府信息公开工作机构负责人",
+    "access": "申请人获取信息的方式、地点和时间",
+    "objection": "第三方的不同意见及其理由",
+    "ground": "不予公开部分的理由，withheld.* 代码或名称",
+    "responsible_unknown": "负责公开该信息的机关无法确定",
+    "note": "文书引用的说明",
+}
 
 
 @dataclass(frozen=True)

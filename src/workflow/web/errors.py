@@ -28,6 +28,7 @@ from workflow.errors import (
     ImportRejected,
     InvalidInput,
     LetterError,
+    MissingInputs,
     NotAuthenticated,
     RequestInProgress,
     StaleCase,
@@ -129,13 +130,19 @@ def code_of(error: Exception) -> str:
 
 def details_of(error: WorkflowError) -> dict[str, Any]:
     if isinstance(error, TransitionRejected):
-        return {
+        details: dict[str, Any] = {
             "case": error.case,
             "trigger": error.trigger,
             "state": error.state,
             "allowed_triggers": list(error.allowed),
             "reasons": list(error.reasons),
         }
+        if isinstance(error, MissingInputs):  # every input the step and its letters lack
+            details["missing"] = [
+                {"fields": list(needed.options), "what": needed.what, "why": needed.why}
+                for needed in error.missing
+            ]
+        return details
     if isinstance(error, StaleCase):
         return {"case": error.case, "current_version": error.current_version}
     if isinstance(error, Throttled):
