@@ -11,28 +11,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from workflow.lifecycle.effects import AppealAction
-from workflow.store.records import AppealRecord
+from workflow.store.prepared import Prepared
+from workflow.store.tables import APPEALS as _APPEALS
 
-_APPEALS = cast(Table, AppealRecord.__table__)
+_COLUMNS = (
+    _APPEALS.c.id,
+    _APPEALS.c.case_id,
+    _APPEALS.c.kind,
+    _APPEALS.c.filed_on,
+    _APPEALS.c.result,
+    _APPEALS.c.decided_on,
+    _APPEALS.c.filed_recorded_on,
+    _APPEALS.c.decided_recorded_on,
+)
+_ORDER = (_APPEALS.c.filed_on, _APPEALS.c.id)
+_LOAD_ONE = Prepared(
+    select(*_COLUMNS).where(_APPEALS.c.case_id == bindparam("b_case_id")).order_by(*_ORDER)
+)
 _LOAD = (
-    select(
-        _APPEALS.c.id,
-        _APPEALS.c.case_id,
-        _APPEALS.c.kind,
-        _APPEALS.c.filed_on,
-        _APPEALS.c.result,
-        _APPEALS.c.decided_on,
-        _APPEALS.c.filed_recorded_on,
-        _APPEALS.c.decided_recorded_on,
-    )
+    select(*_COLUMNS)
     .where(_APPEALS.c.case_id.in_(bindparam("b_case_ids", expanding=True)))
-    .order_by(_APPEALS.c.filed_on, _APPEALS.c.id)
+    .order_by(*_ORDER)
 )
 _RESOLVE = (
     update(_APPEALS)
@@ -91,17 +95,21 @@ def load_appeals(connection: Connection, case_ids: Sequence[int]) -> dict[int, l
     found: dict[int, list[Appeal]] = {}
     if not case_ids:
         return found
-    for row in connection.execute(_LOAD, {"b_case_ids": list(case_ids)}):
-        found.setdefault(row.case_id, []).append(
+    if len(case_ids) == 1:  # a handler's step: the prepared statement
+        rows = _LOAD_ONE.rows(connection, {"b_case_id": case_ids[0]})
+    else:
+        rows = [tuple(row) for row in connection.execute(_LOAD, {"b_case_ids": list(case_ids)})]
+    for row_id, case_id, kind, filed_on, result, decided_on, filed_rec, decided_rec in rows:
+        found.setdefault(case_id, []).append(
             Appeal(
-                case_id=row.case_id,
-                kind=row.kind,
-                filed_on=row.filed_on,
-                filed_recorded_on=row.filed_recorded_on,
-                result=row.result,
-                decided_on=row.decided_on,
-                decided_recorded_on=row.decided_recorded_on,
-                id=row.id,
+                case_id=case_id,
+                kind=kind,
+                filed_on=filed_on,
+                filed_recorded_on=filed_rec,
+                result=result,
+                decided_on=decided_on,
+                decided_recorded_on=decided_rec,
+                id=row_id,
             )
         )
     return found

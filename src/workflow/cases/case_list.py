@@ -16,11 +16,12 @@ from datetime import date
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from workflow.cases.ledger_store import derive_undated, load_ledgers_of
+from workflow.cases.ledger_store import derive_undated
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.views import CaseList, CaseRow, DeadlineView, outcome_label
 from workflow.deadlines import ClockStatus, WorkingCalendar, derive
 from workflow.errors import CalendarNotPublished, InvalidInput
+from workflow.store.ledgers import load_ledgers_of
 from workflow.store.records import AgencyRecord, ApplicantRecord, CaseRecord, ClockRecord
 
 
@@ -70,7 +71,9 @@ def list_cases(
     kept = [
         found for found in candidates if _wanted(nearest.get(found[0].id), criteria, horizon, as_of)
     ][: criteria.limit or None]
-    ledgers = load_ledgers_of(session, [case.id for case, _, _ in kept if case.id in nearest])
+    ledgers = load_ledgers_of(
+        session.connection(), [case.id for case, _, _ in kept if case.id in nearest]
+    )
     rows = []
     for case, agency, applicant in kept:
         definition = registry.for_case(session, case.definition_id, case.definition_version)
@@ -213,7 +216,9 @@ def _nearest(
     (due after every loaded day) only when none has a date, the fewest days left first."""
     running = list(_running_clocks(session, case_ids, windows))
     derived = derive_undated(
-        session, calendar, [(case_id, due.clock) for case_id, due in running if due.due_on is None]
+        session.connection(),
+        calendar,
+        [(case_id, due.clock) for case_id, due in running if due.due_on is None],
     )
     nearest: dict[int, _Due] = {}
     for case_id, due in running:

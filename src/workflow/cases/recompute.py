@@ -20,16 +20,15 @@ cases. Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from workflow.cases.ledger_store import load_ledgers_of, timer_row, write_clock_changes
+from workflow.cases.ledger_store import timer_row, write_clock_changes
 from workflow.cases.recompute_plan import (
     CaseRecompute,
     ClockChange,
@@ -41,13 +40,13 @@ from workflow.codes import TimerStatus
 from workflow.deadlines import WorkingCalendar
 from workflow.errors import WorkflowError
 from workflow.store.database import Database
-from workflow.store.records import CaseRecord, ClockRecord, TimerRecord
+from workflow.store.ledgers import load_ledgers_of, set_clock
+from workflow.store.records import CaseRecord
+from workflow.store.timers import insert_timers, redate, set_status
 
 __all__ = ["CaseRecompute", "ClockChange", "RecomputeReport", "recompute"]
 
 BATCH = 500
-_TIMERS = cast(Table, TimerRecord.__table__)
-_CLOCKS = cast(Table, ClockRecord.__table__)
 
 
 @dataclass
@@ -164,36 +163,17 @@ def _recompute_case(
         return work
     connection = session.connection()
     for name, deadline in work.restore.items():
-        connection.execute(
-            update(_CLOCKS)
-            .where(_CLOCKS.c.case_id == case.id, _CLOCKS.c.name == name)
-            .values(
-                status=deadline.status.value,
-                due_on=deadline.due_on,
-                extended_by=deadline.extended_by,
-                version=deadline.version,
-            )
-        )
+        set_clock(connection, case.id, name, deadline)
     if work.rewrite:
         definition = registry.for_case(session, case.definition_id, case.definition_version)
-        ledgers = load_ledgers_of(session, [case.id]).get(case.id, {})
+        ledgers = load_ledgers_of(connection, [case.id]).get(case.id, {})
         write_clock_changes(
-            session, [], {case.id: (ledgers, work.rewrite, definition)}, calendar, now
+            connection, [], {case.id: (ledgers, work.rewrite, definition)}, calendar, now
         )
-    _set_status(session, [timer.id for timer in work.superseded], TimerStatus.SUPERSEDED)
-    _set_status(session, [timer.id for timer in work.restored], TimerStatus.PENDING)
-    for timer, day in work.redated:
-        connection.execute(update(_TIMERS).where(_TIMERS.c.id == timer.id).values(due_on=day))
-    if work.added:
-        connection.execute(
-            insert(_TIMERS),
-            [timer_row(case.id, plan, now, detail) for plan, detail in work.added],
-        )
+    set_status(connection, [timer.id for timer in work.superseded], TimerStatus.SUPERSEDED)
+    set_status(connection, [timer.id for timer in work.restored], TimerStatus.PENDING)
+    redate(connection, [(timer.id, day) for timer, day in work.redated])
+    insert_timers(
+        connection, [timer_row(case.id, plan, now, detail) for plan, detail in work.added]
+    )
     return work
-
-
-def _set_status(session: Session, ids: Sequence[int], status: str) -> None:
-    if ids:
-        session.connection().execute(
-            update(_TIMERS).where(_TIMERS.c.id.in_(ids)).values(status=status)
-        )

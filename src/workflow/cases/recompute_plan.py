@@ -21,10 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.cases.ledger_store import Ledgers, load_ledgers_of
 from workflow.cases.registry import DefinitionRegistry
 from workflow.codes import TimerStatus
 from workflow.deadlines import Deadline, WorkingCalendar, derive
@@ -37,28 +35,9 @@ from workflow.lifecycle.timers import (
     plan_timers,
     rearm,
 )
-from workflow.store.records import CaseRecord, ClockRecord, TimerRecord
-
-
-@dataclass(frozen=True)
-class StoredTimer:
-    id: int
-    key: str
-    clock: str
-    clock_version: int
-    deadline_due_on: date | None  # with the clock and its version: the deadline it serves
-    name: str
-    status: str
-    due_on: date
-    fired_on: date | None
-    detail: dict[str, Any] | None
-
-    def serves(self, deadline: Deadline) -> bool:
-        return (
-            deadline.due_on is not None
-            and self.clock_version == deadline.version
-            and self.deadline_due_on == deadline.due_on
-        )
+from workflow.store.ledgers import ClockRow, Ledgers, clock_rows_of, load_ledgers_of
+from workflow.store.records import CaseRecord
+from workflow.store.timers import StoredTimer, timers_of
 
 
 @dataclass(frozen=True)
@@ -114,50 +93,45 @@ def plan_cases(
 ) -> Iterator[CaseRecompute | WorkflowError]:
     """What each case needs, from its ledgers, clock rows and (open cases) timers; the
     error instead for a case whose ledger cannot be derived."""
+    connection = session.connection()
     ids = [case.id for case in cases]
-    ledgers = load_ledgers_of(session, ids)
-    rows: dict[int, dict[str, tuple[str, date | None, int, int]]] = {}
-    for case_id, name, status, due_on, extended_by, version in session.execute(
-        select(
-            ClockRecord.case_id,
-            ClockRecord.name,
-            ClockRecord.status,
-            ClockRecord.due_on,
-            ClockRecord.extended_by,
-            ClockRecord.version,
-        ).where(ClockRecord.case_id.in_(ids))
-    ):
-        rows.setdefault(case_id, {})[name] = (status, due_on, extended_by, version)
+    ledgers = load_ledgers_of(connection, ids)
+    rows = clock_rows_of(connection, ids)
     definitions = {
         case.id: registry.for_case(session, case.definition_id, case.definition_version)
         for case in cases
     }
-    open_ids = [case.id for case in cases if not definitions[case.id].is_closed(case.state)]
-    timers: dict[int, list[StoredTimer]] = {}
-    if open_ids:
-        for case_id, *values in session.execute(
-            select(
-                TimerRecord.case_id,
-                TimerRecord.id,
-                TimerRecord.key,
-                TimerRecord.clock,
-                TimerRecord.clock_version,
-                TimerRecord.deadline_due_on,
-                TimerRecord.name,
-                TimerRecord.status,
-                TimerRecord.due_on,
-                TimerRecord.fired_on,
-                TimerRecord.detail,
-            ).where(TimerRecord.case_id.in_(open_ids))
-        ):
-            timers.setdefault(case_id, []).append(StoredTimer(*values))
+    derived: dict[int, dict[str, Deadline] | WorkflowError] = {}
     for case in cases:
+        try:
+            derived[case.id] = {
+                name: derive(entries, calendar, name)
+                for name, entries in sorted(ledgers.get(case.id, {}).items())
+            }
+        except WorkflowError as exc:  # e.g. a ledger date whose year is not loaded
+            derived[case.id] = exc
+    open_ids = [case.id for case in cases if not definitions[case.id].is_closed(case.state)]
+    # Whether each timer serves the deadline its clock derives now is matched in SQL.
+    dated = [
+        (case_id, name, deadline.version, deadline.due_on)
+        for case_id in open_ids
+        if isinstance(deadlines := derived[case_id], dict)
+        for name, deadline in deadlines.items()
+        if deadline.due_on is not None
+    ]
+    timers = timers_of(connection, open_ids, dated)
+    for case in cases:
+        deadlines = derived[case.id]
+        if isinstance(deadlines, WorkflowError):
+            yield deadlines
+            continue
         try:
             yield _plan_case(
                 case,
                 definitions[case.id],
                 calendar,
                 ledgers.get(case.id, {}),
+                deadlines,
                 rows.get(case.id, {}),
                 timers.get(case.id, []) if case.id in open_ids else None,
             )
@@ -170,12 +144,13 @@ def _plan_case(
     definition: WorkflowDefinition,
     calendar: WorkingCalendar,
     ledgers: Ledgers,
-    rows: dict[str, tuple[str, date | None, int, int]],
+    deadlines: dict[str, Deadline],
+    rows: dict[str, ClockRow],
     timers: list[StoredTimer] | None,
 ) -> CaseRecompute:
     work = CaseRecompute(case.id, case.number)
-    for name, entries in sorted(ledgers.items()):
-        deadline = derive(entries, calendar, name)
+    for name, deadline in deadlines.items():
+        entries = ledgers[name]
         derived = (deadline.status.value, deadline.due_on, deadline.extended_by, deadline.version)
         row = rows.get(name)
         own = [timer for timer in timers or () if timer.clock == name]
@@ -194,7 +169,7 @@ def _plan_case(
                     timers is not None,
                 )
             )
-            returning = any(timer.serves(deadline) for timer in own)
+            returning = any(timer.serving for timer in own)
             if not returning:
                 work.rewrite[name] = changed_on
                 if timers is not None:
@@ -223,7 +198,7 @@ def _reconcile(
 ) -> None:
     """Make the clock's pending timers those its deadline's plan calls for, keeping what
     has fired: restore, re-date, add, supersede."""
-    serving = {timer.key: timer for timer in own if timer.serves(deadline)}
+    serving = {timer.key: timer for timer in own if timer.serving}
     status = {timer.id: timer.status for timer in own}
     for timer in own:
         if timer.key not in serving and timer.status == TimerStatus.PENDING:

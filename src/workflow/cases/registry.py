@@ -18,8 +18,8 @@ from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition, load_definition
 from workflow.errors import DefinitionError
 from workflow.lifecycle import Lifecycle, vocabulary
-from workflow.store.database import dialect_insert
 from workflow.store.records import DefinitionVersionRecord
+from workflow.store.tables import DEFINITION_VERSIONS, insert_or_ignore
 
 DEFAULT_DEFINITION = "disclosure"
 
@@ -90,18 +90,17 @@ class DefinitionRegistry:
         stored = self._stored(session, *definition.key)
         if stored is None:
             # Two first cases may race to register the version: insert-if-absent, reread.
-            dialect = session.get_bind().dialect.name
-            insert = dialect_insert(dialect)
+            insert = insert_or_ignore(
+                session.get_bind().dialect.name, DEFINITION_VERSIONS, ("definition_id", "version")
+            )
             session.execute(
-                insert(DefinitionVersionRecord)
-                .values(
+                insert.values(
                     definition_id=definition.id,
                     version=definition.version,
                     content_hash=definition.content_hash,
                     source=definition.source,
                     registered_at=clock.now(),
                 )
-                .on_conflict_do_nothing(index_elements=["definition_id", "version"])
             )
             stored = self._stored(session, *definition.key)
         _refuse_if_changed(definition, stored)

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.ledger_store import write_clock_changes
-from workflow.cases.numbering import next_number
 from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
@@ -39,6 +38,8 @@ from workflow.errors import (
 )
 from workflow.lifecycle import StepInput
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
+from workflow.store.case_rows import insert_events, lock_case_row
+from workflow.store.counters import next_number
 from workflow.store.database import Database
 from workflow.store.records import (
     EVENT_SEQUENCE,
@@ -46,13 +47,6 @@ from workflow.store.records import (
     ApplicantRecord,
     CaseEventRecord,
     CaseRecord,
-)
-
-_EVENTS = cast(Table, CaseEventRecord.__table__)
-_INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
-_CASES = cast(Table, CaseRecord.__table__)
-_LOCK_CASE = (
-    select(_CASES).where(_CASES.c.number == bindparam("b_number")).with_for_update(key_share=True)
 )
 
 __all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase"]
@@ -147,10 +141,11 @@ class CaseService:
         projection = project(UNOPENED, facts, definition, self.clock.today())
         case = self._new_case(session, agency, new, definition, projection)
         values = event_row(case.id, projection, facts, self.clock.now())
-        event_id = session.connection().execute(_INSERT_EVENT, values).scalar_one()
+        connection = session.connection()
+        (event_id,) = insert_events(connection, [values])
         ledgers = {clock: tuple(entries) for clock, entries in plan.clock_entries.items()}
         write_clock_changes(
-            session,
+            connection,
             [(case.id, event_id, plan.clock_entries)],
             {case.id: (ledgers, dict.fromkeys(ledgers, new.received_on), definition)},
             self.calendar,
@@ -340,10 +335,10 @@ def lock_case(session: Session, number: str) -> CaseRecord:
     row's values, and an ORM load would cost a handler's step more than all of its SQL.
     The step writes the row with its own statements.
     """
-    row = session.connection().execute(_LOCK_CASE, {"b_number": number}).one_or_none()
-    if row is None:
+    case = lock_case_row(session.connection(), number)
+    if case is None:
         raise CaseNotFound(number)
-    return CaseRecord(**row._mapping)
+    return case
 
 
 def find_agency(session: Session, code: str) -> AgencyRecord:

@@ -10,18 +10,18 @@ loaded at, so a concurrent change is detected before anything else is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, overload
 
-from sqlalchemy import Table, Update, bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.cases.appeal_store import Appeal, apply_appeal, load_appeals, write_appeals
-from workflow.cases.ledger_store import Ledgers, load_ledgers_of, write_clock_changes
+from workflow.cases.ledger_store import write_clock_changes
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock
 from workflow.deadlines import ClockEntry, WorkingCalendar
@@ -29,12 +29,10 @@ from workflow.definition import WorkflowDefinition
 from workflow.errors import StaleCase, TransitionRejected
 from workflow.lifecycle import CaseSnapshot, Decision, PastStep, StepInput
 from workflow.lifecycle.projection import CaseProjection, event_row, project
+from workflow.store import case_rows
+from workflow.store.ledgers import Ledgers, load_ledgers_of
 from workflow.store.records import CaseEventRecord, CaseRecord
-
-_CASES = cast(Table, CaseRecord.__table__)
-_EVENTS = cast(Table, CaseEventRecord.__table__)
-_UPDATES_BY_COLUMNS: dict[frozenset[str], Update] = {}
-_INSERT_EVENTS = _EVENTS.insert().returning(_EVENTS.c.id, sort_by_parameter_order=True)
+from workflow.store.tables import CASE_EVENTS
 
 
 @dataclass(frozen=True)
@@ -74,12 +72,48 @@ class CaseWork:
     projection: CaseProjection
     loaded_version: int
     written: CaseProjection  # the projection as the store has it
+    history: StepsSoFar
     changed_clocks: dict[str, date] = field(default_factory=dict)
     events: list[_PendingEvent] = field(default_factory=list)
-    history: list[PastStep] = field(default_factory=list)
 
     def pending_appeals(self) -> list[Appeal]:
         return [appeal for appeal in self.appeals if appeal.result is None]
+
+
+class StepsSoFar(Sequence[PastStep]):
+    """A case's steps so far, read from its events the first time a guard looks at them
+    (two guards do, for a few triggers); the steps applied since are added in memory."""
+
+    def __init__(self, read: Callable[[], list[PastStep]] | None) -> None:
+        self._read = read  # None: read already (a batch reads every case's at once)
+        self._steps: list[PastStep] = []
+
+    def add(self, step: PastStep) -> None:
+        self._steps.append(step)
+
+    def written(self) -> None:
+        """The steps added are in the store now: a later read finds them there."""
+        if self._read is not None:
+            self._steps = []
+
+    def _all(self) -> list[PastStep]:
+        if self._read is not None:
+            self._steps = [*self._read(), *self._steps]
+            self._read = None
+        return self._steps
+
+    @overload
+    def __getitem__(self, index: int) -> PastStep: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PastStep]: ...
+    def __getitem__(self, index: int | slice) -> PastStep | Sequence[PastStep]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[PastStep]:
+        return iter(self._all())
 
 
 class Stepper:
@@ -102,11 +136,13 @@ class Stepper:
         new = [case for case in cases if case.id not in self.work]
         if not new:
             return
+        connection = session.connection()
         ids = [case.id for case in new]
-        ledgers = load_ledgers_of(session, ids)
+        ledgers = load_ledgers_of(connection, ids)
         # Appeals of open cases too: an applicant may appeal a failure to answer.
-        appeals = load_appeals(session.connection(), ids)
-        history = load_history(session.connection(), ids)
+        appeals = load_appeals(connection, ids)
+        # A batch reads every case's steps so far at once; a handler's step, on demand.
+        history = load_history(connection, ids) if len(ids) > 1 else None
         for case in new:
             stored = CaseProjection.of(case)
             self.work[case.id] = CaseWork(
@@ -117,7 +153,7 @@ class Stepper:
                 projection=stored,
                 loaded_version=case.version,
                 written=stored,
-                history=history.get(case.id, []),
+                history=_steps_so_far(connection, case.id, history),
             )
 
     def _definition(self, session: Session, case: CaseRecord) -> WorkflowDefinition:
@@ -133,7 +169,7 @@ class Stepper:
             work.ledgers,
             tuple(a.kind for a in work.pending_appeals()),
             tuple(a.kind for a in work.appeals),
-            tuple(work.history),
+            work.history,
         )
 
     def apply(self, case: CaseRecord, trigger: str, step: StepInput) -> Fired:
@@ -151,7 +187,7 @@ class Stepper:
         if appeal and not apply_appeal(work.appeals, case.id, appeal, step.on, self.clock.today()):
             reason = "no pending appeal to resolve"
             raise TransitionRejected(case.number, trigger, decision.source, (), (reason,))
-        work.history.append(PastStep(trigger, step.on, facts.stored_payload()))
+        work.history.add(PastStep(trigger, step.on, facts.stored_payload()))
         work.events.append(
             _PendingEvent(
                 values=event_row(case.id, work.projection, facts, self.clock.now()),
@@ -198,16 +234,17 @@ class Stepper:
         for changed, group in groups.items():
             _update_cases(connection, changed, group)
         for work in works:
-            columns = work.projection.columns()
-            for key, value in (*columns.items(), ("version", work.loaded_version + 1)):
-                set_committed_value(work.record, key, value)
+            changed = work.projection.changed_from(work.written)
+            for key in changed:
+                set_committed_value(work.record, key, getattr(work.projection, key))
+            set_committed_value(work.record, "version", work.loaded_version + 1)
             work.written = work.projection
         events = [(work, event) for work in works for event in work.events]
-        ids = connection.execute(_INSERT_EVENTS, [event.values for _, event in events]).scalars()
+        ids = case_rows.insert_events(connection, [event.values for _, event in events])
         for (_, event), event_id in zip(events, ids, strict=True):
             event.id = event_id
         write_clock_changes(
-            session,
+            connection,
             [
                 (work.record.id, event.id, event.entries)
                 for work, event in events
@@ -224,6 +261,7 @@ class Stepper:
         written = events
         for work in works:
             work.events = []
+            work.history.written()
             work.changed_clocks = {}
             work.loaded_version += 1
         return written
@@ -233,26 +271,33 @@ def load_history(connection: Connection, case_ids: list[int]) -> dict[int, list[
     """The steps so far of each case, oldest first (one statement for the batch)."""
     history: dict[int, list[PastStep]] = {}
     rows = connection.execute(
-        select(_EVENTS.c.case_id, _EVENTS.c.trigger, _EVENTS.c.occurred_on, _EVENTS.c.payload)
-        .where(_EVENTS.c.case_id.in_(case_ids))
-        .order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
+        select(
+            CASE_EVENTS.c.case_id,
+            CASE_EVENTS.c.trigger,
+            CASE_EVENTS.c.occurred_on,
+            CASE_EVENTS.c.payload,
+        )
+        .where(CASE_EVENTS.c.case_id.in_(case_ids))
+        .order_by(CASE_EVENTS.c.case_id, CASE_EVENTS.c.seq)
     )
     for case_id, trigger, on, payload in rows:
         history.setdefault(case_id, []).append(PastStep(trigger, on, payload or {}))
     return history
 
 
+def _steps_so_far(
+    connection: Connection, case_id: int, loaded: dict[int, list[PastStep]] | None
+) -> StepsSoFar:
+    if loaded is not None:
+        steps = StepsSoFar(None)
+        for past in loaded.get(case_id, []):
+            steps.add(past)
+        return steps
+    return StepsSoFar(lambda: [PastStep(*row) for row in case_rows.history(connection, case_id)])
+
+
 def _update_cases(connection: Connection, changed: frozenset[str], works: list[CaseWork]) -> None:
     """Write the cases' changed projection columns, each row guarded by its loaded version."""
-    statement = _UPDATES_BY_COLUMNS.get(changed)
-    if statement is None:
-        # Only the changed columns: SQLite rewrites every index on an assigned column,
-        # even when its value is the same, and a step changes two or three of them.
-        statement = _UPDATES_BY_COLUMNS[changed] = (
-            update(_CASES)
-            .where(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version"))
-            .values({name: bindparam(name) for name in (*sorted(changed), "version")})
-        )
     rows = [
         {
             "b_id": work.record.id,
@@ -262,9 +307,6 @@ def _update_cases(connection: Connection, changed: frozenset[str], works: list[C
         }
         for work in works
     ]
-    if len(rows) == 1 or not connection.dialect.supports_sane_multi_rowcount:
-        for row, work in zip(rows, works, strict=True):
-            if connection.execute(statement, row).rowcount != 1:
-                raise StaleCase(work.record.number)
-    elif connection.execute(statement, rows).rowcount != len(rows):
-        raise StaleCase(", ".join(work.record.number for work in works))
+    stale = case_rows.update_projections(connection, changed, rows)
+    if stale:
+        raise StaleCase(", ".join(works[index].record.number for index in stale))

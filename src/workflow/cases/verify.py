@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.cases.appeal_store import Appeal, apply_appeal
-from workflow.cases.ledger_store import Ledgers, load_ledgers
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import china_date
 from workflow.deadlines import WorkingCalendar, derive
 from workflow.lifecycle.facts import StepFacts
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, project
+from workflow.store.ledgers import Ledgers, load_ledgers
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord, ClockRecord
 
 
@@ -83,7 +83,7 @@ def verify_case(
     stored = CaseProjection.of(case)
     for field in sorted(replay.changed_from(stored), key=CaseProjection.COLUMNS.index):
         yield Difference(case.number, field, getattr(stored, field), getattr(replay, field))
-    yield from _compare_clocks(session, case, load_ledgers(session, case.id), calendar)
+    yield from _compare_clocks(session, case, load_ledgers(session.connection(), case.id), calendar)
     stored_appeals = [
         (a.kind, a.filed_on, a.result, a.decided_on)
         for a in session.scalars(

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.cases.ledger_store import load_ledgers
 from workflow.cases.receipt import confirmation_warning
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.service import find_case
@@ -24,6 +23,7 @@ from workflow.cases.stepping import Fired
 from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
+from workflow.store.ledgers import load_ledgers
 from workflow.store.records import (
     AgencyRecord,
     AppealRecord,
@@ -374,7 +374,7 @@ def show_case(
         as_of=as_of,
         deadlines=tuple(
             DeadlineView.of(clock, derive(entries, calendar, clock), calendar, as_of, definition)
-            for clock, entries in load_ledgers(session, case.id).items()
+            for clock, entries in load_ledgers(session.connection(), case.id).items()
         ),
         allowed_triggers=tuple(definition.triggers_from(case.state)),
         events=_events(session, case, definition),

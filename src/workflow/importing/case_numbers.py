@@ -10,15 +10,9 @@ so the next new case cannot collide with it. Numbers that do not fit the pattern
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-
-from sqlalchemy import case
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from workflow.definition.number_patterns import check_pattern, regex
 from workflow.errors import InvalidInput
-from workflow.store.records import CounterRecord
 
 
 def number_pattern(pattern: str, agency: str) -> re.Pattern[str] | None:
@@ -40,22 +34,3 @@ def counter_scope(
         return None
     found_year = int(match["year"]) if "year" in pattern.groupindex else year
     return f"case:{agency}:{found_year}", int(match["seq"])
-
-
-def advance_counters(session: Session, highest: Iterable[tuple[str, int]]) -> None:
-    """Raise each counter to at least the given value (never lower it)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for scope, value in highest:
-        statement = insert(CounterRecord).values(scope=scope, value=value)
-        excluded = statement.excluded.value
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[CounterRecord.scope],
-                set_={
-                    "value": case(
-                        (CounterRecord.value < excluded, excluded), else_=CounterRecord.value
-                    )
-                },
-            )
-        )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
@@ -22,12 +22,13 @@ from workflow.definition import WorkflowDefinition
 from workflow.errors import ImportRejected
 from workflow.lifecycle.facts import StepFacts
 from workflow.lifecycle.projection import IMPORT_TRIGGER, UNOPENED, event_row, project
-from workflow.store.records import AgencyRecord, ApplicantRecord, CaseEventRecord, CaseRecord
+from workflow.store.records import AgencyRecord
+from workflow.store.tables import APPLICANTS, CASE_EVENTS, CASES
 
 CHUNK = 2_000
-_APPLICANTS = cast(Table, ApplicantRecord.__table__)
-_CASES = cast(Table, CaseRecord.__table__)
-_EVENTS = cast(Table, CaseEventRecord.__table__)
+_APPLICANTS = APPLICANTS
+_CASES = CASES
+_EVENTS = CASE_EVENTS
 Progress = Callable[[int, int], None]  # (rows just written, rows in all)
 
 

@@ -30,10 +30,11 @@ from workflow.clock import Clock
 from workflow.codes import ApplicantType, Channel
 from workflow.definition import WorkflowDefinition
 from workflow.errors import ImportRejected
-from workflow.importing.case_numbers import advance_counters, counter_scope, number_pattern
+from workflow.importing.case_numbers import counter_scope, number_pattern
 from workflow.importing.case_rows import PastCase, Progress, write_cases
 from workflow.importing.rows import CheckedRow, Problem
 from workflow.importing.source import read_rows
+from workflow.store.counters import advance_counters
 from workflow.store.database import Database
 from workflow.store.records import AgencyRecord, CaseRecord
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.cases.service import find_case
@@ -29,6 +28,7 @@ from workflow.letters.context import LetterContext
 from workflow.letters.render import Format
 from workflow.store.database import Database
 from workflow.store.records import CaseEventRecord, LetterDocumentRecord, LetterRecord
+from workflow.store.tables import LETTER_DOCUMENTS, insert_or_ignore
 
 _ARTICLE = '<article class="letter">'
 
@@ -161,17 +161,17 @@ def store_document(
     session: Session, letter_id: int, fmt: Format, content: bytes, now: datetime
 ) -> LetterDocument:
     """Store a derived document unless one is stored already; return the stored one."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = insert_or_ignore(
+        session.get_bind().dialect.name, LETTER_DOCUMENTS, ("letter_id", "format")
+    )
     session.execute(
-        insert(LetterDocumentRecord)
-        .values(
+        insert.values(
             letter_id=letter_id,
             format=fmt.value,
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),
             created_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["letter_id", "format"])
     )
     stored = stored_document(session, letter_id, fmt)
     assert stored is not None  # inserted now, or by whoever was first

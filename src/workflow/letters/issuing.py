@@ -28,13 +28,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
 
-from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow.cases.numbering import current_number, next_number
 from workflow.clock import Clock
 from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
@@ -46,23 +43,23 @@ from workflow.letters.numbering import letter_number
 from workflow.letters.record_data import letterhead_of
 from workflow.letters.render import Format, RenderedLetter, letter_template, render_letter
 from workflow.letters.templates import Templates, shipped_templates
+from workflow.store.counters import current_number, next_number
 from workflow.store.database import violated_constraint
 from workflow.store.records import (
     LETTER_NUMBER,
     AgencyRecord,
     CaseEventRecord,
     CaseRecord,
-    LetterDocumentRecord,
-    LetterRecord,
 )
+from workflow.store.tables import LETTER_DOCUMENTS, LETTERS
 
 TEMPLATES_ENV = "WORKFLOW_LETTER_TEMPLATES"
 FORMATS_ENV = "WORKFLOW_LETTER_FORMATS"
 AT_ISSUE = (Format.HTML, Format.TEXT)  # always: the archive derives DOCX and PDF from HTML
 PROVISIONAL = "（暂定）"
-_LETTERS = cast(Table, LetterRecord.__table__)
+_LETTERS = LETTERS
 _INSERT_LETTER = _LETTERS.insert().returning(_LETTERS.c.id)
-_INSERT_DOCUMENTS = cast(Table, LetterDocumentRecord.__table__).insert()
+_INSERT_DOCUMENTS = LETTER_DOCUMENTS.insert()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
@@ -136,7 +136,8 @@ class CaseSnapshot:
     extensions: int = 0
     pending_appeals: tuple[str, ...] = ()  # kinds, oldest first
     appeals: tuple[str, ...] = ()  # the kinds of every appeal filed, oldest first
-    history: tuple[PastStep, ...] = ()  # the steps so far, oldest first
+    # the steps so far, oldest first (a handler's step reads them only if a guard looks)
+    history: Sequence[PastStep] = ()
 
     @classmethod
     def of(
@@ -147,7 +148,7 @@ class CaseSnapshot:
         ledgers: Mapping[str, tuple[ClockEntry, ...]],
         pending_appeals: tuple[str, ...] = (),
         appeals: tuple[str, ...] = (),
-        history: tuple[PastStep, ...] = (),
+        history: Sequence[PastStep] = (),
     ) -> CaseSnapshot:
         """A snapshot whose counts are read from the ledgers: a correction notice starts the
         correction clock, an extension is an entry of the answer clock."""

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from workflow.clock import china_date
@@ -31,6 +31,7 @@ from workflow.definition import WorkflowDefinition
 from workflow.reporting.table3 import Definitions
 from workflow.store.database import Database
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord
+from workflow.store.tables import APPEALS, CASES
 
 C, A, E = CaseRecord, AppealRecord, CaseEventRecord
 BATCH = 500
@@ -109,7 +110,7 @@ def _stamp(session: Session, definitions: Definitions, case_ids: list[int]) -> N
             }
         )
         appeal_rows.extend(_appeal_stamps(definition, history, appeals.get(case.id, []), latest))
-    cases = cast(Table, C.__table__)
+    cases = CASES
     if case_rows:
         session.execute(
             update(cases)
@@ -122,7 +123,7 @@ def _stamp(session: Session, definitions: Definitions, case_ids: list[int]) -> N
             ),
             case_rows,
         )
-    table = cast(Table, A.__table__)
+    table = APPEALS
     if appeal_rows:
         session.execute(
             update(table)

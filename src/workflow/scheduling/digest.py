@@ -117,7 +117,9 @@ class DigestWriter:
                 .order_by(ClockRecord.due_on, CaseRecord.number)
             ).all()
             undated = derive_undated(
-                session, calendar, [(c.case_id, c.name) for c, _, _, _ in rows if c.due_on is None]
+                session.connection(),
+                calendar,
+                [(c.case_id, c.name) for c, _, _, _ in rows if c.due_on is None],
             )
             for clock, case, agency, applicant in rows:
                 definition = self.cases.registry.for_case(
