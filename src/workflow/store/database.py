@@ -178,6 +178,10 @@ def dialect_insert(
 _BUSY_STATES = {"55P03", "40001", "40P01"}  # lock_not_available, serialization, deadlock
 _BUSY_CODES = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_TIMEOUT"}
 _MISSING_STATES = {"42P01", "42703"}  # undefined_table, undefined_column
+# A write the disk refused: full (ENOSPC: SQLITE_FULL, PostgreSQL's disk_full), or over a
+# file size limit (EFBIG, which SQLite reports as a failed write).
+_FULL_STATES = {"53100"}
+_FULL_CODES = {"SQLITE_FULL", "SQLITE_IOERR_WRITE"}
 
 
 def store_error(error: DBAPIError, lock_wait: float = LOCK_WAIT_SECONDS) -> WorkflowError:
@@ -190,6 +194,12 @@ def store_error(error: DBAPIError, lock_wait: float = LOCK_WAIT_SECONDS) -> Work
     if isinstance(error, IntegrityError) or state == "P0001":  # P0001: a trigger's RAISE
         constraint = violated_constraint(error) if isinstance(error, IntegrityError) else None
         return ConstraintViolation(constraint, cause)
+    if state in _FULL_STATES or code in _FULL_CODES:
+        return StoreUnavailable(
+            f"the store could not write to its disk ({cause}): the disk is full or the file "
+            "is over its size limit; nothing of this command was stored: free space, then "
+            "run it again"
+        )
     if state in _MISSING_STATES or cause.startswith(("no such table", "no such column")):
         return StoreUnavailable(
             f"the store has no workflow schema, or an older one ({cause}): run `workflow init` "
