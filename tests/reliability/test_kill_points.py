@@ -1,6 +1,8 @@
-"""Kill points: a step and a sweep killed with SIGKILL at random moments, on both stores.
-After each kill the store replays clean, and running the command again does the work
-exactly once: one event for the step, every due timer fired once by the sweeps."""
+"""Kill points: a step, a sweep, an import and a recompute killed with SIGKILL at random
+moments, on both stores. After each kill the store replays clean, and running the command
+again does the work exactly once: one event for the step, every due timer fired once by
+the sweeps, every row of an import in the store once (an import is all or nothing), every
+deadline counted with the year loaded last and no reminder planned twice."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,12 +20,20 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.cli import run
-from tests.stores import make_app
-from workflow.store.records import CaseEventRecord, TimerRecord
+from tests.stores import TestApplication, make_app
+from workflow.cases.service import NewCase
+from workflow.deadlines import Holiday
+from workflow.deadlines.calendar_files import dump_year, read_year_file
+from workflow.resources import calendars_dir
+from workflow.store.records import CaseEventRecord, CaseRecord, ClockRecord, TimerRecord
 
 pytestmark = pytest.mark.slow
 
-STEPS = 25  # kills per store: half of them steps, half sweeps
+STEPS = 12  # kills per store of each: a step, then a sweep
+IMPORTS = 8  # kills per store of an import of ROWS cases
+ROWS = 100
+RECOMPUTES = 8  # kills per store of a `calendar load` of a changed year, OPEN_CASES to recompute
+OPEN_CASES = 40
 OPEN = [
     "case", "open", "--agency", "zbgd", "--applicant", "张三", "--applicant-type",
     "natural_person", "--channel", "online", "--request", "2025年度财政预算执行情况",
@@ -30,10 +41,10 @@ OPEN = [
 ]  # fmt: skip
 
 
-def killed(url: str, args: list[str], delay: float) -> bool:
+def killed(url: str, args: list[str], delay: float, today: str = "2026-11-26") -> bool:
     """Run the command in its own process and SIGKILL it after ``delay`` seconds; True
     when it was still running (killed mid-work), False when it had finished."""
-    env = {**os.environ, "WORKFLOW_DB": url, "WORKFLOW_TODAY": "2026-11-26"}
+    env = {**os.environ, "WORKFLOW_DB": url, "WORKFLOW_TODAY": today}
     process = subprocess.Popen(
         [sys.executable, "-m", "workflow", *args],
         env=env,
@@ -86,3 +97,110 @@ def test_killed_steps_and_sweeps_leave_a_consistent_store_and_the_work_done_once
     assert run(capsys, "verify").code == 0
     app.close()
     print(f"kill points: {kills} of {2 * STEPS} processes killed mid-work")
+
+
+def imported(app: TestApplication, prefix: str) -> int:
+    with app.database.reading() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(CaseRecord)
+                .where(CaseRecord.number.startswith(prefix))
+            )
+            or 0
+        )
+
+
+def test_a_killed_import_is_all_or_nothing_and_the_next_run_imports_once(
+    db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    chance = random.Random(os.environ.get("WORKFLOW_KILL_SEED", "kill-points") + "-import")
+    app = make_app(db, agencies=False)
+    kills = 0
+    for index in range(IMPORTS):
+        prefix = f"OLD/{index}/"
+        rows = [
+            f"{prefix}{row},zbgd,申请人{row},natural_person,online,2025-{1 + row % 12:02d}-10,"
+            f"某文件{row},2025-{1 + row % 12:02d}-25,disclosed.provided"
+            for row in range(ROWS)
+        ]
+        path = tmp_path / f"past-{index}.csv"
+        path.write_text("\n".join([IMPORT_HEADER, *rows]) + "\n", encoding="utf-8")
+        kills += killed(db, ["import", "cases", str(path)], chance.uniform(0.2, 2.5))
+        before = imported(app, prefix)
+        assert before in (0, ROWS)  # all or nothing
+        again = run(capsys, "import", "cases", str(path))
+        assert again.code == (0 if before == 0 else 2), again  # done, or refused as done
+        assert imported(app, prefix) == ROWS
+        assert run(capsys, "verify").code == 0
+    app.close()
+    print(f"kill points: {kills} of {IMPORTS} imports killed mid-work")
+
+
+IMPORT_HEADER = (
+    "number,agency,applicant_name,applicant_type,channel,received_on,request,closed_on,outcome"
+)
+
+
+def _year_with_24_december_off(directory: Path) -> Path:
+    """2026 as shipped, plus 24 December off: a made-up correction, for the test only."""
+    shipped = read_year_file(calendars_dir() / "2026.yaml")
+    corrected = replace(shipped, holidays=(*shipped.holidays, Holiday("更正示例", (DEC_24,))))
+    path = directory / "corrected" / "2026.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(dump_year(corrected), encoding="utf-8")
+    return path
+
+
+DEC_24 = date(2026, 12, 24)
+RECEIVED = date(2026, 12, 1)  # answer due 2026-12-29 as shipped, 2026-12-30 corrected
+
+
+def test_a_killed_recompute_leaves_each_case_whole_and_the_next_run_finishes_it(
+    db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chance = random.Random(os.environ.get("WORKFLOW_KILL_SEED", "kill-points") + "-recompute")
+    monkeypatch.setenv("WORKFLOW_TODAY", RECEIVED.isoformat())
+    app = make_app(db, agencies=False, today=RECEIVED)
+    for index in range(OPEN_CASES):
+        app.cases.open(
+            NewCase("zbgd", f"申请人{index}", "natural_person", "online", RECEIVED, "某文件")
+        )
+    corrected = _year_with_24_december_off(tmp_path)
+    loads = (
+        (["calendar", "load", str(corrected), "--force"], date(2026, 12, 30)),
+        (["calendar", "load", "--shipped", "2026", "--force"], date(2026, 12, 29)),
+    )
+    kills = 0
+    for index in range(RECOMPUTES):
+        load, due = loads[index % 2]
+        kills += killed(db, load, chance.uniform(0.2, 2.5), today=RECEIVED.isoformat())
+        assert run(capsys, "verify").code == 0  # each case recomputed whole, or not yet
+        assert run(capsys, *load).code == 0  # the year again (or already there)
+        assert run(capsys, "calendar", "recompute").code == 0  # finishes a recompute cut short
+        assert "0 clock(s) changed" in run(capsys, "calendar", "recompute").out  # done once
+        with app.database.reading() as session:
+            dues = session.execute(
+                select(ClockRecord.due_on, func.count())
+                .where(ClockRecord.name == "answer")
+                .group_by(ClockRecord.due_on)
+            ).all()
+            pending = session.execute(
+                select(TimerRecord.case_id, TimerRecord.name, func.count())
+                .where(TimerRecord.status == "pending", TimerRecord.clock == "answer")
+                .group_by(TimerRecord.case_id, TimerRecord.name)
+            ).all()
+            due_dates = set(
+                session.scalars(
+                    select(TimerRecord.deadline_due_on).where(
+                        TimerRecord.status == "pending", TimerRecord.clock == "answer"
+                    )
+                )
+            )
+        assert dues == [(due, OPEN_CASES)]
+        assert len(pending) == 4 * OPEN_CASES
+        assert {n for _, _, n in pending} == {1}  # no reminder planned twice
+        assert due_dates == {due}
+    assert run(capsys, "verify").code == 0
+    app.close()
+    print(f"kill points: {kills} of {RECOMPUTES} calendar loads killed mid-work")
