@@ -8,10 +8,10 @@ reported as ``StaleCase``; nothing is lost or doubled.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,6 +50,9 @@ from workflow.store.records import (
 )
 
 __all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase"]
+
+T = TypeVar("T")
+AHEAD_ATTEMPTS = 3  # the last renders inside the transaction, so a command always completes
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,25 @@ class LetterIssuer(Protocol):
         ...
 
 
+class LetterAttempts(LetterIssuer, Protocol):
+    """An issuer that renders a command's letters between its attempts (``letters.ahead``)."""
+
+    def begin_attempt(self, *, last: bool) -> None: ...
+
+    def unrendered(self) -> bool: ...
+
+    def render_wanted(self) -> None: ...
+
+
+@runtime_checkable
+class RendersAhead(Protocol):
+    def ahead(self) -> LetterAttempts: ...
+
+
+class _Unrendered(Exception):
+    """Leaves an attempt's transaction without committing: a letter still needs rendering."""
+
+
 class CaseService:
     def __init__(
         self,
@@ -111,12 +133,14 @@ class CaseService:
     # -- registering --------------------------------------------------------------
 
     def open(self, new: NewCase) -> CaseRecord:
-        """Register an application in its own transaction."""
-        with self.database.transaction() as session:
-            return self.open_in(session, new)
+        """Register an application in its own transaction (its letters rendered ahead)."""
+        return self._command(lambda session, letters: self._open(session, new, letters))
 
     def open_in(self, session: Session, new: NewCase) -> CaseRecord:
         """Register within a caller's transaction (batch paths, imports)."""
+        return self._open(session, new, self.letters)
+
+    def _open(self, session: Session, new: NewCase, letters: LetterIssuer | None) -> CaseRecord:
         if new.applicant_type not in ApplicantType.codes():
             raise InvalidInput(
                 f"unknown applicant type {new.applicant_type!r}; types: {ApplicantType.known()}"
@@ -151,9 +175,9 @@ class CaseService:
             self.calendar,
             self.clock.now(),
         )
-        if self.letters is not None and definition.opening.letters:
+        if letters is not None and definition.opening.letters:
             event = CaseEventRecord(id=event_id, **values)
-            self.letters.issue(session, case, event, definition.opening.letters, definition)
+            letters.issue(session, case, event, definition.opening.letters, definition)
         return case
 
     def _new_case(
@@ -205,13 +229,16 @@ class CaseService:
         *,
         expected_version: int | None = None,
     ) -> Fired:
-        """Fire a trigger on a case in its own transaction."""
+        """Fire a trigger on a case in its own transaction (its letters rendered ahead)."""
+
+        def attempt(session: Session, letters: LetterIssuer | None) -> Fired:
+            case = lock_case(session, number)
+            if expected_version is not None and case.version != expected_version:
+                raise StaleCase(number)
+            return self._fire_many(session, [(case, trigger, step)], letters)[0]
+
         try:
-            with self.database.transaction() as session:
-                case = lock_case(session, number)
-                if expected_version is not None and case.version != expected_version:
-                    raise StaleCase(number)
-                return self.fire_in(session, case, trigger, step)
+            return self._command(attempt)
         except StaleDataError as exc:
             raise StaleCase(number) from exc
         except ConstraintViolation as exc:
@@ -230,6 +257,14 @@ class CaseService:
 
         Decided one by one in memory, written together: one statement per table.
         """
+        return self._fire_many(session, steps, self.letters)
+
+    def _fire_many(
+        self,
+        session: Session,
+        steps: Sequence[tuple[CaseRecord, str, StepInput]],
+        letters: LetterIssuer | None,
+    ) -> list[Fired]:
         stepper = Stepper(self.registry, self.calendar, self.clock, self.check_date)
         stepper.load(session, [case for case, _, _ in steps])
         fired = []
@@ -240,10 +275,10 @@ class CaseService:
                 except MissingInputs as refused:
                     raise self._and_letters_needs(session, stepper, case, step, refused) from None
         for work, event in stepper.write(session, self.clock.now()):
-            if self.letters is not None and event.letters:
+            if letters is not None and event.letters:
                 with case_context(work.record.number):
                     try:
-                        self.letters.issue(
+                        letters.issue(
                             session, work.record, event.as_record(), event.letters, work.definition
                         )
                     except LetterError as error:
@@ -273,6 +308,31 @@ class CaseService:
         pending = decision.plan.clock_entries
         needs = self.letters.needs(session, case, event, decision.letters, definition, pending)
         return refused.adding(needs)
+
+    def _command(self, command: Callable[[Session, LetterIssuer | None], T]) -> T:
+        """Run a handler's command in one transaction, its letters rendered outside it.
+
+        With an issuer that renders ahead (``letters/ahead.py``), an attempt that meets a
+        letter not yet rendered rolls back, the letter is rendered with no transaction
+        open, and the command runs again; so the write lock is held for the command's
+        statements, never for a template.
+        """
+        if not isinstance(self.letters, RendersAhead):
+            with self.database.transaction() as session:
+                return command(session, self.letters)
+        ahead = self.letters.ahead()
+        attempt = 1
+        while True:
+            ahead.begin_attempt(last=attempt == AHEAD_ATTEMPTS)
+            try:
+                with self.database.transaction() as session:
+                    result = command(session, ahead)
+                    if ahead.unrendered():
+                        raise _Unrendered
+                    return result
+            except _Unrendered:
+                ahead.render_wanted()
+            attempt += 1
 
     # -- checks ---------------------------------------------------------------------
 

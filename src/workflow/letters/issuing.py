@@ -17,6 +17,11 @@ the archived HTML the first time they are asked for and stored then (``archive``
 step does not pay 100 ms for a PDF nobody prints. ``WORKFLOW_LETTER_FORMATS`` renders
 more formats at issue. A letter that cannot be written refuses the whole step: the
 counter, the event and everything else roll back, so numbers have no gaps.
+
+A handler's command (``CaseService.open`` and ``fire``) issues through ``ahead()``
+(``letters/ahead.py``): the same numbering, context and archive, with the rendering
+done between the command's attempts, outside any transaction. Batches (imports, the
+sweeper's claim, the web's bulk steps) issue here, rendering inside their transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -52,6 +58,9 @@ from workflow.store.records import (
     CaseRecord,
 )
 from workflow.store.tables import LETTER_DOCUMENTS, LETTERS
+
+if TYPE_CHECKING:
+    from workflow.letters.ahead import LettersAhead
 
 TEMPLATES_ENV = "WORKFLOW_LETTER_TEMPLATES"
 FORMATS_ENV = "WORKFLOW_LETTER_FORMATS"
@@ -210,18 +219,15 @@ class ArchivingIssuer:
         letters: Sequence[str],
         definition: WorkflowDefinition,
     ) -> None:
-        step = StepLetters(session, case, event, definition, self.calendar)
-        for name in letters:
-            number = allocate_number(session, step.agency, step.issued_on)
-            composed = self.compose(step, name, number, self.options.formats)
-            archive_letter(
-                session,
-                case_id=case.id,
-                event_id=event.id,
-                agency=step.agency,
-                letter=composed,
-                now=self.clock.now(),
-            )
+        inside = self.ahead()  # its last attempt: every letter rendered here, in the step
+        inside.begin_attempt(last=True)
+        inside.issue(session, case, event, letters, definition)
+
+    def ahead(self) -> LettersAhead:
+        """An issuer for a command's attempts, its letters rendered outside the transaction."""
+        from workflow.letters.ahead import LettersAhead  # builds on this module
+
+        return LettersAhead(self)
 
     def needs(
         self,
@@ -269,17 +275,37 @@ class ArchivingIssuer:
     def compose(
         self, step: StepLetters, name: str, number: str, formats: Sequence[Format]
     ) -> ComposedLetter:
-        context = step.context(name, number)
-        templates = self.templates.for_agency(step.agency.code)
+        return self.render(step.context(name, number), LetterRequest.of(step, name), formats)
+
+    def render(
+        self, context: LetterContext, request: LetterRequest, formats: Sequence[Format]
+    ) -> ComposedLetter:
+        """Render ``context`` with its agency's templates; a refusal names the missing inputs.
+
+        Reads no store: the ahead path runs it outside any transaction.
+        """
+        templates = self.templates.for_agency(context.agency.code)
         try:
             rendered = render_letter(context, formats, templates=templates)
         except LetterError as error:
-            trigger = step.definition.triggers.get(step.event.trigger)
-            declared = trigger.inputs if trigger is not None else ()
-            given = step.step.given()
-            candidates = [item for item in declared if item not in given]
-            missing, any_one = missing_inputs(context, templates, candidates)
+            missing, any_one = missing_inputs(context, templates, request.candidates)
             template = letter_template(context)
-            trigger_name = step.event.trigger
-            raise refusal(trigger_name, name, template, error, missing, any_one) from None
-        return ComposedLetter(name, context, rendered)
+            name, trigger = request.name, request.trigger
+            raise refusal(trigger, name, template, error, missing, any_one) from None
+        return ComposedLetter(request.name, context, rendered)
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    """What a refusal of a letter names: the letter, its trigger, the inputs not given."""
+
+    name: str
+    trigger: str
+    candidates: tuple[str, ...]
+
+    @classmethod
+    def of(cls, step: StepLetters, name: str) -> LetterRequest:
+        trigger = step.definition.triggers.get(step.event.trigger)
+        declared = trigger.inputs if trigger is not None else ()
+        given = step.step.given()
+        return cls(name, step.event.trigger, tuple(i for i in declared if i not in given))

@@ -1,0 +1,114 @@
+"""Letters rendered before the step's write transaction, so that it holds the lock milliseconds.
+
+Rendering is the slow part of a step (an agency's override template may loop for seconds)
+and on SQLite a write transaction holds the lock of the whole store: rendered inside it,
+one agency's slow letter stopped every other agency's commands. A letter's text depends
+on what only the write transaction knows, its 文号 (a gapless counter) and, at an
+opening, the case number; so the command runs in attempts (``CaseService``):
+
+1. the first attempt runs the whole command, numbers included, and builds each letter's
+   ``LetterContext`` (queries, no rendering), then rolls back: what it learnt is the
+   context the letter would have, had nobody else written since;
+2. those contexts are rendered outside any transaction;
+3. the next attempt runs the command again, under the lock, and archives a letter only if
+   the context it builds now is identical to a rendered one (same number, same case, same
+   deadlines: the whole context, compared as its stored JSON). Rendering is a function
+   of the context and the agency's templates, so the letter is exactly what rendering
+   inside would have written, and numbers stay gapless: they are allocated in the
+   transaction that commits. A context that changed (another step of the same agency
+   took the number, the case moved) is rendered again outside; the last attempt renders
+   inside the transaction, so a command always completes.
+
+A step without letters commits in its first attempt, as before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from workflow.definition import WorkflowDefinition
+from workflow.letters.case_context import StepLetters
+from workflow.letters.context import LetterContext
+from workflow.letters.issuing import (
+    ArchivingIssuer,
+    ComposedLetter,
+    LetterRequest,
+    allocate_number,
+    archive_letter,
+)
+from workflow.store.records import CaseEventRecord, CaseRecord
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    key: str
+    context: LetterContext
+    request: LetterRequest
+
+
+def _key(name: str, context: LetterContext) -> str:
+    return json.dumps([name, context.to_json()], sort_keys=True, ensure_ascii=False, default=str)
+
+
+class LettersAhead:
+    """A ``LetterIssuer`` for the attempts of one command (see the module's docstring)."""
+
+    def __init__(self, issuer: ArchivingIssuer) -> None:
+        self.issuer = issuer
+        self.rendered: dict[str, ComposedLetter] = {}
+        self.wanted: list[_Wanted] = []
+        self.render_inside = False
+        self.rendered_inside = 0  # letters the last attempts had to render under the lock
+
+    def begin_attempt(self, *, last: bool) -> None:
+        self.wanted = []
+        self.render_inside = last
+
+    def unrendered(self) -> bool:
+        """Whether this attempt met a letter with no rendering: it must roll back."""
+        return bool(self.wanted)
+
+    def render_wanted(self) -> None:
+        """Render the contexts the attempt wanted; called outside any transaction."""
+        for wanted in self.wanted:
+            if wanted.key not in self.rendered:
+                self.rendered[wanted.key] = self.issuer.render(
+                    wanted.context, wanted.request, self.issuer.options.formats
+                )
+        self.wanted = []
+
+    def issue(
+        self,
+        session: Session,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        letters: Sequence[str],
+        definition: WorkflowDefinition,
+    ) -> None:
+        step = StepLetters(session, case, event, definition, self.issuer.calendar)
+        for name in letters:
+            number = allocate_number(session, step.agency, step.issued_on)
+            context = step.context(name, number)
+            key = _key(name, context)
+            composed = self.rendered.get(key)
+            if composed is None:
+                request = LetterRequest.of(step, name)
+                if not self.render_inside:
+                    self.wanted.append(_Wanted(key, context, request))
+                    continue
+                composed = self.issuer.render(context, request, self.issuer.options.formats)
+                self.rendered_inside += 1
+            if self.wanted:
+                continue  # the attempt rolls back: archiving would be wasted
+            archive_letter(
+                session,
+                case_id=case.id,
+                event_id=event.id,
+                agency=step.agency,
+                letter=composed,
+                now=self.issuer.clock.now(),
+            )
