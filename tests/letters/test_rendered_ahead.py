@@ -120,10 +120,11 @@ def test_a_slow_letter_of_one_agency_does_not_hold_another_agency_back(
         other.close()
     assert rendering, "the other agency's case opened only after the slow letter was done"
     assert took["zbgd"] > 1.0, "the template was not slow; the test proves nothing"
-    assert took["city"] < 1.0
-    # Two attempts: the one that learnt the letter's context, and the one that wrote it.
+    # The city's case opened without waiting for the lock more than its 1 s (else StoreBusy),
+    # while the letter rendered. Two attempts: the one that learnt the letter's context, and
+    # the one that wrote it, each a fraction of the time the letter took to render.
     assert len(writes.durations) == 2
-    assert max(writes.durations) < 0.5 < took["zbgd"]
+    assert max(writes.durations) < took["zbgd"] / 2
     assert f"申请编号：{opened['zbgd']}" in text(letters_app, opened["zbgd"])
     assert [letter.number for letter in letters(letters_app, opened["zbgd"])] == [
         "淄高装公开〔2026〕1号"

@@ -103,6 +103,8 @@ class DefinitionRegistry:
                 )
             )
             stored = self._stored(session, *definition.key)
+            _refuse_if_changed(definition, stored)
+            return  # not remembered: this transaction may yet roll back (an attempt)
         _refuse_if_changed(definition, stored)
         self._checked.add(definition.key)
 

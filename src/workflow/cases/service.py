@@ -331,7 +331,12 @@ class CaseService:
                         raise _Unrendered
                     return result
             except _Unrendered:
-                ahead.render_wanted()
+                try:
+                    ahead.render_wanted()
+                except LetterError:
+                    # Refused where the command can say which step lacks what: the last
+                    # attempt renders inside, and the step's refusal names the inputs.
+                    attempt = AHEAD_ATTEMPTS - 1
             attempt += 1
 
     # -- checks ---------------------------------------------------------------------
