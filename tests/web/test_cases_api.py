@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tests.web.conftest import NEW_CASE, Service
 from workflow.store.access_records import AuditRecord
-from workflow.store.records import CaseRecord
+from workflow.store.records import CaseRecord, OutboxRecord
 
 
 def _open(client, **changes):  # type: ignore[no-untyped-def]
@@ -202,3 +202,42 @@ def test_a_refused_step_lists_every_missing_field(letters_service: Service) -> N
     assert error["message"].startswith(f"{number}: 作出答复 [decide] 未执行，缺少：--reason（")
     shown = client.get(f"/api/v1/cases/{number}").json()
     assert (shown["state"], shown["version"]) == ("received", 1)  # nothing was recorded
+
+
+def test_the_outbox_of_an_agency_auditor_is_its_own_cases_newest_first(
+    sqlite_service: Service,
+) -> None:
+    """The scope is applied in the query, before the limit: a newer message about another
+    agency's case neither shows nor takes a place on the page."""
+    sqlite_service.user("reg", "registrar@*", agency=None)
+    registrar = sqlite_service.login("reg")
+    numbers = {
+        agency: registrar.post("/api/v1/cases", json={**NEW_CASE, "agency": agency}).json()[
+            "number"
+        ]
+        for agency in ("zbgd", "city")
+    }
+    application = sqlite_service.application
+    now = application.clock.now()
+    with application.database.transaction() as session:
+        ids = dict(session.execute(select(CaseRecord.number, CaseRecord.id)).all())
+        for key, number in (
+            ("zbgd-old", numbers["zbgd"]),
+            ("zbgd-new", numbers["zbgd"]),
+            ("city-newest", numbers["city"]),
+            ("digest", None),
+        ):
+            session.add(
+                OutboxRecord(
+                    key=key, case_id=ids.get(number), kind="reminder", channel="file",
+                    recipient="王主任", subject=key, body="张三 13812345678\n", status="pending",
+                    attempts=0, created_at=now, next_attempt_at=now,
+                )
+            )  # fmt: skip
+    sqlite_service.user("aud", "auditor")
+    auditor = sqlite_service.login("aud")
+    page = auditor.get("/api/v1/outbox", params={"limit": 1}).json()["messages"]
+    assert [message["key"] for message in page] == ["zbgd-new"]
+    every = auditor.get("/api/v1/outbox").json()["messages"]
+    assert [message["key"] for message in every] == ["zbgd-new", "zbgd-old"]
+    assert "13812345678" not in every[0]["body"]

@@ -12,7 +12,7 @@ so the same person always gets the same key and two agencies' 王伟 never share
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -117,8 +117,14 @@ def enqueue(
     return True
 
 
-def outbox_rows(session: Session, status: str | None, limit: int | None) -> list[dict[str, Any]]:
-    """The JSON form of ``workflow outbox list``: newest first."""
+def outbox_rows(
+    session: Session,
+    status: str | None,
+    limit: int | None,
+    agency_ids: Collection[int] | None = None,
+) -> list[dict[str, Any]]:
+    """The JSON form of ``workflow outbox list``: newest first. With ``agency_ids``, only
+    the messages about those agencies' cases (no digest: it spans cases)."""
     query = (
         select(OutboxRecord, CaseRecord.number)
         .outerjoin(CaseRecord, CaseRecord.id == OutboxRecord.case_id)
@@ -126,6 +132,8 @@ def outbox_rows(session: Session, status: str | None, limit: int | None) -> list
     )
     if status is not None:
         query = query.where(OutboxRecord.status == status)
+    if agency_ids is not None:
+        query = query.where(CaseRecord.agency_id.in_(sorted(agency_ids)))
     if limit:
         query = query.limit(limit)
     return [
