@@ -36,6 +36,9 @@ def test_a_wrong_password_is_shown_beside_its_field_and_the_name_is_kept(
 
     password.fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("待办")  # a handler starts there
+    assert_accessible(page)
+    page.get_by_role("link", name="我的账户").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("您好，li")
     expect(page.get_by_role("cell", name="承办人")).to_be_visible()
     assert_accessible(page)

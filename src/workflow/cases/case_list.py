@@ -91,7 +91,7 @@ def list_cases(
     end = criteria.offset + criteria.limit if criteria.limit else None
     kept = kept[criteria.offset : end]
     ledgers = load_ledgers_of(session, [case.id for case, _, _ in kept if case.id in nearest])
-    paused = _paused(session, [case.id for case, _, _ in kept if case.id not in nearest], windows)
+    paused = _paused(session, [case.id for case, _, _ in kept], windows)
     rows = []
     for case, agency, applicant in kept:
         definition = registry.for_case(session, case.definition_id, case.definition_version)
@@ -147,11 +147,6 @@ def _paused(session: Session, case_ids: list[int], windows: list[str]) -> set[in
 def _refuse_unknown(session: Session, registry: DefinitionRegistry, criteria: CaseFilter) -> None:
     """A filter value that names nothing is a typo, not an empty list. The known values
     listed are those of the caller's scope: no agency learns another's handlers."""
-    in_scope = (
-        CaseRecord.agency_id.in_(sorted(criteria.agency_ids))
-        if criteria.agency_ids is not None
-        else CaseRecord.id.is_not(None)
-    )
     if criteria.state is not None:
         states = {name: s.label for d in registry.definitions() for name, s in d.states.items()}
         if criteria.state not in states:
@@ -173,15 +168,18 @@ def _refuse_unknown(session: Session, registry: DefinitionRegistry, criteria: Ca
     if criteria.channel is not None and criteria.channel not in Channel.codes():
         raise InvalidInput(f"unknown channel {criteria.channel!r}; channels: {Channel.known()}")
     if criteria.handler is not None:
-        handlers = session.scalars(
-            select(CaseRecord.handler)
-            .where(CaseRecord.handler.is_not(None), in_scope)
-            .distinct()
-            .order_by(CaseRecord.handler)
-        ).all()
+        handlers = known_handlers(session, criteria.agency_ids)
         if criteria.handler not in handlers:
             known = ", ".join(h for h in handlers if h) or "none"
             raise InvalidInput(f"no case has handler {criteria.handler!r}; handlers: {known}")
+
+
+def known_handlers(session: Session, agency_ids: frozenset[int] | None) -> list[str]:
+    """The handlers of the cases in these agencies (None: all), by name."""
+    query = select(CaseRecord.handler).where(CaseRecord.handler.is_not(None))
+    if agency_ids is not None:
+        query = query.where(CaseRecord.agency_id.in_(sorted(agency_ids)))
+    return [name for name in session.scalars(query.distinct().order_by(CaseRecord.handler)) if name]
 
 
 def _horizon(calendar: WorkingCalendar, as_of: date, due_within: int | None) -> date | None:

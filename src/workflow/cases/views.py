@@ -225,7 +225,7 @@ class CaseRow:
     next_due: DeadlineView | None
     request: str = ""
     channel: str = ""
-    paused: bool = False  # no clock running, one paused (a consultation, a correction)
+    paused: bool = False  # a clock paused (the answer period, by a consultation, a correction)
     next_step: str | None = None  # the trigger a handler fires next (cases.next_step)
 
     def to_json(self) -> dict[str, Any]:
