@@ -43,20 +43,25 @@ class QueueRow:
         )  # fmt: skip
 
 
-def standing(due: DeadlineView) -> tuple[str, str]:
+def standing(
+    remaining: int, overdue: int, extended_by: int, awaiting_year: int | None
+) -> tuple[str, str]:
     """The words for where a running clock stands, and how urgent (a CSS class)."""
-    if due.awaiting_calendar_year is not None:
-        return (
-            f"待{due.awaiting_calendar_year}年节假日安排（剩余{due.remaining_workdays}个工作日）",
-            "clock-waiting",
-        )
-    if due.overdue_workdays > 0:
-        text, urgency = f"已超期{due.overdue_workdays}个工作日", "clock-overdue"
+    if awaiting_year is not None:
+        return f"待{awaiting_year}年节假日安排（剩余{remaining}个工作日）", "clock-waiting"
+    if overdue > 0:
+        text, urgency = f"已超期{overdue}个工作日", "clock-overdue"
     else:
-        text, urgency = f"剩余{due.remaining_workdays}个工作日", ""
-    if due.extended_by:
+        text, urgency = f"剩余{remaining}个工作日", ""
+    if extended_by:
         text += "（已延期）"
     return text, urgency
+
+
+def standing_of(due: DeadlineView) -> tuple[str, str]:
+    return standing(
+        due.remaining_workdays, due.overdue_workdays, due.extended_by, due.awaiting_calendar_year
+    )
 
 
 def queue_row(
@@ -67,14 +72,14 @@ def queue_row(
     if row.open and row.paused:  # the period running meanwhile is in the detail
         text, urgency = f"已暂停（{row.state_label}）", "clock-paused"
     elif due is not None:
-        text, urgency = standing(due)
+        text, urgency = standing_of(due)
     else:
         text, urgency = ("已办结" if not row.open else "—"), ""
     detail = ""
     if due is not None:
         detail = f"{due.label or due.clock} {due.due_on or '待定'}"
         if row.paused:
-            detail += "，" + standing(due)[0]
+            detail += "，" + standing_of(due)[0]
     hide = masked(row.agency)
     request = mask_text(row.request) if hide else row.request
     excerpt = request if len(request) <= EXCERPT else request[:EXCERPT] + "…"
