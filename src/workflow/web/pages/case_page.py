@@ -21,8 +21,17 @@ from workflow.access import audit
 from workflow.access.roles import Permission
 from workflow.application import Application
 from workflow.cases.receipt import RECEIPT_RULES
-from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel, ClockStatus
+from workflow.codes import (
+    AppealKind,
+    AppealResult,
+    ApplicantType,
+    Channel,
+    ClockStatus,
+    ProvisionForm,
+    ProvisionWay,
+)
 from workflow.errors import Forbidden, InvalidInput, StaleCase, WorkflowError
+from workflow.identity_numbers import KIND_LABELS, IdentityKind
 from workflow.letters.archive import letters_of
 from workflow.letters.issuing import ArchivingIssuer
 from workflow.letters.preview import preview_letters
@@ -130,7 +139,7 @@ def _render(
         channel_label=channel.label,
         receipt_rule=RECEIPT_RULES[channel],
         applicant_type=ApplicantType.of(view["applicant"]["type"]).label,
-        application_details=(opening or {}).get("payload", {}),
+        application_details=_details((opening or {}).get("payload", {})),
         clocks=_clock_rows(view),
         state_labels={name: spec.label for name, spec in definition.states.items()},
         trigger_labels={name: spec.label for name, spec in definition.triggers.items()},
@@ -149,6 +158,21 @@ def _render(
         conflict=conflict,
         done=done,
     )
+
+
+def _details(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """Art. 29's contents the opening event recorded besides the case row, labelled."""
+    found = []
+    kind = IdentityKind.__members__.get(str(payload.get("identity_kind", "")).upper())
+    if payload.get("identity_number"):
+        found.append((KIND_LABELS[kind] if kind else "身份证明", str(payload["identity_number"])))
+    form = ProvisionForm.parse(str(payload.get("provision_form", "")))
+    if form is not None:
+        found.append(("获取信息的形式", form.label))
+    way = ProvisionWay.parse(str(payload.get("provision_way", "")))
+    if way is not None:
+        found.append(("获取信息的途径", way.label))
+    return found
 
 
 @router.get("/cases/{number}")
