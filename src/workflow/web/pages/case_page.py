@@ -27,6 +27,7 @@ from workflow.codes import (
     ApplicantType,
     Channel,
     ClockStatus,
+    Coded,
     ProvisionForm,
     ProvisionWay,
 )
@@ -129,6 +130,8 @@ def _render(
             }
         )  # fmt: skip
     opening = next((event for event in view["events"] if event["trigger"] == "open"), None)
+    outcomes = {code: spec.label for code, spec in definition.outcomes.items()}
+    view["events"] = [{**e, "shown": _payload(e["payload"], outcomes)} for e in view["events"]]
     channel = Channel.of(view["channel"])
     return page(
         request,
@@ -143,7 +146,7 @@ def _render(
         clocks=_clock_rows(view),
         state_labels={name: spec.label for name, spec in definition.states.items()},
         trigger_labels={name: spec.label for name, spec in definition.triggers.items()},
-        outcome_labels={code: spec.label for code, spec in definition.outcomes.items()},
+        outcome_labels=outcomes,
         appeal_kinds=AppealKind.labels(),
         appeal_results=AppealResult.labels(),
         letters=letters,
@@ -158,6 +161,36 @@ def _render(
         conflict=conflict,
         done=done,
     )
+
+
+PAYLOAD_LABELS = {
+    "applicant": "申请人", "channel": "提交方式", "identity_number": "证件号码",
+    "outcome": "答复结果", "ground": "不予公开部分的理由", "reason": "理由或事项",
+    "days": "期限（工作日）", "until": "截止日期", "amount": "信息处理费（元）",
+    "party": "第三方或有关机关", "contact": "联系方式", "objection": "第三方意见",
+    "approver": "批准人", "access": "获取方式", "kind": "救济类型", "result": "审结结果",
+    "note": "备注", "responsible_unknown": "无法确定负责公开的机关",
+}  # fmt: skip
+
+
+_CODED: dict[str, type[Coded]] = {"channel": Channel, "kind": AppealKind, "result": AppealResult}
+
+
+def _payload(payload: dict[str, Any], outcomes: dict[str, str]) -> list[tuple[str, str]]:
+    """An event's inputs as the timeline shows them: labelled, codes by their labels."""
+    shown = []
+    for key, label in PAYLOAD_LABELS.items():
+        value = payload.get(key)
+        if value in (None, "", [], False):
+            continue
+        if key in ("outcome", "ground"):
+            value = outcomes.get(str(value), value)
+        elif key in _CODED and (member := _CODED[key].parse(str(value))) is not None:
+            value = member.label
+        elif value is True:
+            value = "是"
+        shown.append((label, str(value)))
+    return shown
 
 
 def _details(payload: dict[str, Any]) -> list[tuple[str, str]]:

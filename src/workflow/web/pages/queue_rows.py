@@ -48,7 +48,11 @@ def standing(
 ) -> tuple[str, str]:
     """The words for where a running clock stands, and how urgent (a CSS class)."""
     if awaiting_year is not None:
-        return f"待{awaiting_year}年节假日安排（剩余{remaining}个工作日）", "clock-waiting"
+        extended = "，已延期" if extended_by else ""
+        return (
+            f"待{awaiting_year}年节假日安排（剩余{remaining}个工作日{extended}）",
+            "clock-waiting",
+        )
     if overdue > 0:
         text, urgency = f"已超期{overdue}个工作日", "clock-overdue"
     else:
