@@ -164,7 +164,7 @@ def test_a_handler_takes_a_posted_application_to_a_partial_disclosure(
     _picture(page, "console-case")
 
     letter = page.locator("tr", has_text="政府信息公开申请答复书")
-    with page.expect_download() as waiting:
+    with page.expect_download(timeout=90_000) as waiting:  # the PDF is rendered on demand
         letter.get_by_role("link", name=re.compile("^PDF")).click()
     pdf = Path(waiting.value.path())
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -47,12 +47,12 @@ def test_a_wrong_password_is_shown_beside_its_field_and_the_name_is_kept(
 def test_a_page_asked_for_is_reached_after_logging_in(browsing: Browsing) -> None:
     browsing.live.user("li", "handler")
     page = browsing.new_page()
-    page.goto("/console/")
-    expect(page).to_have_url(re.compile(r"/console/login\?next=%2Fconsole%2F$"))
+    page.goto("/console/account")
+    expect(page).to_have_url(re.compile(r"/console/login\?next=%2Fconsole%2Faccount$"))
     page.get_by_label("用户名").fill("li")
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/console/$"))
+    expect(page).to_have_url(re.compile(r"/console/account$"))
 
     page.get_by_role("button", name="退出登录").click()
     expect(page).to_have_url(re.compile(r"/console/login$"))
