@@ -9,7 +9,9 @@ and with one per core, driven by this process over keep-alive connections:
 * ``GET /api/v1/cases/{number}`` and ``GET /api/v1/cases?open=true&limit=50`` (a page of
   50 with due dates): p50 and p99, one client;
 * the HTTP layer's cost: the same step through the API and through ``CaseService`` in
-  process, one at a time, in the same run.
+  process, one at a time, in the same run;
+* the console's queue and case page (``bench/console_bench.py``), first; ``BENCH_WEB=console``
+  measures only those.
 
 At most a few thousand requests; the servers are stopped at the end. ``BENCH_PG=1``
 runs the same on PostgreSQL (a fresh database on the tests' server).
@@ -33,11 +35,13 @@ from pathlib import Path
 import httpx2 as httpx
 from tests.stores import TestApplication, make_app, postgres_database
 
+from bench import console_bench
 from bench.sample_cases import TODAY, new_case
 from workflow.access.accounts import GrantSpec
 from workflow.access.tokens import create_token
 from workflow.lifecycle import StepInput
 
+CONSOLE_ONLY = os.environ.get("BENCH_WEB") == "console"  # only the console's pages
 CLIENTS = 8
 WRITES = 400  # per phase
 READS = 500
@@ -169,16 +173,20 @@ def _measure(label: str, store: Callable[[Path], AbstractContextManager[str]], c
     print(f"-- {label}, {count:,} cases")
     with tempfile.TemporaryDirectory() as root, store(Path(root)) as url:
         application = make_app(url)  # letters off for the load; the servers issue them
-        numbers = iter(_load(application, count))
+        loaded = _load(application, count)
+        theirs = console_bench.prepare(application, loaded)
+        numbers = iter(loaded[: -len(theirs)])
         now = application.clock.now()
         grants = [GrantSpec.parse("registrar@zbgd"), GrantSpec.parse("handler@zbgd")]
         with application.database.transaction() as session:
             token = create_token(session, "bench", grants, now + timedelta(days=1), "bench", now)
         with _server(url, 1, Path(root)) as base:
-            _drive(base, token, numbers, "1 worker")
-            _http_cost(base, token, url, numbers)
+            console_bench.measure(base, theirs, "1 worker")
+            if not CONSOLE_ONLY:
+                _drive(base, token, numbers, "1 worker")
+                _http_cost(base, token, url, numbers)
         cores = os.cpu_count() or 1
-        if cores > 1:
+        if cores > 1 and not CONSOLE_ONLY:
             with _server(url, cores, Path(root)) as base:
                 _drive(base, token, numbers, f"{cores} workers")
         application.close()

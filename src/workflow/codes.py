@@ -151,3 +151,20 @@ class Transport(Coded):
     FILE = "file", "文件"
     EMAIL = "email", "电子邮件"
     WEBHOOK = "webhook", "Webhook"
+
+
+class ProvisionForm(Coded):
+    """The form in which the applicant asks to receive the information (Art. 29(3))."""
+
+    PAPER = "paper", "纸质文本"
+    ELECTRONIC = "electronic", "电子数据"
+
+
+class ProvisionWay(Coded):
+    """How the applicant asks to receive it (Art. 29(3): 获取信息的方式、途径)."""
+
+    POST = "post", "邮寄"
+    EMAIL = "email", "电子邮件"
+    COLLECT = "collect", "当面领取"
+    INSPECT = "inspect", "现场查阅"
+    ONLINE = "online", "网上获取"

@@ -33,7 +33,8 @@ _FINDINGS = """
   for (const el of document.querySelectorAll("button, a[href]")) {
     const text = (el.innerText || "").trim() || el.getAttribute("aria-label")
       || el.getAttribute("title");
-    if (!text && el.offsetParent !== null) problems.push("control without a name: " + name(el));
+    // checkVisibility: not offsetParent, which a control inside a closed <details> still has
+    if (!text && el.checkVisibility()) problems.push("control without a name: " + name(el));
   }
   const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")];
   const h1s = headings.filter((h) => h.tagName === "H1");
@@ -67,7 +68,7 @@ _FINDINGS = """
   };
   for (const el of document.body.querySelectorAll("*")) {
     const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-    if (!own || el.offsetParent === null) continue;
+    if (!own || !el.checkVisibility()) continue;
     const style = getComputedStyle(el);
     const fg = lum(rgb(style.color).slice(0, 3)), bg = lum(background(el));
     const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);

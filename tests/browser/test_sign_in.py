@@ -36,6 +36,9 @@ def test_a_wrong_password_is_shown_beside_its_field_and_the_name_is_kept(
 
     password.fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("待办")  # a handler starts there
+    assert_accessible(page)
+    page.get_by_role("link", name="我的账户").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("您好，li")
     expect(page.get_by_role("cell", name="承办人")).to_be_visible()
     assert_accessible(page)
@@ -44,12 +47,12 @@ def test_a_wrong_password_is_shown_beside_its_field_and_the_name_is_kept(
 def test_a_page_asked_for_is_reached_after_logging_in(browsing: Browsing) -> None:
     browsing.live.user("li", "handler")
     page = browsing.new_page()
-    page.goto("/console/")
-    expect(page).to_have_url(re.compile(r"/console/login\?next=%2Fconsole%2F$"))
+    page.goto("/console/account")
+    expect(page).to_have_url(re.compile(r"/console/login\?next=%2Fconsole%2Faccount$"))
     page.get_by_label("用户名").fill("li")
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/console/$"))
+    expect(page).to_have_url(re.compile(r"/console/account$"))
 
     page.get_by_role("button", name="退出登录").click()
     expect(page).to_have_url(re.compile(r"/console/login$"))

@@ -17,16 +17,24 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import derive_undated
+from workflow.cases.next_step import next_step
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.views import CaseList, CaseRow, DeadlineView, outcome_label
+from workflow.codes import Channel
 from workflow.deadlines import ClockStatus, WorkingCalendar, derive
 from workflow.errors import CalendarNotPublished, InvalidInput
 from workflow.store.ledgers import load_ledgers_of
 from workflow.store.records import AgencyRecord, ApplicantRecord, CaseRecord, ClockRecord
 
+RECEIVED = "received"  # the orders of a list: oldest application first
+URGENCY = "urgency"  # the nearest due date first
+
 
 @dataclass(frozen=True)
 class CaseFilter:
+    """What ``list_cases`` keeps; every value is compared in SQL as a bound parameter or
+    in Python after it, never spliced into a statement."""
+
     agency: str | None = None
     state: str | None = None
     open_only: bool = False
@@ -37,6 +45,12 @@ class CaseFilter:
     handler: str | None = None
     agency_ids: frozenset[int] | None = None  # only these agencies (a caller's scope)
     text: str | None = None  # in the applicant's name or the request
+    channel: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    unassigned: bool = False  # no handler yet
+    order: str = RECEIVED  # or URGENCY: the nearest due date first, cases without one last
+    offset: int = 0  # a page: the rows after the first ``offset`` the filter keeps
 
 
 @dataclass(frozen=True)
@@ -58,7 +72,8 @@ def list_cases(
     criteria: CaseFilter,
     as_of: date,
 ) -> CaseList:
-    """The rows of ``workflow case list`` as of ``as_of``, oldest application first."""
+    """The rows of ``workflow case list`` as of ``as_of``, oldest application first (or
+    the most urgent first); ``total`` counts every row the filter keeps, before the page."""
     if not calendar.covers(as_of):
         raise CalendarNotPublished(as_of.year)
     _refuse_unknown(session, registry, criteria)
@@ -70,10 +85,16 @@ def list_cases(
     nearest = _nearest(session, calendar, as_of, [case.id for case, _, _ in candidates], windows)
     kept = [
         found for found in candidates if _wanted(nearest.get(found[0].id), criteria, horizon, as_of)
-    ][: criteria.limit or None]
+    ]
+    if criteria.order == URGENCY:
+        kept.sort(key=lambda found: _urgency(nearest.get(found[0].id)))  # stable: received next
+    total = len(kept)
+    end = criteria.offset + criteria.limit if criteria.limit else None
+    kept = kept[criteria.offset : end]
     ledgers = load_ledgers_of(
         session.connection(), [case.id for case, _, _ in kept if case.id in nearest]
     )
+    paused = _paused(session, [case.id for case, _, _ in kept], windows)
     rows = []
     for case, agency, applicant in kept:
         definition = registry.for_case(session, case.definition_id, case.definition_version)
@@ -95,19 +116,40 @@ def list_cases(
                 outcome=case.outcome,
                 outcome_label=outcome_label(definition, case.outcome),
                 next_due=next_due,
+                request=case.request,
+                channel=case.channel,
+                paused=case.id in paused,
+                next_step=next_step(definition, case.state, due.clock if due else None),
             )
         )
-    return CaseList(as_of, tuple(rows))
+    return CaseList(as_of, tuple(rows), total)
+
+
+def _urgency(due: _Due | None) -> tuple[bool, bool, date, int]:
+    if due is None:
+        return (True, True, date.max, 0)
+    return (False, due.due_on is None, due.due_on or date.max, due.remaining or 0)
+
+
+def _paused(session: Session, case_ids: list[int], windows: list[str]) -> set[int]:
+    """The cases among ``case_ids`` with a paused clock (a consultation, a correction)."""
+    found: set[int] = set()
+    for start in range(0, len(case_ids), 500):
+        found.update(
+            session.scalars(
+                select(ClockRecord.case_id).where(
+                    ClockRecord.case_id.in_(case_ids[start : start + 500]),
+                    ClockRecord.status == ClockStatus.PAUSED,
+                    ClockRecord.name.not_in(windows),
+                )
+            )
+        )
+    return found
 
 
 def _refuse_unknown(session: Session, registry: DefinitionRegistry, criteria: CaseFilter) -> None:
     """A filter value that names nothing is a typo, not an empty list. The known values
     listed are those of the caller's scope: no agency learns another's handlers."""
-    in_scope = (
-        CaseRecord.agency_id.in_(sorted(criteria.agency_ids))
-        if criteria.agency_ids is not None
-        else CaseRecord.id.is_not(None)
-    )
     if criteria.state is not None:
         states = {name: s.label for d in registry.definitions() for name, s in d.states.items()}
         if criteria.state not in states:
@@ -126,16 +168,21 @@ def _refuse_unknown(session: Session, registry: DefinitionRegistry, criteria: Ca
         if criteria.agency not in agencies:
             known = ", ".join(agencies) or "none (workflow agency add)"
             raise InvalidInput(f"unknown agency {criteria.agency!r}; agencies: {known}")
+    if criteria.channel is not None and criteria.channel not in Channel.codes():
+        raise InvalidInput(f"unknown channel {criteria.channel!r}; channels: {Channel.known()}")
     if criteria.handler is not None:
-        handlers = session.scalars(
-            select(CaseRecord.handler)
-            .where(CaseRecord.handler.is_not(None), in_scope)
-            .distinct()
-            .order_by(CaseRecord.handler)
-        ).all()
+        handlers = known_handlers(session, criteria.agency_ids)
         if criteria.handler not in handlers:
             known = ", ".join(h for h in handlers if h) or "none"
             raise InvalidInput(f"no case has handler {criteria.handler!r}; handlers: {known}")
+
+
+def known_handlers(session: Session, agency_ids: frozenset[int] | None) -> list[str]:
+    """The handlers of the cases in these agencies (None: all), by name."""
+    query = select(CaseRecord.handler).where(CaseRecord.handler.is_not(None))
+    if agency_ids is not None:
+        query = query.where(CaseRecord.agency_id.in_(sorted(agency_ids)))
+    return [name for name in session.scalars(query.distinct().order_by(CaseRecord.handler)) if name]
 
 
 def _horizon(calendar: WorkingCalendar, as_of: date, due_within: int | None) -> date | None:
@@ -179,6 +226,14 @@ def _select(
         query = query.where(CaseRecord.state == criteria.state)
     if criteria.handler:
         query = query.where(CaseRecord.handler == criteria.handler)
+    if criteria.unassigned:
+        query = query.where(CaseRecord.handler.is_(None))
+    if criteria.channel:
+        query = query.where(CaseRecord.channel == criteria.channel)
+    if criteria.received_from is not None:
+        query = query.where(CaseRecord.received_on >= criteria.received_from)
+    if criteria.received_to is not None:
+        query = query.where(CaseRecord.received_on <= criteria.received_to)
     if criteria.open_only:
         query = query.where(CaseRecord.state.not_in(closed))
     running = and_(

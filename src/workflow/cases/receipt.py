@@ -48,3 +48,33 @@ def confirmation_warning(
         f"confirmed {received_on}, {late} WD after {latest}, the next working day after the "
         f"application arrived on {arrived_on} (Art. 31: confirm on the day it arrives)"
     )
+
+
+# Art. 31, by channel: what fixes the receipt date (the intake form and the case page say it).
+RECEIPT_RULES: dict[Channel, str] = {
+    Channel.IN_PERSON: "当面提交的，以提交之日为收到申请之日（第三十一条第一项）。",
+    Channel.ORAL: (
+        "口头提出的，由本机关代为填写申请并经申请人确认，以提出之日为收到申请之日"
+        "（第二十九条、第三十一条第一项）。"
+    ),
+    Channel.REGISTERED_POST: (
+        "以邮寄方式提交、需签收的（挂号信、特快专递等），以本机关签收之日为收到申请之日"
+        "（第三十一条第二项）。"
+    ),
+    Channel.ORDINARY_POST: (
+        "以平常信函等无需签收的方式提交的，应于收到当日与申请人确认，以确认之日为收到申请之日；"
+        "请另填到达日期（第三十一条第二项）。"
+    ),
+    Channel.FAX: (
+        "通过传真提交的，以双方确认之日为收到申请之日，应于到达当日确认；请另填到达日期"
+        "（第三十一条第三项）。"
+    ),
+    Channel.ONLINE: (
+        "通过互联网渠道提交的，以双方确认之日为收到申请之日，应于到达当日确认；请另填到达日期"
+        "（第三十一条第三项）。"
+    ),
+    Channel.EMAIL: (
+        "通过电子邮件提交的，属互联网渠道，以双方确认之日为收到申请之日，应于到达当日确认；"
+        "请另填到达日期（第三十一条第三项）。"
+    ),
+}

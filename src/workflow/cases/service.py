@@ -22,7 +22,7 @@ from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
 from workflow.clock import Clock
-from workflow.codes import ApplicantType, Channel
+from workflow.codes import ApplicantType, Channel, ProvisionForm, ProvisionWay
 from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.definition.number_patterns import format_number
@@ -36,6 +36,7 @@ from workflow.errors import (
     StaleCase,
     case_context,
 )
+from workflow.identity_numbers import IdentityKind, require_identity_number
 from workflow.lifecycle import StepInput
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
 from workflow.store.case_rows import insert_events, lock_case_row
@@ -68,6 +69,21 @@ class NewCase:
     by: str = "system"
     definition: str = DEFAULT_DEFINITION
     arrived_on: date | None = None  # ordinary post, internet channels: before confirmation
+    unassigned: bool = False  # no handler until one takes it (领取下一件), not the registrar
+    # The rest of Art. 29's contents, kept in the opening event's payload.
+    identity_kind: str | None = None  # workflow.identity_numbers.IdentityKind
+    identity_number: str | None = None
+    provision_form: str | None = None  # codes.ProvisionForm
+    provision_way: str | None = None  # codes.ProvisionWay
+
+    def application_details(self) -> dict[str, object]:
+        """What the opening event records of the application besides the case row."""
+        details: dict[str, object] = {"applicant": self.applicant, "channel": self.channel}
+        for name in ("identity_kind", "identity_number", "provision_form", "provision_way"):
+            value = getattr(self, name)
+            if value:
+                details[name] = value
+        return details
 
 
 class LetterIssuer(Protocol):
@@ -149,6 +165,7 @@ class CaseService:
             raise InvalidInput(f"unknown channel {new.channel!r}; channels: {Channel.known()}")
         if not new.applicant.strip() or not new.request.strip():
             raise InvalidInput("an application needs the applicant's name and the request text")
+        _check_details(new)
         definition = self.registry.for_receipt(new.received_on, new.definition)
         self.check_date(new.received_on, None, definition, "the receipt date")
         check_arrival(new.channel, new.arrived_on, new.received_on)
@@ -159,9 +176,7 @@ class CaseService:
         step = StepInput(on=new.received_on, by=new.by)
         lifecycle = self.registry.lifecycle(definition)
         plan = lifecycle.opening(step, self.calendar)
-        facts = lifecycle.opening_facts(
-            step, plan, self.calendar, {"applicant": new.applicant, "channel": new.channel}
-        )
+        facts = lifecycle.opening_facts(step, plan, self.calendar, new.application_details())
         projection = project(UNOPENED, facts, definition, self.clock.today())
         case = self._new_case(session, agency, new, definition, projection)
         values = event_row(case.id, projection, facts, self.clock.now())
@@ -209,7 +224,9 @@ class CaseService:
             received_on=new.received_on,
             arrived_on=new.arrived_on,
             request=new.request,
-            handler=new.handler or (new.by if new.by != "system" else None),
+            handler=None
+            if new.unassigned
+            else new.handler or (new.by if new.by != "system" else None),
             definition_id=definition.id,
             definition_version=definition.version,
             imported=False,
@@ -376,6 +393,23 @@ def _letters_refusal(
         error.missing,
         label=spec.label if spec is not None else None,
     )
+
+
+def _check_details(new: NewCase) -> None:
+    """Art. 29's other contents, when given: a valid identity number, known codes."""
+    if new.identity_number:
+        kinds = {kind.value: kind for kind in IdentityKind}
+        if new.identity_kind not in kinds:
+            raise InvalidInput(
+                f"unknown identity kind {new.identity_kind!r}; kinds: {', '.join(kinds)}"
+            )
+        require_identity_number(kinds[new.identity_kind], new.identity_number)
+    if new.provision_form and new.provision_form not in ProvisionForm.codes():
+        raise InvalidInput(
+            f"unknown provision form {new.provision_form!r}; {ProvisionForm.known()}"
+        )
+    if new.provision_way and new.provision_way not in ProvisionWay.codes():
+        raise InvalidInput(f"unknown provision way {new.provision_way!r}; {ProvisionWay.known()}")
 
 
 def _number_taken(session: Session, number: str) -> bool:

@@ -223,6 +223,10 @@ class CaseRow:
     outcome: str | None
     outcome_label: str | None
     next_due: DeadlineView | None
+    request: str = ""
+    channel: str = ""
+    paused: bool = False  # a clock paused (the answer period, by a consultation, a correction)
+    next_step: str | None = None  # the trigger a handler fires next (cases.next_step)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -243,6 +247,7 @@ class CaseRow:
 class CaseList:
     as_of: date
     rows: tuple[CaseRow, ...]
+    total: int = 0  # the rows the filter keeps, before the limit
 
     def to_json(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "cases": [row.to_json() for row in self.rows]}

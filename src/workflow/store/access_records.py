@@ -140,3 +140,17 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class SavedViewRecord(Base):
+    """A console user's queue filters: the ones in use (``name`` empty), kept between
+    visits, and the views they saved by name."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_views_user_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Bounded(64))
+    filters: Mapped[dict[str, Any]]  # the queue's query parameters, as the page reads them
+    saved_at: Mapped[datetime]

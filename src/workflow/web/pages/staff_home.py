@@ -1,5 +1,5 @@
-"""``/console/``: the signed-in staff member's start page: who they are, their roles on
-which agencies, and the parts of the console those roles open."""
+"""``/console/``: the start page, the queue for whoever may read cases; ``/console/account``:
+who the signed-in staff member is, their roles on which agencies."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from workflow.access.roles import Role
+from workflow.access.roles import Permission, Role
 from workflow.store.records import AgencyRecord
 from workflow.web.dependencies import AppDep
 from workflow.web.pages.console_caller import ConsoleCaller
-from workflow.web.pages.rendering import page
+from workflow.web.pages.rendering import page, redirect
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -27,6 +27,13 @@ ROLE_LABELS = {
 
 @router.get("/")
 def home(request: Request, caller: ConsoleCaller, application: AppDep) -> Response:
+    if caller.principal.agencies(Permission.READ_CASES):
+        return redirect("/console/cases")
+    return account(request, caller, application)
+
+
+@router.get("/account")
+def account(request: Request, caller: ConsoleCaller, application: AppDep) -> Response:
     with application.database.reading() as session:
         names = dict(session.execute(select(AgencyRecord.id, AgencyRecord.name)).all())
     grants = [
