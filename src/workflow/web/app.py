@@ -23,7 +23,16 @@ from workflow.web import (
     service_routes,
 )
 from workflow.web.errors import install_error_handlers
-from workflow.web.pages import deadline_pages, report_pages, sign_in_pages, staff_home
+from workflow.web.pages import (
+    admin_pages,
+    agency_pages,
+    audit_pages,
+    calendar_pages,
+    deadline_pages,
+    report_pages,
+    sign_in_pages,
+    staff_home,
+)
 from workflow.web.pages.rendering import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -74,6 +83,10 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     app.include_router(staff_home.router)
     app.include_router(deadline_pages.router)
     app.include_router(report_pages.router)
+    app.include_router(calendar_pages.router)
+    app.include_router(admin_pages.router)
+    app.include_router(agency_pages.router)
+    app.include_router(audit_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")

@@ -10,7 +10,6 @@ from typing import Any
 import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from workflow import bounded_yaml
 from workflow.access.roles import Permission
@@ -28,9 +27,9 @@ from workflow.reporting.draft import agency_contact, draft_html
 from workflow.reporting.figures import parse_figures
 from workflow.reporting.format2021 import TITLE_TABLE3, TITLE_TABLE4
 from workflow.reporting.grid import table3_grid, table4_grid
-from workflow.store.records import AgencyRecord
 from workflow.web.auth import Caller
 from workflow.web.dependencies import AppDep
+from workflow.web.pages.choices import agency_options
 from workflow.web.pages.console_caller import ConsoleCaller
 from workflow.web.pages.rendering import page
 from workflow.web.reports_routes import audit_export, build_report, report_file
@@ -63,15 +62,8 @@ problems: |
 
 
 def _agencies(application: Application, caller: Caller) -> list[tuple[str, str]]:
-    """The agencies whose reports the caller may read, as select options."""
-    scope = caller.principal.agencies(Permission.REPORTS)
-    with application.database.reading() as session:
-        rows = session.execute(
-            select(AgencyRecord.id, AgencyRecord.code, AgencyRecord.name).order_by(
-                AgencyRecord.code
-            )
-        ).all()
-    options = [(code, f"{name}（{code}）") for agency_id, code, name in rows if agency_id in scope]
+    """The agencies whose reports the caller may read, and the roll-up if they may."""
+    options = agency_options(application, caller, Permission.REPORTS)
     if caller.principal.covers_everything(Permission.REPORTS):
         options.append((EVERY_AGENCY, "全部机关（汇总）"))
     return options
