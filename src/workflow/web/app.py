@@ -27,6 +27,7 @@ from workflow.web.pages import (
     admin_pages,
     agency_pages,
     audit_pages,
+    bulk_pages,
     calendar_pages,
     deadline_pages,
     report_pages,
@@ -87,6 +88,7 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     app.include_router(admin_pages.router)
     app.include_router(agency_pages.router)
     app.include_router(audit_pages.router)
+    app.include_router(bulk_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")
