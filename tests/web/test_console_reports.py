@@ -3,6 +3,7 @@ audited, and the API's rules on who reads which agency's report."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 from io import BytesIO
 
@@ -39,6 +40,10 @@ def test_the_report_page_shows_the_tables_the_charts_and_downloads(
     assert '<th scope="row">合计</th><td class="number">2</td>' in months
     assert "/console/reports/download?year=2026&amp;agency=zbgd&amp;format=xlsx" in shown.text
 
+    links = re.findall(r'href="(/console/reports/download\?[^"]+)"', shown.text)
+    assert len(links) == 3  # XLSX, Markdown, CSV; the DOCX draft is the form below
+    for link in links[1:]:
+        assert reporter.get(unescape(link)).status_code == 200, link
     xlsx = reporter.get(
         "/console/reports/download", params={"year": "2026", "agency": "zbgd", "format": "xlsx"}
     )
@@ -58,7 +63,7 @@ def test_the_report_page_shows_the_tables_the_charts_and_downloads(
         formats = session.scalars(
             select(AuditRecord.detail).where(AuditRecord.action == "report_exported")
         ).all()
-    assert [detail["format"] for detail in formats] == ["xlsx", "docx"]
+    assert [detail["format"] for detail in formats] == ["md", "csv", "xlsx", "docx"]
 
 
 def test_bad_choices_come_back_beside_their_fields_and_roles_are_the_apis(

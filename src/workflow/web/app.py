@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from workflow.application import Application
 from workflow.scheduling.scheduler import SchedulerOptions
 from workflow.web import (
+    admin_routes,
     audit_routes,
     auth_routes,
     bulk_routes,
@@ -80,6 +81,7 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     app.include_router(reports_routes.router)
     app.include_router(service_routes.router)
     app.include_router(audit_routes.router)
+    app.include_router(admin_routes.router)
     app.include_router(sign_in_pages.router)
     app.include_router(staff_home.router)
     app.include_router(deadline_pages.router)

@@ -30,7 +30,7 @@ from workflow.application import Application
 from workflow.errors import Forbidden, InvalidInput
 from workflow.store.records import AgencyRecord
 from workflow.web.auth import Caller
-from workflow.web.scope import WHAT, agency_in_scope, require
+from workflow.web.scope import WHAT, agency_in_scope, require, visible_agencies
 
 MAX_TOKEN_DAYS = 366
 
@@ -54,6 +54,8 @@ def _check_grants(
         reach = caller.principal.tree.below(grant.agency_id) if grant.subtree else {grant.agency_id}
         if not reach <= _administered(caller):
             code = spec.agency or "the user's own agency"
+            if grant.agency_id not in visible_agencies(caller):
+                raise InvalidInput(f"unknown agency {code!r}")  # as agency_in_scope says
             raise Forbidden(
                 f"{WHAT[Permission.ADMINISTER]} ({code}{'/*' if grant.subtree else ''})"
             )
@@ -98,7 +100,6 @@ def add_staff_user(
     grants: Sequence[str],
 ) -> str:
     """A new user of ``agency`` with ``grants``; their one-time password (shown once)."""
-    require(caller, Permission.ADMINISTER)
     specs = parse_grants(grants)
     now = application.clock.now()
     with application.database.transaction() as session:

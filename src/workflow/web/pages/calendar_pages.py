@@ -58,7 +58,7 @@ def import_notice(
     return done
 
 
-def _history(application: Application, caller: Caller) -> list[dict[str, Any]]:
+def history_in_scope(application: Application, caller: Caller) -> list[dict[str, Any]]:
     """The changes, newest first, with moved deadlines of other agencies' cases counted
     but not named."""
     scope = caller.principal.agencies(Permission.READ_CASES)
@@ -73,11 +73,18 @@ def _history(application: Application, caller: Caller) -> list[dict[str, Any]]:
             )
         )
     for row in rows:
+        shown = [moved for moved in row["deadlines"] if moved["case"] in mine]
+        row["hidden"] = len(row["deadlines"]) - len(shown)
+        row["deadlines"] = shown
+    return rows[::-1]
+
+
+def _history_shown(application: Application, caller: Caller) -> list[dict[str, Any]]:
+    rows = history_in_scope(application, caller)
+    for row in rows:
         row["action_label"] = ACTIONS.get(row["action"], row["action"])
         row["origin_label"] = ORIGINS.get(row["origin"], row["origin"])
-        row["shown"] = [moved for moved in row["deadlines"] if moved["case"] in mine]
-        row["hidden"] = len(row["deadlines"]) - len(row["shown"])
-    return rows[::-1]
+    return rows
 
 
 def _page(
@@ -97,7 +104,7 @@ def _page(
         caller=caller,
         status=422 if errors else 200,
         years=years,
-        history=_history(application, caller),
+        history=_history_shown(application, caller),
         may_import=caller.principal.may(Permission.ADMINISTER),
         values=values,
         errors=errors,

@@ -37,12 +37,7 @@ from workflow.web.scope import require
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 EVERY_AGENCY = "*"  # the roll-up of every agency, for a grant on every agency
-DOWNLOADS = (
-    ("xlsx", "Excel 工作簿"),
-    ("docx", "Word 草稿（表三、表四）"),
-    ("md", "Markdown"),
-    ("csv", "CSV"),
-)
+DOWNLOADS = (("xlsx", "Excel 工作簿（XLSX）"), ("md", "Markdown"), ("csv", "CSV"))
 FORMATS = {code for code, _ in DOWNLOADS}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # What the draft's figures form starts with: every figure the engine cannot count.
