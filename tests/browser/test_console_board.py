@@ -19,6 +19,7 @@ from tests.browser.conftest import PASSWORD, Browsing, screenshot
 from tests.synthetic_2027 import NOTICE
 from tests.web.conftest import NEW_CASE
 from workflow.cases.service import NewCase
+from workflow.lifecycle import StepInput
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -72,8 +73,28 @@ def test_a_head_approves_an_extension_from_the_deadlines_board(browsing: Browsin
 def test_the_report_officer_opens_the_report_and_downloads_it(browsing: Browsing) -> None:
     live = browsing.live
     live.user("zhou", "reporter")
-    for received in (date(2026, 3, 2), date(2026, 6, 15), date(2026, 11, 20)):
-        _open_case(browsing, received)
+    answers = {  # received, (working days later, outcome, inputs)
+        date(2026, 1, 12): (12, "disclosed.provided", {"access": "以电子邮件方式提供"}),
+        date(2026, 3, 2): (18, "unavailable.not_held", {}),
+        date(2026, 3, 16): (6, "disclosed.provided", {"access": "以邮寄方式提供"}),
+        date(2026, 6, 15): (
+            19,
+            "withheld.internal_affairs",
+            {"reason": "属于内部事务信息", "ground": None},
+        ),
+        date(2026, 9, 7): (4, "disclosed.already_public", {}),
+        date(2026, 11, 20): None,
+    }
+    calendar = live.application.calendar
+    for received, answer in answers.items():
+        number = _open_case(browsing, received)
+        if answer is not None:
+            days, outcome, inputs = answer
+            step = StepInput(
+                on=calendar.add_working_days(received, days), by="li", outcome=outcome,
+                **{key: value for key, value in inputs.items() if value is not None},
+            )  # fmt: skip
+            live.application.cases.fire(number, "decide", step)
     page = browsing.log_in("zhou")
     page.get_by_role("link", name="年度报告").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("政府信息公开工作年度报告")
@@ -81,9 +102,9 @@ def test_the_report_officer_opens_the_report_and_downloads_it(browsing: Browsing
     page.get_by_role("button", name="生成报告").click()
     expect(page.get_by_role("img", name=re.compile("2026年每月收到的申请"))).to_be_visible()
     expect(page.locator("caption", has_text="三、收到和处理政府信息公开申请情况")).to_be_visible()
-    assert_accessible(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.get_by_role("img", name=re.compile("（一）予以公开3件"))).to_be_visible()
     screenshot(page, "report")
+    assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel 工作簿（XLSX）").click()
     path = download.value.path()
