@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from io import BytesIO
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -73,7 +74,7 @@ def test_a_head_approves_an_extension_from_the_deadlines_board(browsing: Browsin
 def test_the_report_officer_opens_the_report_and_downloads_it(browsing: Browsing) -> None:
     live = browsing.live
     live.user("zhou", "reporter")
-    answers = {  # received, (working days later, outcome, inputs)
+    answers: dict[date, tuple[int, str, dict[str, Any]] | None] = {  # (WD later, outcome, inputs)
         date(2026, 1, 12): (12, "disclosed.provided", {"access": "以电子邮件方式提供"}),
         date(2026, 3, 2): (18, "unavailable.not_held", {}),
         date(2026, 3, 16): (6, "disclosed.provided", {"access": "以邮寄方式提供"}),
@@ -92,7 +93,7 @@ def test_the_report_officer_opens_the_report_and_downloads_it(browsing: Browsing
             days, outcome, inputs = answer
             step = StepInput(
                 on=calendar.add_working_days(received, days), by="li", outcome=outcome,
-                **{key: value for key, value in inputs.items() if value is not None},
+                **inputs,
             )  # fmt: skip
             live.application.cases.fire(number, "decide", step)
     page = browsing.log_in("zhou")
