@@ -77,3 +77,30 @@ def test_a_handler_sees_the_board_but_may_not_approve(sqlite_service: Service) -
     assert handler.get(f"/api/v1/cases/{number}").json()["state"] == "received"
     service.user("zhao", "reporter")
     assert service.login("zhao").get("/console/deadlines").status_code == 403
+
+
+def test_overdue_paused_and_awaiting_next_years_calendar_each_have_their_place(
+    sqlite_service: Service,
+) -> None:
+    service = sqlite_service
+    service.user("reg", "registrar")
+    service.user("wang", "head")
+    late = _open(service, received_on="2026-10-09")  # due 2026-11-06: overdue on 11-26
+    paused = _open(service, received_on="2026-11-20")
+    service.login("wang").post(
+        f"/api/v1/cases/{paused}/fire", json={"trigger": "consult_third_party", "party": "甲公司"}
+    )
+    service.clock.set(date(2026, 12, 10))
+    waiting = _open(service, received_on="2026-12-10")  # due in 2027: no notice loaded
+    board = service.login("wang").get("/console/deadlines").text
+
+    def section(anchor: str) -> str:
+        return board.split(f'id="{anchor}"')[1].split("<h2")[0]
+
+    assert late in section("overdue")
+    assert "已超期" in section("overdue")
+    assert paused in section("paused")
+    assert paused not in section("overdue") + section("week")
+    assert waiting in section("awaiting")
+    assert "待2027年节假日安排" in section("awaiting")
+    assert waiting not in section("week")
