@@ -118,3 +118,18 @@ def test_administration_is_for_admins(sqlite_service: Service) -> None:
     assert auditor.get("/console/admin").status_code == 200
     assert auditor.get("/console/admin/audit").status_code == 200
     assert auditor.get("/console/admin/users/new").status_code == 403
+
+
+def test_second_factor_roles_are_set_by_an_admin_of_every_agency(sqlite_service: Service) -> None:
+    service = sqlite_service
+    service.user("root", "admin")
+    service.user("super", "admin@*")
+    local = service.login("root")
+    assert 'id="f-totp-head" name="totp" value="head" disabled' in local.get("/console/admin").text
+    assert local.post("/console/admin/roles", data={"totp": ["head"]}).status_code == 403
+    admin = service.login("super")
+    saved = admin.post("/console/admin/roles", data={"totp": ["head"]}, follow_redirects=False)
+    assert saved.status_code == 303
+    shown = admin.get("/console/admin").text
+    assert 'value="head" checked' in shown
+    assert 'value="handler" checked' not in shown

@@ -22,12 +22,14 @@ from workflow.access.accounts import (
     disable_user,
     find_user,
     reset_password,
+    set_role_policy,
     user_rows,
 )
-from workflow.access.roles import Permission
+from workflow.access.roles import Permission, Role
 from workflow.access.tokens import create_token, revoke_token, token_rows
 from workflow.application import Application
 from workflow.errors import Forbidden, InvalidInput
+from workflow.store.access_records import RolePolicyRecord
 from workflow.store.records import AgencyRecord
 from workflow.web.auth import Caller
 from workflow.web.scope import WHAT, agency_in_scope, require, visible_agencies
@@ -193,3 +195,31 @@ def revoke_api_token(application: Application, caller: Caller, name: str) -> Non
     with application.database.transaction() as session:
         revoke_token(session, name, now)
         caller.audit(session, now, "token_revoked", token=name)
+
+
+def role_policies(application: Application) -> dict[str, bool]:
+    """Whether each role requires a second factor at login."""
+    with application.database.reading() as session:
+        required = set(
+            session.scalars(
+                select(RolePolicyRecord.role).where(RolePolicyRecord.totp_required.is_(True))
+            )
+        )
+    return {role.value: role.value in required for role in Role}
+
+
+def set_second_factor_roles(application: Application, caller: Caller, roles: set[str]) -> None:
+    """Require a second factor of exactly ``roles``: deployment-wide, so it needs the
+    admin role on every agency."""
+    if not caller.principal.covers_everything(Permission.ADMINISTER):
+        raise Forbidden("role policies span every agency: a grant on every agency")
+    unknown = roles - {role.value for role in Role}
+    if unknown:
+        raise InvalidInput(f"unknown role {sorted(unknown)[0]!r}")
+    now = application.clock.now()
+    with application.database.transaction() as session:
+        for role in Role:
+            set_role_policy(session, role, totp_required=role.value in roles)
+        caller.audit(
+            session, now, "role_policy_changed", agency_id=None, totp_required=sorted(roles)
+        )

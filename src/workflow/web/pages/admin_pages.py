@@ -30,6 +30,8 @@ from workflow.web.staff_admin import (
     disable_staff_user,
     reset_staff_password,
     revoke_api_token,
+    role_policies,
+    set_second_factor_roles,
     tokens_in_scope,
     users_in_scope,
 )
@@ -72,7 +74,17 @@ def admin_home(
         tokens=tokens_in_scope(application, caller) if administer else [],
         agencies=agencies,
         done=done,
+        policies=role_policies(application) if administer else {},
+        may_set_policies=principal.covers_everything(Permission.ADMINISTER),
+        role_labels={role.value: label for role, label in ROLE_LABELS.items()},
     )
+
+
+@router.post("/admin/roles")
+async def set_policies(request: Request, caller: ConsoleCaller, application: AppDep) -> Response:
+    form = await request.form()
+    set_second_factor_roles(application, caller, {str(role) for role in form.getlist("totp")})
+    return redirect("/console/admin?done=roles")
 
 
 def _form(
