@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.stores import make_app
+from tests.stores import add_staff, make_app
 from tests.web.conftest import NEW_CASE, Service
 from workflow.cases.agencies import add_agency, set_agency
 from workflow.cases.service import NewCase
@@ -65,8 +65,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     other = application.cases.open(
         NewCase(**{**new, "agency": "other", "received_on": date(2026, 11, 20)})
     )
+    add_staff(application, "clerk", "handler")  # a user of zbgd, for the user routes
     with TestClient(create_app(application)) as client:
-        yield World(Service(application, client), own.number, other.number, own.id)
+        world = World(Service(application, client), own.number, other.number, own.id)
+        world.service.token("portal-1", "registrar@zbgd")
+        yield world
 
 
 Request = tuple[str, str, dict[str, Any]]
@@ -146,6 +149,36 @@ ROUTES: dict[str, tuple[str, Callable[[World], Request]]] = {
     "export_audit": ("audit", lambda w: ("GET", "/api/v1/audit.csv", {})),
     "list_outbox": ("audit", lambda w: ("GET", "/api/v1/outbox", {})),
     "list_scheduler_runs": ("everywhere", lambda w: ("GET", "/api/v1/scheduler/runs", {})),
+    "list_users": ("administer_list", lambda w: ("GET", "/api/v1/users", {})),
+    "add_user": (
+        "administer",
+        lambda w: (
+            "POST",
+            "/api/v1/users",
+            {"json": {"name": "newcomer", "agency": "zbgd", "roles": ["handler"]}},
+        ),
+    ),
+    "reset_user_password": (
+        "administer_named",
+        lambda w: ("POST", "/api/v1/users/clerk/reset-password", {}),
+    ),
+    "disable_user": ("administer_named", lambda w: ("POST", "/api/v1/users/clerk/disable", {})),
+    "list_tokens": ("administer_list", lambda w: ("GET", "/api/v1/tokens", {})),
+    "create_token": (
+        "administer_named",
+        lambda w: (
+            "POST",
+            "/api/v1/tokens",
+            {"json": {"name": "portal", "roles": ["registrar@zbgd"], "days": 30}},
+        ),
+    ),
+    "revoke_token": ("administer_named", lambda w: ("POST", "/api/v1/tokens/portal-1/revoke", {})),
+    "import_calendar_notice": (
+        "administer_any",
+        lambda w: ("POST", "/api/v1/calendar/notices", {"json": {"text": "not a notice"}}),
+    ),
+    "calendar_history": ("anyone", lambda w: ("GET", "/api/v1/calendar/history", {})),
+    "recompute_calendar": ("administer_any", lambda w: ("POST", "/api/v1/calendar/recompute", {})),
 }
 
 
@@ -210,6 +243,22 @@ def _check(world: World, operation: str, role: str, scope: str, answer: Any) -> 
         assert status == (200 if "audit" in MAY[role] else 403), answer.text
     elif need == "everywhere":
         assert status == 403
+    elif need == "administer_list":  # the caller's own agencies' rows, or refused
+        assert status == (200 if "administer" in MAY[role] else 403), answer.text
+    elif need == "administer_named":  # a user or token of zbgd: unknown outside its scope
+        if "administer" not in MAY[role]:
+            assert status == 403, answer.text
+        elif scope == "other":
+            assert status == 422, answer.text
+        elif status == 422:  # made by an earlier caller of the matrix: the name is taken
+            assert "exists" in body["error"]["message"], answer.text
+        else:
+            assert status not in (401, 403, 404), answer.text
+    elif need == "administer_any":  # deployment-wide (the national holiday calendar)
+        if "administer" in MAY[role]:
+            assert status not in (401, 403, 404), answer.text
+        else:
+            assert status == 403, answer.text
 
 
 @pytest.mark.parametrize("scope", SCOPES)

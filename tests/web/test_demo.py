@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.cli import one_line_error, run
+from workflow.access.roles import Role
 from workflow.application import Application
 from workflow.cases.registry import DEFAULT_DEFINITION
 from workflow.cases.verify import verify_cases
@@ -91,3 +92,26 @@ def test_demo_on_a_store_with_cases_is_refused_in_one_line(
         "--demo loads an empty store only, and this one has cases (1): "
         "point WORKFLOW_DB at a new file"
     )
+
+
+def test_the_demo_fills_the_heads_reporters_and_admins_pages(demo: Application) -> None:
+    pages = {
+        "head": ["/console/deadlines", "/console/bulk", "/console/calendar"],
+        "reporter": ["/console/reports?year=2025"],
+        "admin": ["/console/admin", "/console/admin/audit", "/console/admin/agencies/zbgd"],
+    }
+    with TestClient(create_app(demo)) as client:
+        for role, paths in pages.items():
+            name, password = next(login for r, login in USERS.items() if r.value == role)
+            assert client.post("/auth/login", data={"username": name, "password": password})
+            for path in paths:
+                answer = client.get(path)
+                assert answer.status_code == 200, (path, answer.text[-500:])
+            client.cookies.clear()
+        client.post(
+            "/auth/login",
+            data={"username": USERS[Role.REPORTER][0], "password": USERS[Role.REPORTER][1]},
+        )
+        report = client.get("/console/reports?year=2025").text
+        months = report.split('id="chart-months"')[1].split("<h3")[0]
+        assert '<th scope="row">合计</th><td class="number">0</td>' not in months

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflow.cases.calendar_years import (
+    NOTICE,
     SHIPPED,
     YearVersion,
     already_recorded,
@@ -34,6 +35,7 @@ from workflow.cases.recompute import RecomputeReport, recompute
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock
 from workflow.deadlines.calendar_files import same_days
+from workflow.deadlines.notice import apply_extension, parse_notice
 from workflow.errors import InvalidInput
 from workflow.store.database import Database
 
@@ -137,6 +139,17 @@ def release(shipped: Sequence[YearVersion], own: Sequence[YearVersion] = ()) -> 
         return outcomes
 
     return decide
+
+
+def notice_version(texts: Sequence[str], name: str) -> tuple[YearVersion, tuple[str, ...]]:
+    """A yearly holiday notice's text (and the texts of later notices extending one of its
+    holidays) read into a year to load, with the parser's warnings; a sentence that
+    cannot be read is refused (``NoticeParseError`` quotes it)."""
+    parsed = parse_notice(texts[0])
+    schedule = parsed.schedule
+    for text in texts[1:]:
+        schedule = apply_extension(schedule, text)
+    return YearVersion(schedule, NOTICE, name, "\n\n".join(texts)), parsed.warnings
 
 
 def _new_or_same(version: YearVersion, previous: YearVersion | None) -> YearOutcome:

@@ -193,6 +193,25 @@ def changes_of(session: Session, year: int | None = None) -> list[CalendarChange
     return list(session.scalars(query))
 
 
+def history_rows(session: Session, year: int | None = None) -> list[dict[str, Any]]:
+    """``workflow calendar history``: each change, by whom, and the due dates it moved."""
+    return [
+        {
+            "year": row.year,
+            "action": row.action,
+            "origin": row.origin,
+            "source": row.source_name,
+            "previous_hash": row.previous_hash,
+            "content_hash": row.content_hash,
+            "by": row.by,
+            "at": row.at.isoformat(),
+            "note": (row.detail or {}).get("note"),
+            "deadlines": (row.detail or {}).get("deadlines", []),
+        }
+        for row in changes_of(session, year)
+    ]
+
+
 def describe_years(years: Iterable[YearVersion]) -> list[dict[str, Any]]:
     """The data of ``workflow calendar years``: each year, its origin, hash and notices."""
     return [

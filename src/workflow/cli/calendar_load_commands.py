@@ -20,12 +20,12 @@ from workflow.cases.calendar_loading import (
     REPLACED,
     CalendarLoad,
     explicit,
+    notice_version,
 )
-from workflow.cases.calendar_years import NOTICE, YearVersion, changes_of, year_file
+from workflow.cases.calendar_years import YearVersion, history_rows, year_file
 from workflow.cli.context import AppContext, app
 from workflow.deadlines import YearSchedule
 from workflow.deadlines.calendar_files import dump_year, parse_year, year_files
-from workflow.deadlines.notice import apply_extension, parse_notice
 from workflow.errors import InvalidInput
 from workflow.input_files import UnreadableFile, read_text
 
@@ -70,19 +70,15 @@ def import_notice(
     """
     context = app(ctx)
     texts = [_read_text(notice), *(_read_text(extension) for extension in extensions)]
-    parsed = parse_notice(texts[0])
-    schedule = parsed.schedule
-    for text in texts[1:]:
-        schedule = apply_extension(schedule, text)
-    for warning in parsed.warnings:
+    names = " + ".join(path.name for path in (notice, *extensions))
+    version, warnings = notice_version(texts, names)
+    for warning in warnings:
         click.echo(f"note: {warning}")
     if not context.has_store:
-        _write_year_file(context, schedule, force)
+        _write_year_file(context, version.schedule, force)
         if not no_recompute:
             click.echo("no case store here (workflow init): no deadlines to recompute")
         return
-    names = " + ".join(path.name for path in (notice, *extensions))
-    version = YearVersion(schedule, NOTICE, names, "\n\n".join(texts))
     _load(context, [version], force, no_recompute, by)
 
 
@@ -151,21 +147,7 @@ def history(ctx: click.Context, year: int | None, as_json: bool) -> None:
     if not context.has_store:
         raise InvalidInput("no case store here: the shipped years are used as they are")
     with context.database.reading() as session:
-        rows = [
-            {
-                "year": row.year,
-                "action": row.action,
-                "origin": row.origin,
-                "source": row.source_name,
-                "previous_hash": row.previous_hash,
-                "content_hash": row.content_hash,
-                "by": row.by,
-                "at": row.at.isoformat(),
-                "note": (row.detail or {}).get("note"),
-                "deadlines": (row.detail or {}).get("deadlines", []),
-            }
-            for row in changes_of(session, year)
-        ]
+        rows = history_rows(session, year)
     if as_json:
         click.echo(json.dumps({"changes": rows}, ensure_ascii=False, indent=2))
         return

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from workflow.application import Application
 from workflow.scheduling.scheduler import SchedulerOptions
 from workflow.web import (
+    admin_routes,
     audit_routes,
     auth_routes,
     bulk_routes,
@@ -23,7 +24,20 @@ from workflow.web import (
     service_routes,
 )
 from workflow.web.errors import install_error_handlers
-from workflow.web.pages import case_page, intake_page, queue_page, sign_in_pages, staff_home
+from workflow.web.pages import (
+    admin_pages,
+    agency_pages,
+    audit_pages,
+    bulk_pages,
+    calendar_pages,
+    case_page,
+    deadline_pages,
+    intake_page,
+    queue_page,
+    report_pages,
+    sign_in_pages,
+    staff_home,
+)
 from workflow.web.pages.rendering import STATIC_DIR
 
 API_PREFIX = "/api/v1"
@@ -70,11 +84,19 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     app.include_router(reports_routes.router)
     app.include_router(service_routes.router)
     app.include_router(audit_routes.router)
+    app.include_router(admin_routes.router)
     app.include_router(sign_in_pages.router)
     app.include_router(staff_home.router)
     app.include_router(queue_page.router)
     app.include_router(case_page.router)
     app.include_router(intake_page.router)
+    app.include_router(deadline_pages.router)
+    app.include_router(report_pages.router)
+    app.include_router(calendar_pages.router)
+    app.include_router(admin_pages.router)
+    app.include_router(agency_pages.router)
+    app.include_router(audit_pages.router)
+    app.include_router(bulk_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")

@@ -34,7 +34,7 @@ class AuditPage(BaseModel):
     entries: list[AuditEntry]
 
 
-def _rows(
+def audit_entries(
     caller: Caller,
     application: AppDep,
     action: str | None,
@@ -42,6 +42,7 @@ def _rows(
     batch: str | None,
     limit: int,
 ) -> list[dict[str, Any]]:
+    """The caller's audit entries, newest first (the API's and the console's)."""
     principal = caller.principal
     if not principal.may(Permission.READ_AUDIT):
         raise Forbidden("reading the audit log needs the auditor or admin role")
@@ -78,7 +79,7 @@ def list_audit(
     limit: Limit = 200,
 ) -> AuditPage:
     """Audit entries of the caller's agencies, newest first."""
-    rows = _rows(caller, application, action, case, batch, limit)
+    rows = audit_entries(caller, application, action, case, batch, limit)
     return AuditPage(entries=[AuditEntry(**row) for row in rows])
 
 
@@ -100,7 +101,7 @@ def export_audit(
     limit: Limit = 10_000,
 ) -> Response:
     """The same entries as CSV (UTF-8 with a BOM, so a spreadsheet reads the Chinese)."""
-    rows = _rows(caller, application, action, case, batch, limit)
+    rows = audit_entries(caller, application, action, case, batch, limit)
     with application.database.transaction() as session:
         caller.audit(session, application.clock.now(), "audit_exported", rows=len(rows))
     return Response(

@@ -33,7 +33,7 @@ class _RollBack(Exception):
     """Leaves a preview's transaction without committing it."""
 
 
-def _refusal(number: str, error: WorkflowError) -> dict[str, Any]:
+def refusal(number: str, error: WorkflowError) -> dict[str, Any]:
     return {
         "case": number,
         "accepted": False,
@@ -57,7 +57,7 @@ def _preview_one(
         except _RollBack:
             pass
     except WorkflowError as error:
-        return _refusal(number, error)
+        return refusal(number, error)
     return {
         "case": number,
         "accepted": True,
@@ -82,6 +82,15 @@ def _single(body: BulkFireBody) -> FireBody:
 def preview_bulk_fire(body: BulkFireBody, caller: CallerDep, application: AppDep) -> dict[str, Any]:
     """Which cases the trigger would move, and why each other one is refused; nothing
     is changed."""
+    results = preview_selection(application, caller, body.cases, _single(body))
+    return {"trigger": body.trigger, "results": results}
+
+
+def preview_selection(
+    application: Application, caller: Caller, numbers: list[str], body: FireBody
+) -> list[dict[str, Any]]:
+    """For each case (once each, in the order given): accepted, with the transition it
+    would make, or refused with the error firing would raise."""
     service = CaseService(
         application.database,
         application.registry,
@@ -89,12 +98,10 @@ def preview_bulk_fire(body: BulkFireBody, caller: CallerDep, application: AppDep
         application.clock,
         letters=None,
     )
-    single = _single(body)
-    results = [
-        _preview_one(application, service, caller, number, single)
-        for number in dict.fromkeys(body.cases)
+    return [
+        _preview_one(application, service, caller, number, body)
+        for number in dict.fromkeys(numbers)
     ]
-    return {"trigger": body.trigger, "results": results}
 
 
 @router.post(
@@ -109,29 +116,38 @@ def bulk_fire(
     """Fire the trigger on each case, each in its own transaction; one batch id in the
     audit log for all of them."""
 
-    def work() -> tuple[int, Any]:
-        batch = uuid.uuid4().hex
-        single = _single(body)
-        results = []
-        for number in dict.fromkeys(body.cases):
-            try:
-                fired = fire_one(application, caller, number, single)
-            except WorkflowError as error:
-                results.append(_refusal(number, error))
-                continue
-            results.append({"case": number, "accepted": True, **fired})
-            with application.database.transaction() as session:
-                case = case_in_scope(session, caller, number)
-                caller.audit(
-                    session,
-                    application.clock.now(),
-                    "bulk_fired",
-                    agency_id=case.agency_id,
-                    case=number,
-                    batch=batch,
-                    trigger=body.trigger,
-                    version=fired["version"],
-                )
-        return 200, {"batch": batch, "trigger": body.trigger, "results": results}
+    return idempotent(
+        request,
+        application,
+        caller,
+        body.model_dump(mode="json"),
+        lambda: (200, fire_selection(application, caller, body.cases, _single(body))),
+    )
 
-    return idempotent(request, application, caller, body.model_dump(mode="json"), work)
+
+def fire_selection(
+    application: Application, caller: Caller, numbers: list[str], body: FireBody
+) -> dict[str, Any]:
+    """Fire on each case in its own transaction; one batch id on every audit entry."""
+    batch = uuid.uuid4().hex
+    results = []
+    for number in dict.fromkeys(numbers):
+        try:
+            fired = fire_one(application, caller, number, body)
+        except WorkflowError as error:
+            results.append(refusal(number, error))
+            continue
+        results.append({"case": number, "accepted": True, **fired})
+        with application.database.transaction() as session:
+            case = case_in_scope(session, caller, number)
+            caller.audit(
+                session,
+                application.clock.now(),
+                "bulk_fired",
+                agency_id=case.agency_id,
+                case=number,
+                batch=batch,
+                trigger=body.trigger,
+                version=fired["version"],
+            )
+    return {"batch": batch, "trigger": body.trigger, "results": results}

@@ -30,6 +30,7 @@ from workflow.errors import (
     LetterError,
     MissingInputs,
     NotAuthenticated,
+    NoticeParseError,
     RequestInProgress,
     StaleCase,
     StoreBusy,
@@ -149,6 +150,8 @@ def details_of(error: WorkflowError) -> dict[str, Any]:
         return {"retry_after": error.retry_after}
     if isinstance(error, CaseNotFound):
         return {"case": error.number}
+    if isinstance(error, NoticeParseError):
+        return {"sentence": error.sentence, "problem": error.problem}
     if isinstance(error, ImportRejected):
         return {
             "problems": [

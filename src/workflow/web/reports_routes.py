@@ -11,8 +11,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from workflow.access.roles import Permission
+from workflow.application import Application
 from workflow.errors import Forbidden, InvalidInput
 from workflow.reporting import (
+    AnnualReport,
     AppealsRule,
     ReportRequest,
     annual_report,
@@ -23,7 +25,7 @@ from workflow.reporting import (
     to_markdown,
     to_xlsx,
 )
-from workflow.web.auth import CallerDep
+from workflow.web.auth import Caller, CallerDep
 from workflow.web.dependencies import AppDep
 from workflow.web.errors import documented
 from workflow.web.scope import WHAT, agency_in_scope
@@ -63,6 +65,36 @@ def annual_report_route(
     format: Annotated[str, Query(pattern="^(json|csv|md|html|xlsx)$")] = "json",
 ) -> Response:
     """Tables 三 and 四 of a year for an agency (with ``subtree``: and those below it)."""
+    report = build_report(
+        application,
+        caller,
+        ReportRequest(
+            year=year,
+            today=application.clock.today(),
+            as_of=as_of,
+            previous_as_of=previous_as_of,
+            appeals_rule=AppealsRule(appeals),
+        ),
+        agency,
+        subtree=subtree,
+    )
+    content, media, filename = report_file(report, format)
+    audit_export(application, caller, report, format)
+    headers = {"X-Report-Checks": "failed" if report.failed else "passed"}
+    if filename is not None:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(content, media_type=media, headers=headers)
+
+
+def build_report(
+    application: Application,
+    caller: Caller,
+    request: ReportRequest,
+    agency: str | None,
+    *,
+    subtree: bool = False,
+) -> AnnualReport:
+    """The report of ``agency`` (None: every agency) when the caller may read it."""
     if subtree and agency is None:
         raise InvalidInput("subtree needs agency")
     with application.database.reading() as session:
@@ -74,36 +106,35 @@ def annual_report_route(
         scope = resolve_scope(session, agency, subtree=subtree)
     if not set(scope.ids) <= caller.principal.agencies(Permission.REPORTS):
         raise Forbidden(WHAT[Permission.REPORTS] + " (on every agency below it, for a subtree)")
-    request = ReportRequest(
-        year=year,
-        today=application.clock.today(),
-        as_of=as_of,
-        previous_as_of=previous_as_of,
-        appeals_rule=AppealsRule(appeals),
-    )
     catch_up(application.database, application.registry)
     with application.database.reading() as session:
-        report = annual_report(session, application.registry, scope, request)
+        return annual_report(session, application.registry, scope, request)
+
+
+def report_file(report: AnnualReport, format: str) -> tuple[str | bytes, str, str | None]:
+    """The report in ``format``: its content, media type and file name (None for JSON)."""
     content: str | bytes
     if format == "xlsx":
         content = to_xlsx(report)
     elif format == "json":
-        content = json.dumps(report.as_dict(), ensure_ascii=False)
+        return json.dumps(report.as_dict(), ensure_ascii=False), MEDIA["json"], None
     else:
         content = {"csv": to_csv, "md": to_markdown, "html": to_html}[format](report)
         if format == "csv":
             content = "\ufeff" + content  # Excel opens a Chinese CSV as UTF-8 with a BOM
+    return content, MEDIA[format], f"report-{report.year}.{format}"
+
+
+def audit_export(
+    application: Application, caller: Caller, report: AnnualReport, format: str
+) -> None:
     with application.database.transaction() as session:
         caller.audit(
             session,
             application.clock.now(),
             "report_exported",
-            agency_id=scope.ids[0] if scope.code is not None else None,
-            year=year,
-            scope=scope.description,
+            agency_id=report.scope.ids[0] if report.scope.code is not None else None,
+            year=report.year,
+            scope=report.scope.description,
             format=format,
         )
-    headers = {"X-Report-Checks": "failed" if report.failed else "passed"}
-    if format != "json":
-        headers["Content-Disposition"] = f'attachment; filename="report-{year}.{format}"'
-    return Response(content, media_type=MEDIA[format], headers=headers)
