@@ -23,7 +23,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, PrimaryKeyConstraint, UniqueConstraint, create_engine, event
+from sqlalchemy import (
+    Connection,
+    Engine,
+    PrimaryKeyConstraint,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -86,7 +93,11 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One use case, one transaction: commit on success, roll back on any error."""
         with self.translated(), self._sessions() as session, session.begin():
-            yield session
+            session.info[_CONNECTION] = None  # taken by the first connection_of
+            try:
+                yield session
+            finally:
+                del session.info[_CONNECTION]
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -108,6 +119,21 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_CONNECTION = "workflow.connection"
+
+
+def connection_of(session: Session) -> Connection:
+    """The connection of a session's transaction, asked of the session once per
+    ``Database.transaction`` (``Session.connection()`` costs a handler's step more than
+    a statement); a session from elsewhere is asked every time."""
+    if _CONNECTION not in session.info:
+        return session.connection()
+    connection = session.info[_CONNECTION]
+    if not isinstance(connection, Connection):
+        connection = session.info[_CONNECTION] = session.connection()
+    return connection
 
 
 def normalize_url(url: str) -> str:
