@@ -19,9 +19,9 @@ it (a busy store, an unreachable one, a refused value or constraint).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -50,9 +50,6 @@ from workflow.errors import (
 )
 from workflow.settings import LOCK_WAIT_SECONDS
 from workflow.store.records import Base
-
-if TYPE_CHECKING:
-    from sqlalchemy.dialects import postgresql, sqlite
 
 
 class Database:
@@ -184,20 +181,6 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool, lock_wait: flo
             raise OperationalError(statement, None, error) from error
 
     return engine
-
-
-def dialect_insert(
-    dialect: str,
-) -> Callable[..., postgresql.Insert] | Callable[..., sqlite.Insert]:
-    """The INSERT with ``ON CONFLICT`` of the store's dialect (PostgreSQL's dialect module
-    is imported only by a PostgreSQL store)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
 
 
 # SQLSTATEs (PostgreSQL) and result codes (SQLite) of a lock not had in time.
