@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from workflow.lifecycle.effects import AppealAction
-from workflow.store.prepared import Prepared
+from workflow.store.prepared import Prepared, inserted_ids
 from workflow.store.tables import APPEALS as _APPEALS
 
 _COLUMNS = (
@@ -38,7 +38,13 @@ _LOAD = (
     .where(_APPEALS.c.case_id.in_(bindparam("b_case_ids", expanding=True)))
     .order_by(*_ORDER)
 )
-_RESOLVE = (
+_KEYS = (
+    *("case_id", "kind", "filed_on", "result", "decided_on", "imported"),
+    *("filed_recorded_on", "decided_recorded_on"),
+)
+_INSERT = Prepared(_APPEALS.insert().returning(_APPEALS.c.id), _KEYS)
+_INSERT_MANY = _APPEALS.insert().returning(_APPEALS.c.id, sort_by_parameter_order=True)
+_RESOLVE = Prepared(
     update(_APPEALS)
     .where(_APPEALS.c.id == bindparam("b_id"))
     .values(
@@ -124,8 +130,10 @@ def write_appeals(connection: Connection, appeals: Iterable[Appeal]) -> None:
         elif appeal.resolved:
             resolved.append(appeal)
     if new:
-        ids = connection.execute(
-            _APPEALS.insert().returning(_APPEALS.c.id, sort_by_parameter_order=True),
+        ids = inserted_ids(
+            connection,
+            _INSERT,
+            _INSERT_MANY,
             [
                 {
                     "case_id": a.case_id,
@@ -139,12 +147,12 @@ def write_appeals(connection: Connection, appeals: Iterable[Appeal]) -> None:
                 }
                 for a in new
             ],
-        ).scalars()
+        )
         for appeal, appeal_id in zip(new, ids, strict=True):
             appeal.id = appeal_id
     if resolved:
-        connection.execute(
-            _RESOLVE,
+        _RESOLVE.run(
+            connection,
             [
                 {
                     "b_id": a.id,

@@ -41,7 +41,7 @@ from workflow.lifecycle import StepInput
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
 from workflow.store.case_rows import insert_events, lock_case_row
 from workflow.store.counters import next_number
-from workflow.store.database import Database
+from workflow.store.database import Database, connection_of
 from workflow.store.records import (
     EVENT_SEQUENCE,
     AgencyRecord,
@@ -180,7 +180,7 @@ class CaseService:
         projection = project(UNOPENED, facts, definition, self.clock.today())
         case = self._new_case(session, agency, new, definition, projection)
         values = event_row(case.id, projection, facts, self.clock.now())
-        connection = session.connection()
+        connection = connection_of(session)
         (event_id,) = insert_events(connection, [values])
         ledgers = {clock: tuple(entries) for clock, entries in plan.clock_entries.items()}
         write_clock_changes(
@@ -434,7 +434,7 @@ def lock_case(session: Session, number: str) -> CaseRecord:
     row's values, and an ORM load would cost a handler's step more than all of its SQL.
     The step writes the row with its own statements.
     """
-    case = lock_case_row(session.connection(), number)
+    case = lock_case_row(connection_of(session), number)
     if case is None:
         raise CaseNotFound(number)
     return case

@@ -30,6 +30,7 @@ from workflow.errors import StaleCase, TransitionRejected
 from workflow.lifecycle import CaseSnapshot, Decision, PastStep, StepInput
 from workflow.lifecycle.projection import CaseProjection, event_row, project
 from workflow.store import case_rows
+from workflow.store.database import connection_of
 from workflow.store.ledgers import Ledgers, load_ledgers_of
 from workflow.store.records import CaseEventRecord, CaseRecord
 from workflow.store.tables import CASE_EVENTS
@@ -129,6 +130,7 @@ class Stepper:
         self.clock = clock
         self._check_date = check_date
         self.work: dict[int, CaseWork] = {}
+        self._connection: Connection | None = None  # the transaction's, asked for once
 
     # -- loading ----------------------------------------------------------------
 
@@ -136,7 +138,7 @@ class Stepper:
         new = [case for case in cases if case.id not in self.work]
         if not new:
             return
-        connection = session.connection()
+        connection = self._connection = connection_of(session)
         ids = [case.id for case in new]
         ledgers = load_ledgers_of(connection, ids)
         # Appeals of open cases too: an applicant may appeal a failure to answer.
@@ -227,18 +229,17 @@ class Stepper:
         works = [work for work in self.work.values() if work.events]
         if not works:
             return []
-        connection = session.connection()
+        connection = self._connection or connection_of(session)
         groups: dict[frozenset[str], list[CaseWork]] = {}
         for work in works:
             groups.setdefault(work.projection.changed_from(work.written), []).append(work)
         for changed, group in groups.items():
             _update_cases(connection, changed, group)
-        for work in works:
-            changed = work.projection.changed_from(work.written)
-            for key in changed:
-                set_committed_value(work.record, key, getattr(work.projection, key))
-            set_committed_value(work.record, "version", work.loaded_version + 1)
-            work.written = work.projection
+            for work in group:  # the record as now stored: the letters read it
+                for key in changed:
+                    set_committed_value(work.record, key, getattr(work.projection, key))
+                set_committed_value(work.record, "version", work.loaded_version + 1)
+                work.written = work.projection
         events = [(work, event) for work in works for event in work.events]
         ids = case_rows.insert_events(connection, [event.values for _, event in events])
         for (_, event), event_id in zip(events, ids, strict=True):

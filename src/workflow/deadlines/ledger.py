@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from workflow.codes import ClockStatus
 from workflow.deadlines.calendar import WorkingCalendar
@@ -147,10 +148,36 @@ class Deadline:
 def derive(
     entries: Sequence[ClockEntry], calendar: WorkingCalendar, label: str = "clock"
 ) -> Deadline:
-    """Replay a clock's entries over the calendar: due date, status and explanation."""
+    """Replay a clock's entries over the calendar: due date, status and explanation.
+
+    Remembered for the last few ledgers: a handler's step derives the ledger it loads
+    (its guards), and the ledger after it twice (the period its event states, the
+    clocks row), and the next step on the case loads that ledger again.
+    """
+    return _remembered(tuple(entries), _Same(calendar), label)
+
+
+class _Same:
+    """A calendar as a cache key: the same object, not an equal one (the key holds it,
+    so its identity is not reused while remembered)."""
+
+    __slots__ = ("calendar",)
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+
+    def __hash__(self) -> int:
+        return id(self.calendar)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.calendar is self.calendar
+
+
+@lru_cache(maxsize=512)
+def _remembered(entries: tuple[ClockEntry, ...], calendar: _Same, label: str) -> Deadline:
     if not entries:
         raise LedgerError(label, "a clock needs a start entry")
-    replay = _Replay(calendar, label)
+    replay = _Replay(calendar.calendar, label)
     for entry in entries:
         replay.apply(entry)
     return replay.result(len(entries))

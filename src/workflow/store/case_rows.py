@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm.instrumentation import manager_of_class
 
-from workflow.store.prepared import Prepared
+from workflow.store.prepared import Prepared, inserted_ids
 from workflow.store.records import CaseRecord
 from workflow.store.tables import CASE_EVENTS, CASES
 
@@ -63,9 +63,7 @@ def history(connection: Connection, case_id: int) -> list[PastRow]:
 
 def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Append events (``lifecycle.projection.event_row``); their ids, in order."""
-    if len(rows) == 1 or connection.dialect.name == "sqlite":  # SQLite: a row is a few µs
-        return [_INSERT_EVENT.rows(connection, row)[0][0] for row in rows]
-    return list(connection.execute(_INSERT_EVENTS, list(rows)).scalars())
+    return inserted_ids(connection, _INSERT_EVENT, _INSERT_EVENTS, rows)
 
 
 def update_projections(

@@ -19,11 +19,18 @@ it (a busy store, an unreachable one, a refused value or constraint).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Engine, PrimaryKeyConstraint, UniqueConstraint, create_engine, event
+from sqlalchemy import (
+    Connection,
+    Engine,
+    PrimaryKeyConstraint,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -43,9 +50,6 @@ from workflow.errors import (
 )
 from workflow.settings import LOCK_WAIT_SECONDS
 from workflow.store.records import Base
-
-if TYPE_CHECKING:
-    from sqlalchemy.dialects import postgresql, sqlite
 
 
 class Database:
@@ -86,7 +90,11 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One use case, one transaction: commit on success, roll back on any error."""
         with self.translated(), self._sessions() as session, session.begin():
-            yield session
+            session.info[_CONNECTION] = None  # taken by the first connection_of
+            try:
+                yield session
+            finally:
+                del session.info[_CONNECTION]
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -108,6 +116,21 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_CONNECTION = "workflow.connection"
+
+
+def connection_of(session: Session) -> Connection:
+    """The connection of a session's transaction, asked of the session once per
+    ``Database.transaction`` (``Session.connection()`` costs a handler's step more than
+    a statement); a session from elsewhere is asked every time."""
+    if _CONNECTION not in session.info:
+        return session.connection()
+    connection = session.info[_CONNECTION]
+    if not isinstance(connection, Connection):
+        connection = session.info[_CONNECTION] = session.connection()
+    return connection
 
 
 def normalize_url(url: str) -> str:
@@ -158,20 +181,6 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool, lock_wait: flo
             raise OperationalError(statement, None, error) from error
 
     return engine
-
-
-def dialect_insert(
-    dialect: str,
-) -> Callable[..., postgresql.Insert] | Callable[..., sqlite.Insert]:
-    """The INSERT with ``ON CONFLICT`` of the store's dialect (PostgreSQL's dialect module
-    is imported only by a PostgreSQL store)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
 
 
 # SQLSTATEs (PostgreSQL) and result codes (SQLite) of a lock not had in time.

@@ -30,14 +30,18 @@ Params = Mapping[str, Any]
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    binds: tuple[tuple[str, Any, Processor], ...]  # name, default value, bind processor
+    # name, default value, bind processor, whether it leaves None as it is
+    binds: tuple[tuple[str, Any, Processor, bool], ...]
     results: tuple[Processor, ...]  # per result column
 
     def parameters(self, params: Params) -> tuple[Any, ...]:
         values = []
-        for name, default, process in self.binds:
+        for name, default, process, keeps_none in self.binds:
             value = params.get(name, default)
-            values.append(value if process is None else process(value))  # None too: JSON null
+            if process is None or (value is None and keeps_none):
+                values.append(value)
+            else:
+                values.append(process(value))
         return tuple(values)
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
@@ -89,6 +93,17 @@ class Prepared:
         return self._sqlite
 
 
+def inserted_ids(
+    connection: Connection, one: Prepared, many: Executable, rows: Sequence[Params]
+) -> list[int]:
+    """Insert ``rows``; their ids, in order. ``one`` inserts a row and returns its id;
+    ``many`` is the same INSERT with ``RETURNING`` sorted by parameter order, for one
+    ``executemany`` where the driver is not SQLite's (there a row is a few µs)."""
+    if len(rows) == 1 or connection.dialect.name == "sqlite":
+        return [int(one.rows(connection, row)[0][0]) for row in rows]
+    return [int(i) for i in connection.execute(many, [dict(row) for row in rows]).scalars()]
+
+
 def _compile(statement: Executable, dialect: Dialect, column_keys: list[str] | None) -> _Compiled:
     compiled = statement.compile(dialect=dialect, column_keys=column_keys)  # type: ignore[attr-defined]
     assert isinstance(compiled, SQLCompiler)
@@ -97,7 +112,9 @@ def _compile(statement: Executable, dialect: Dialect, column_keys: list[str] | N
     for name in compiled.positiontup:
         bind = compiled.binds[name]
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        binds.append((bind.key, None if bind.callable else bind.value, process))
+        # A processor that keeps None is skipped for None (JSON's None is the value null).
+        keeps_none = process is None or process(None) is None
+        binds.append((bind.key, None if bind.callable else bind.value, process, keeps_none))
     columns = getattr(statement, "exported_columns", ())
     results = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
