@@ -83,7 +83,7 @@ def test_four_workers_each_with_a_scheduler_fire_each_due_timer_once(tmp_path: P
             command, env=environ, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         try:
-            wait_healthy(f"http://127.0.0.1:{port}", process, seconds=60)
+            wait_healthy(f"http://127.0.0.1:{port}", process, seconds=120)
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 runs = _sweeps(url)

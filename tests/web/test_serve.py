@@ -66,7 +66,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> httpx.Response:
+def wait_healthy(
+    url: str, process: subprocess.Popen[bytes], seconds: float = 120
+) -> httpx.Response:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
