@@ -146,6 +146,8 @@ def test_an_admin_adds_a_user_whose_one_time_password_works(browsing: Browsing) 
     newcomer.get_by_label("新密码", exact=True).fill(PASSWORD + "-new")
     newcomer.get_by_label("再次输入新密码").fill(PASSWORD + "-new")
     newcomer.get_by_role("button", name="保存新密码").click()
+    expect(newcomer.get_by_role("heading", level=1)).to_have_text("待办")  # a handler starts there
+    newcomer.get_by_role("link", name="我的账户").click()
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("您好，zhao6")
 
 
