@@ -142,7 +142,9 @@ def test_a_refused_step_names_every_missing_input_at_once(
     assert partial == (
         f"error: {CASE}: 作出答复 [decide] 未执行，缺少："
         "--reason（理由，每行一项：答复的依据和理由、需补正的事项或第三十五条所说的理由）；"
-        "--ground（不予公开部分的理由，withheld.* 代码或名称）；"
+        "--ground（不予公开部分的理由：withheld.state_secret|withheld.prohibited_by_law|"
+        "withheld.security_stability|withheld.third_party_rights|withheld.internal_affairs|"
+        "withheld.process_information|withheld.enforcement_file）；"
         "--access（申请人获取信息的方式、地点和时间）。未记录任何内容"
     )
     # Given the party, the letter also needs its contact: named with the guard's --reason.

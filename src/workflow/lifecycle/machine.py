@@ -115,7 +115,7 @@ class Lifecycle:
         if refusals:
             allowed = self.allowed_triggers(case.state)
             missing = [
-                Needed(v.missing, "，或".join(INPUT_HELP[name] for name in v.missing), v.reason)
+                Needed(v.missing, v.what or INPUT_HELP[v.missing[0]], v.reason)
                 for v in refusals
                 if v.missing
             ]
