@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.ledger_store import write_clock_changes
+from workflow.cases.lookup import find_agency, find_case
 from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
@@ -50,7 +51,8 @@ from workflow.store.records import (
     CaseRecord,
 )
 
-__all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase"]
+# find_case and find_agency live in ``lookup`` (a read needs no write path); named here too.
+__all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase", "find_agency", "find_case"]
 
 T = TypeVar("T")
 AHEAD_ATTEMPTS = 3  # the last renders inside the transaction, so a command always completes
@@ -416,14 +418,6 @@ def _number_taken(session: Session, number: str) -> bool:
     return session.scalar(select(CaseRecord.id).where(CaseRecord.number == number)) is not None
 
 
-def find_case(session: Session, number: str) -> CaseRecord:
-    """The case numbered ``number``, in the unit of work."""
-    case = session.scalars(select(CaseRecord).where(CaseRecord.number == number)).one_or_none()
-    if case is None:
-        raise CaseNotFound(number)
-    return case
-
-
 def lock_case(session: Session, number: str) -> CaseRecord:
     """The case numbered ``number``, its row held for the rest of the transaction.
 
@@ -438,10 +432,3 @@ def lock_case(session: Session, number: str) -> CaseRecord:
     if case is None:
         raise CaseNotFound(number)
     return case
-
-
-def find_agency(session: Session, code: str) -> AgencyRecord:
-    agency = session.scalars(select(AgencyRecord).where(AgencyRecord.code == code)).one_or_none()
-    if agency is None:
-        raise InvalidInput(f"unknown agency {code!r}; add it with `workflow agency add {code}`")
-    return agency
