@@ -152,6 +152,13 @@ def test_a_refused_step_names_every_missing_input_at_once(
     assert "--party 或 --responsible-unknown（" in other
     assert "；--reason（" in other
     assert other.endswith("；--contact（该方的联系方式）。未记录任何内容")
+    # When the guards hold, the letter's own refusal (rendered outside the transaction) is
+    # the step's, worded the same way.
+    provided = one_line_error(run(capsys, *decide, "--outcome", "disclosed.provided"))
+    assert provided == (
+        f"error: {CASE}: 作出答复 [decide] 未执行，缺少："
+        "--access（申请人获取信息的方式、地点和时间）。未记录任何内容"
+    )
     # Nothing was recorded, and giving what was named is enough.
     assert [e["trigger"] for e in run(capsys, "case", "show", CASE, "--json").json()["events"]] == [
         "open"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,6 +39,7 @@ from workflow.errors import (
 )
 from workflow.identity_numbers import IdentityKind, require_identity_number
 from workflow.lifecycle import StepInput
+from workflow.lifecycle.machine import letters_refusal
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
 from workflow.store.case_rows import insert_events, lock_case_row
 from workflow.store.counters import next_number
@@ -303,9 +304,11 @@ class CaseService:
                     except LetterError as error:
                         if not error.missing:
                             raise
-                        raise _letters_refusal(
-                            work.record.number, work.definition, event.values, error
-                        ) from None
+                        values = event.values
+                        raise letters_refusal(
+                            work.definition, work.record.number, values["trigger"],
+                            values["from_state"], error.missing,
+                        ) from None  # fmt: skip
         return fired
 
     def _and_letters_needs(
@@ -378,23 +381,6 @@ class CaseService:
         if last_event_on is not None and on < last_event_on:
             raise InvalidInput(f"{what} {on} is before the case's last step ({last_event_on})")
         self.calendar.is_working_day(on)  # refuses a year with no published calendar
-
-
-def _letters_refusal(
-    number: str, definition: WorkflowDefinition, event: Mapping[str, Any], error: LetterError
-) -> MissingInputs:
-    """A step whose letter cannot be written without inputs it was not given is refused
-    as a step, naming them (the guards held: these are all it lacks)."""
-    trigger, state = event["trigger"], event["from_state"]
-    spec = definition.triggers.get(trigger)
-    return MissingInputs(
-        number,
-        trigger,
-        state,
-        definition.triggers_from(state),
-        error.missing,
-        label=spec.label if spec is not None else None,
-    )
 
 
 def _check_details(new: NewCase) -> None:
