@@ -142,7 +142,9 @@ def test_a_refused_step_names_every_missing_input_at_once(
     assert partial == (
         f"error: {CASE}: 作出答复 [decide] 未执行，缺少："
         "--reason（理由，每行一项：答复的依据和理由、需补正的事项或第三十五条所说的理由）；"
-        "--ground（不予公开部分的理由，withheld.* 代码或名称）；"
+        "--ground（不予公开部分的理由：withheld.state_secret|withheld.prohibited_by_law|"
+        "withheld.security_stability|withheld.third_party_rights|withheld.internal_affairs|"
+        "withheld.process_information|withheld.enforcement_file）；"
         "--access（申请人获取信息的方式、地点和时间）。未记录任何内容"
     )
     # Given the party, the letter also needs its contact: named with the guard's --reason.
@@ -150,6 +152,13 @@ def test_a_refused_step_names_every_missing_input_at_once(
     assert "--party 或 --responsible-unknown（" in other
     assert "；--reason（" in other
     assert other.endswith("；--contact（该方的联系方式）。未记录任何内容")
+    # When the guards hold, the letter's own refusal (rendered outside the transaction) is
+    # the step's, worded the same way.
+    provided = one_line_error(run(capsys, *decide, "--outcome", "disclosed.provided"))
+    assert provided == (
+        f"error: {CASE}: 作出答复 [decide] 未执行，缺少："
+        "--access（申请人获取信息的方式、地点和时间）。未记录任何内容"
+    )
     # Nothing was recorded, and giving what was named is enough.
     assert [e["trigger"] for e in run(capsys, "case", "show", CASE, "--json").json()["events"]] == [
         "open"

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from tests.cli import run
 from workflow.cli import COMMANDS, cli
 
 
@@ -38,3 +39,32 @@ def test_the_case_commands_import_no_report_letter_or_scheduler_library() -> Non
     loaded = _imported_after("import workflow.cli.case_commands")
     heavy = {"alembic", "jinja2", "openpyxl", "docx", "weasyprint", "apscheduler", "markdown"}
     assert loaded & heavy == set()
+
+
+def test_case_show_loads_the_read_path_only(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """No migration tool, no write path, no template engine, no staff-access tables and, on
+    SQLite, no PostgreSQL dialect: what `case show` does not use it does not import."""
+    opened = run(capsys, "case", "open", "--agency", "zbgd", "--applicant", "张三",
+                 "--applicant-type", "自然人", "--channel", "互联网", "--received", "2026-11-20",
+                 "--request", "财政预算执行情况")  # fmt: skip
+    number = opened.out.strip()
+    probe = (
+        "import sys\nfrom workflow.cli import main\n"
+        f"try:\n    main(['case', 'show', {number!r}])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    shown, modules = out.stdout.rstrip("\n").rsplit("\n", 1)
+    assert shown.startswith(f"{number}  淄博高端装备中心  办理中 [received]")
+    loaded = set(modules.split())
+    unused = {
+        "alembic",
+        "transitions",
+        "jinja2",
+        "workflow.cases.service",
+        "workflow.cases.stepping",
+        "workflow.store.access_records",
+    }
+    assert loaded & unused == set()
+    if db.startswith("sqlite"):
+        assert "sqlalchemy.dialects.postgresql" not in loaded

@@ -55,7 +55,8 @@ def test_art_36_5_names_the_agency_only_where_it_can_be_determined(
     app: TestApplication,
 ) -> None:
     number = open_case(app)
-    with pytest.raises(TransitionRejected, match="or --responsible-unknown when it cannot"):
+    named = "--party 或 --responsible-unknown（负责公开该信息的机关；无法确定的，给出"
+    with pytest.raises(TransitionRejected, match=named):
         fire(app, number, "decide", date(2026, 3, 10), outcome="unavailable.other_agency",
              reason="不属于本机关职责")  # fmt: skip
     with pytest.raises(TransitionRejected, match="in place of --party"):
@@ -84,7 +85,8 @@ def test_a_partial_disclosure_names_the_ground_of_the_withheld_part(
     app: TestApplication,
 ) -> None:
     number = open_case(app)
-    with pytest.raises(TransitionRejected, match=r"--ground withheld\.state_secret\|"):
+    grounds = r"--ground（不予公开部分的理由：withheld\.state_secret\|"
+    with pytest.raises(TransitionRejected, match=grounds):
         fire(app, number, "decide", date(2026, 3, 10), outcome="partially_disclosed",
              reason="银行账户信息属于商业秘密", access="邮寄")  # fmt: skip
     with pytest.raises(TransitionRejected, match=r"got 'unavailable\.not_held'"):

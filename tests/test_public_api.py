@@ -31,10 +31,16 @@ FACADES = [
 
 
 def _public(module: ModuleType) -> list[str]:
+    """Its public names, those it loads on first use (``_LAZY``) included."""
     return sorted(
-        name
-        for name, value in vars(module).items()
-        if not name.startswith("_") and not isinstance(value, ModuleType) and name != "annotations"
+        {
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_")
+            and not isinstance(value, ModuleType)
+            and name != "annotations"
+        }
+        | set(getattr(module, "_LAZY", {}))
     )
 
 

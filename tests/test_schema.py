@@ -15,7 +15,7 @@ from sqlalchemy import Connection, text
 from tests.stores import STORES, make_app, store_url
 from workflow.store import schema
 from workflow.store.database import Database
-from workflow.store.records import Base
+from workflow.store.records import every_table
 
 
 @pytest.mark.parametrize("kind", STORES)
@@ -25,7 +25,7 @@ def test_the_migrated_schema_is_the_declared_one(kind: str, tmp_path: Path) -> N
         try:
             with app.database.engine.connect() as connection:
                 differences = compare_metadata(
-                    MigrationContext.configure(connection), Base.metadata
+                    MigrationContext.configure(connection), every_table()
                 )
             assert differences == []
             assert schema.current_revision(app.database) == schema.head_revision()

@@ -11,29 +11,27 @@ parts are loaded on first use, so importing the package stays cheap.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from workflow.clock import Clock, FixedClock, SystemClock
-from workflow.deadlines import ClockEntry, WorkingCalendar, load_calendar
 from workflow.errors import WorkflowError
 
 if TYPE_CHECKING:
     from workflow.application import Application
     from workflow.cases.service import CaseService, NewCase
+    from workflow.deadlines import ClockEntry, WorkingCalendar, load_calendar
     from workflow.definition import load_definition
     from workflow.lifecycle import StepInput
     from workflow.settings import Settings
 
-try:
-    __version__ = version("workflow")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
-
-# Loaded on first use: they import SQLAlchemy or YAML, which a plain import should not.
+# Loaded on first use: they import SQLAlchemy or YAML, which a plain import should not
+# (`workflow --help` imports this package).
 _LAZY = {
     "Application": "workflow.application",
     "CaseService": "workflow.cases.service",
+    "ClockEntry": "workflow.deadlines",
+    "WorkingCalendar": "workflow.deadlines",
+    "load_calendar": "workflow.deadlines",
     "NewCase": "workflow.cases.service",
     "Settings": "workflow.settings",
     "StepInput": "workflow.lifecycle",
@@ -42,10 +40,21 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # importlib.metadata costs a command's start-up: on demand
+        return _version()
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'workflow' has no attribute {name!r}")
     return getattr(import_module(module), name)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workflow")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
 
 
 __all__ = [

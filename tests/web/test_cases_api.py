@@ -200,6 +200,15 @@ def test_a_refused_step_lists_every_missing_field(letters_service: Service) -> N
     }
     assert "partially_disclosed must state its legal reasons" in error["details"]["reasons"][0]
     assert error["message"].startswith(f"{number}: 作出答复 [decide] 未执行，缺少：--reason（")
+    # The guards hold, the letter (rendered outside the transaction) lacks one input.
+    letter_only = client.post(
+        f"/api/v1/cases/{number}/fire", json={"trigger": "decide", "outcome": "disclosed.provided"}
+    )
+    assert letter_only.status_code == 422
+    assert letter_only.json()["error"]["code"] == "step_refused"
+    assert [item["fields"] for item in letter_only.json()["error"]["details"]["missing"]] == [
+        ["access"]
+    ]
     shown = client.get(f"/api/v1/cases/{number}").json()
     assert (shown["state"], shown["version"]) == ("received", 1)  # nothing was recorded
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.ledger_store import write_clock_changes
+from workflow.cases.lookup import find_agency, find_case
 from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
@@ -38,6 +39,7 @@ from workflow.errors import (
 )
 from workflow.identity_numbers import IdentityKind, require_identity_number
 from workflow.lifecycle import StepInput
+from workflow.lifecycle.machine import letters_refusal
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
 from workflow.store.case_rows import insert_events, lock_case_row
 from workflow.store.counters import next_number
@@ -50,7 +52,8 @@ from workflow.store.records import (
     CaseRecord,
 )
 
-__all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase"]
+# find_case and find_agency live in ``lookup`` (a read needs no write path); named here too.
+__all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase", "find_agency", "find_case"]
 
 T = TypeVar("T")
 AHEAD_ATTEMPTS = 3  # the last renders inside the transaction, so a command always completes
@@ -301,9 +304,11 @@ class CaseService:
                     except LetterError as error:
                         if not error.missing:
                             raise
-                        raise _letters_refusal(
-                            work.record.number, work.definition, event.values, error
-                        ) from None
+                        values = event.values
+                        raise letters_refusal(
+                            work.definition, work.record.number, values["trigger"],
+                            values["from_state"], error.missing,
+                        ) from None  # fmt: skip
         return fired
 
     def _and_letters_needs(
@@ -348,12 +353,7 @@ class CaseService:
                         raise _Unrendered
                     return result
             except _Unrendered:
-                try:
-                    ahead.render_wanted()
-                except LetterError:
-                    # Refused where the command can say which step lacks what: the last
-                    # attempt renders inside, and the step's refusal names the inputs.
-                    attempt = AHEAD_ATTEMPTS - 1
+                ahead.render_wanted()  # a letter lacking inputs refuses as its step
             attempt += 1
 
     # -- checks ---------------------------------------------------------------------
@@ -378,23 +378,6 @@ class CaseService:
         self.calendar.is_working_day(on)  # refuses a year with no published calendar
 
 
-def _letters_refusal(
-    number: str, definition: WorkflowDefinition, event: Mapping[str, Any], error: LetterError
-) -> MissingInputs:
-    """A step whose letter cannot be written without inputs it was not given is refused
-    as a step, naming them (the guards held: these are all it lacks)."""
-    trigger, state = event["trigger"], event["from_state"]
-    spec = definition.triggers.get(trigger)
-    return MissingInputs(
-        number,
-        trigger,
-        state,
-        definition.triggers_from(state),
-        error.missing,
-        label=spec.label if spec is not None else None,
-    )
-
-
 def _check_details(new: NewCase) -> None:
     """Art. 29's other contents, when given: a valid identity number, known codes."""
     if new.identity_number:
@@ -416,14 +399,6 @@ def _number_taken(session: Session, number: str) -> bool:
     return session.scalar(select(CaseRecord.id).where(CaseRecord.number == number)) is not None
 
 
-def find_case(session: Session, number: str) -> CaseRecord:
-    """The case numbered ``number``, in the unit of work."""
-    case = session.scalars(select(CaseRecord).where(CaseRecord.number == number)).one_or_none()
-    if case is None:
-        raise CaseNotFound(number)
-    return case
-
-
 def lock_case(session: Session, number: str) -> CaseRecord:
     """The case numbered ``number``, its row held for the rest of the transaction.
 
@@ -438,10 +413,3 @@ def lock_case(session: Session, number: str) -> CaseRecord:
     if case is None:
         raise CaseNotFound(number)
     return case
-
-
-def find_agency(session: Session, code: str) -> AgencyRecord:
-    agency = session.scalars(select(AgencyRecord).where(AgencyRecord.code == code)).one_or_none()
-    if agency is None:
-        raise InvalidInput(f"unknown agency {code!r}; add it with `workflow agency add {code}`")
-    return agency

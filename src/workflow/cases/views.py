@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.cases.lookup import find_case
 from workflow.cases.receipt import confirmation_warning
 from workflow.cases.registry import DefinitionRegistry
-from workflow.cases.service import find_case
-from workflow.cases.stepping import Fired
 from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
@@ -32,6 +31,9 @@ from workflow.store.records import (
     CaseRecord,
     LetterRecord,
 )
+
+if TYPE_CHECKING:  # a view of a step; `case show` does not load the write path
+    from workflow.cases.stepping import Fired
 
 # Steps that are not triggers of the definition: how a case came into the store.
 ENTRY_LABELS = {"open": "登记", "import": "导入"}

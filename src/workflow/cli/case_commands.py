@@ -1,4 +1,8 @@
-"""``workflow case ...``: register applications, fire their triggers, look at them."""
+"""``workflow case ...``: register applications, fire their triggers, look at them.
+
+What only registering or listing uses is imported by that command: ``case show`` is the
+command an officer runs most, and it loads the read path only.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,7 @@ from typing import Any
 
 import click
 
-from workflow.cases.case_list import CaseFilter, list_cases
 from workflow.cases.receipt import confirmation_warning
-from workflow.cases.service import NewCase
 from workflow.cases.views import show_case, step_view
 from workflow.cli.case_text import case_lines, list_lines, step_lines
 from workflow.cli.choices import CodeParam, CodesCommand
@@ -71,6 +73,8 @@ def open_case(
     as_json: bool,
 ) -> None:
     """Register an application; prints its case number."""
+    from workflow.cases.service import NewCase
+
     context = app(ctx)
     by = context.settings.actor(actor)
     case = context.cases.open(
@@ -186,6 +190,8 @@ def list_command(
     --due-within N runs past the loaded calendar such cases are listed, as they may be
     due within it. An agency, state or handler that names nothing is refused.
     """
+    from workflow.cases.case_list import CaseFilter, list_cases
+
     context = app(ctx)
     effective = context.effective_date(as_of)
     criteria = CaseFilter(

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from workflow.cases.service import find_case
+from workflow.cases.lookup import find_case
 from workflow.cli.context import DATE, POSITIVE, AppContext, app, write_output
 from workflow.cli.output import emit
 from workflow.cli.step_options import step_input, step_options

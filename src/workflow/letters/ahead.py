@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from workflow.definition import WorkflowDefinition
+from workflow.errors import LetterError
 from workflow.letters.case_context import StepLetters
 from workflow.letters.context import LetterContext
 from workflow.letters.issuing import (
@@ -40,6 +41,7 @@ from workflow.letters.issuing import (
     allocate_number,
     archive_letter,
 )
+from workflow.lifecycle.machine import letters_refusal
 from workflow.store.records import CaseEventRecord, CaseRecord
 
 
@@ -48,6 +50,8 @@ class _Wanted:
     key: str
     context: LetterContext
     request: LetterRequest
+    definition: WorkflowDefinition
+    state: str  # the case's state before the step: a refusal is the step's
 
 
 def _key(name: str, context: LetterContext) -> str:
@@ -76,9 +80,17 @@ class LettersAhead:
         """Render the contexts the attempt wanted; called outside any transaction."""
         for wanted in self.wanted:
             if wanted.key not in self.rendered:
-                self.rendered[wanted.key] = self.issuer.render(
-                    wanted.context, wanted.request, self.issuer.options.formats
-                )
+                try:
+                    self.rendered[wanted.key] = self.issuer.render(
+                        wanted.context, wanted.request, self.issuer.options.formats
+                    )
+                except LetterError as error:
+                    if not error.missing:
+                        raise
+                    number, trigger = wanted.context.case.number, wanted.request.trigger
+                    raise letters_refusal(
+                        wanted.definition, number, trigger, wanted.state, error.missing
+                    ) from None
         self.wanted = []
 
     def issue(
@@ -98,7 +110,8 @@ class LettersAhead:
             if composed is None:
                 request = LetterRequest.of(step, name)
                 if not self.render_inside:
-                    self.wanted.append(_Wanted(key, context, request))
+                    state = event.from_state or ""
+                    self.wanted.append(_Wanted(key, context, request, definition, state))
                     continue
                 composed = self.issuer.render(context, request, self.issuer.options.formats)
                 self.rendered_inside += 1

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflow.cases.service import find_case
+from workflow.cases.lookup import find_case
 from workflow.clock import Clock
 from workflow.errors import LetterError
 from workflow.letters.as_text import text_document

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
+from workflow.cases.lookup import find_case
 from workflow.cases.registry import DefinitionRegistry
-from workflow.cases.service import CaseService, find_case
+from workflow.cases.service import CaseService
 from workflow.deadlines import ClockEntry
 from workflow.definition import WorkflowDefinition
 from workflow.errors import LetterError, Needed

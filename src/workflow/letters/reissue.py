@@ -23,7 +23,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.cases.service import find_case
+from workflow.cases.lookup import find_case
 from workflow.errors import CorruptCase, InvalidInput, LetterError
 from workflow.letters.case_context import correction_dates
 from workflow.letters.context import LetterContext

@@ -32,6 +32,7 @@ class Verdict:
     # A refusal for an input the handler left out names it (any one of these will do):
     # the step's refusal then lists every missing input at once, its letters' too.
     missing: tuple[str, ...] = ()
+    what: str = ""  # what to give, in Chinese, where the input's own description is not enough
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def party_given_if_required(ctx: GuardContext) -> Verdict | None:
             f"outcome {outcome.code} must name the responsible agency: --party NAME "
             "[--contact TEXT], or --responsible-unknown when it cannot be determined",
             missing=("party", "responsible_unknown"),
+            what="负责公开该信息的机关；无法确定的，给出 --responsible-unknown",
         )
     return None
 
@@ -215,6 +217,7 @@ def ground_given_if_required(ctx: GuardContext) -> Verdict | None:
             f"outcome {outcome.code} must name the ground of the withheld part{given}: "
             "--ground " + "|".join(grounds),
             missing=("ground",) if ctx.step.ground is None else (),
+            what="不予公开部分的理由：" + "|".join(grounds),
         )
     return None
 

@@ -21,7 +21,7 @@ The result is a ``Decision``: data the service persists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -115,7 +115,7 @@ class Lifecycle:
         if refusals:
             allowed = self.allowed_triggers(case.state)
             missing = [
-                Needed(v.missing, "，或".join(INPUT_HELP[name] for name in v.missing), v.reason)
+                Needed(v.missing, v.what or INPUT_HELP[v.missing[0]], v.reason)
                 for v in refusals
                 if v.missing
             ]
@@ -247,6 +247,21 @@ class Lifecycle:
         if trigger.outcome == OUTCOME_FROM_INPUT:
             return step.outcome
         return trigger.outcome
+
+
+def letters_refusal(
+    definition: WorkflowDefinition,
+    number: str,
+    trigger: str,
+    state: str,
+    missing: Sequence[Needed],
+) -> MissingInputs:
+    """A step whose letters cannot be written without inputs it was not given, refused as
+    the step (its guards held: these are all it lacks)."""
+    spec = definition.triggers.get(trigger)
+    allowed = definition.triggers_from(state)
+    label = spec.label if spec is not None else None
+    return MissingInputs(number, trigger, state, allowed, missing, label=label)
 
 
 def _when(name: str) -> Callable[[EventData], bool]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.store.records import Base, Bounded
+from workflow.store.records import Base, Bounded, name_bounded_columns
 
 IDEMPOTENCY_KEY = "uq_idempotency_keys_owner"  # a key given twice: the first call answers
 
@@ -154,3 +154,6 @@ class SavedViewRecord(Base):
     name: Mapped[str] = mapped_column(Bounded(64))
     filters: Mapped[dict[str, Any]]  # the queue's query parameters, as the page reads them
     saved_at: Mapped[datetime]
+
+
+name_bounded_columns(__name__)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -49,7 +50,7 @@ from workflow.errors import (
     WorkflowError,
 )
 from workflow.settings import LOCK_WAIT_SECONDS
-from workflow.store.records import Base
+from workflow.store.records import every_table
 
 
 class Database:
@@ -233,20 +234,19 @@ def violated_constraint(error: IntegrityError) -> str | None:
     if not cause.startswith(prefix):
         return None
     columns = [part.strip() for part in cause[len(prefix) :].split(",")]
-    return _SQLITE_UNIQUE.get(tuple(columns))
+    return _unique_constraints().get(tuple(columns))
 
 
+@cache
 def _unique_constraints() -> dict[tuple[str, ...], str]:
+    """Every table's, the staff-access ones included (read when a write is first refused)."""
     found: dict[tuple[str, ...], str] = {}
-    for table in Base.metadata.tables.values():
+    for table in every_table().tables.values():
         for constraint in table.constraints:
             if isinstance(constraint, UniqueConstraint | PrimaryKeyConstraint):
                 key = tuple(f"{table.name}.{column.name}" for column in constraint.columns)
                 found[key] = str(constraint.name)
     return found
-
-
-_SQLITE_UNIQUE = _unique_constraints()
 
 
 def _first_line(error: DBAPIError) -> str:

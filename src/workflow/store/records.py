@@ -9,6 +9,7 @@ caused them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -271,26 +272,8 @@ class TimerRecord(Base):
 
     __tablename__ = "timers"
     __table_args__ = (
-        # Partial indexes over the pending timers only: a step supersedes and adds
-        # pending timers, and a timer that is done or superseded leaves them, so
-        # they stay small and a step rewrites few of their pages. Queries must say
-        # ``status = 'pending'`` as a literal (``PENDING_TIMER``) to use them.
-        Index(
-            "ix_timers_pending_due",
-            "due_on",
-            "id",
-            sqlite_where=text(_IS_PENDING),
-            postgresql_where=text(_IS_PENDING),
-        ),
-        Index(
-            "ix_timers_pending_case",
-            "case_id",
-            "clock",
-            sqlite_where=text(_IS_PENDING),
-            postgresql_where=text(_IS_PENDING),
-        ),
         # every timer of a case, whatever its status (calendar recompute): a step's new
-        # timers sit together in it, one page
+        # timers sit together in it, one page. The partial indexes: `_pending_indexes`.
         Index("ix_timers_case_id", "case_id"),
     )
 
@@ -412,15 +395,49 @@ class SweepRunRecord(Base):
 # partial index only when the query states its condition literally.
 PENDING_TIMER = TimerRecord.status == literal_column(f"'{TimerStatus.PENDING.value}'")
 
-# Registered on the same metadata, so migrations and schema checks see every table.
-from workflow.store import access_records as _access_records  # noqa: E402, F401
+
+@cache
+def _pending_indexes() -> tuple[Index, ...]:
+    """Partial indexes over the pending timers only: a step supersedes and adds pending
+    timers, and a timer that is done or superseded leaves them, so they stay small and a
+    step rewrites few of their pages. Queries must say ``status = 'pending'`` as a literal
+    (``PENDING_TIMER``) to use them.
+
+    Declared when the whole schema is asked for (``every_table``), not at import: an
+    index's ``postgresql_where`` makes SQLAlchemy import its PostgreSQL dialect with every
+    driver, a tenth of a command's start-up on a SQLite store. Only DDL and schema checks
+    read an ``Index``; the migrations create these."""
+    timers = TimerRecord.__table__
+    return tuple(
+        Index(name, *(timers.c[column] for column in columns),
+              sqlite_where=text(_IS_PENDING), postgresql_where=text(_IS_PENDING))
+        for name, columns in (
+            ("ix_timers_pending_due", ("due_on", "id")),
+            ("ix_timers_pending_case", ("case_id", "clock")),
+        )
+    )  # fmt: skip
 
 
-def _name_bounded_columns() -> None:
-    for table in Base.metadata.tables.values():
-        for column in table.columns:
-            if isinstance(column.type, Bounded):
-                column.type.column = f"{table.name}.{column.name}"
+def every_table() -> MetaData:
+    """The metadata with every table and index, the staff-access tables (``access_records``,
+    on the same metadata) included: for migrations, schema checks and the store's export.
+    Declared there and imported here, so that a command reading a case does not declare
+    them."""
+    from workflow.store import access_records  # noqa: F401
+
+    _pending_indexes()
+    return Base.metadata
 
 
-_name_bounded_columns()
+def name_bounded_columns(module: str) -> None:
+    """Name each ``Bounded`` column of the tables declared in ``module`` for its message."""
+    for mapper in Base.registry.mappers:
+        if mapper.class_.__module__ != module:
+            continue
+        for table in mapper.tables:
+            for column in table.columns:
+                if isinstance(column.type, Bounded):
+                    column.type.column = f"{table.name}.{column.name}"
+
+
+name_bounded_columns(__name__)

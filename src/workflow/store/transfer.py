@@ -35,9 +35,9 @@ from sqlalchemy import (
 
 from workflow.clock import CHINA
 from workflow.errors import InvalidInput
-from workflow.store import access_records, schema
+from workflow.store import schema
 from workflow.store.database import Database
-from workflow.store.records import Base
+from workflow.store.records import every_table
 
 FORMAT = "workflow-store"
 # What `workflow init` writes into a new store (the release's calendar years and their
@@ -48,8 +48,7 @@ BATCH = 500
 
 def tables() -> list[Table]:
     """Every table, referenced before referencing (the staff-access tables included)."""
-    assert access_records.UserRecord.metadata is Base.metadata
-    return list(Base.metadata.sorted_tables)
+    return list(every_table().sorted_tables)
 
 
 def export_lines(database: Database) -> Iterator[str]:

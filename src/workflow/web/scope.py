@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from workflow.access.masking import mask_text, mask_values
 from workflow.access.roles import Permission
-from workflow.cases.service import find_agency, find_case
+from workflow.cases.lookup import find_agency, find_case
 from workflow.errors import CaseNotFound, Forbidden, InvalidInput
 from workflow.store.records import AgencyRecord, CaseRecord
 from workflow.web.auth import Caller
