@@ -146,7 +146,9 @@ def test_an_admin_adds_a_user_whose_one_time_password_works(browsing: Browsing) 
     newcomer.get_by_label("新密码", exact=True).fill(PASSWORD + "-new")
     newcomer.get_by_label("再次输入新密码").fill(PASSWORD + "-new")
     newcomer.get_by_role("button", name="保存新密码").click()
-    expect(newcomer.get_by_role("heading", level=1)).to_have_text("您好，zhao6")
+    expect(newcomer).not_to_have_url(re.compile(r"/console/(password|login)"))
+    expect(newcomer.locator("form.logout")).to_contain_text("zhao6")  # in, as a handler
+    expect(newcomer.get_by_role("link", name="待办")).to_be_visible()
 
 
 def test_a_notice_with_an_unreadable_sentence_is_refused_quoting_it(browsing: Browsing) -> None:
