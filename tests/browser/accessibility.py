@@ -96,6 +96,9 @@ _OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 def accessibility_problems(page: Page) -> list[str]:
     """What the page fails of the check (empty: it passes). The page is left as it was
     found, at its own viewport size."""
+    # After a click that navigates, the new page's text can be there before its style
+    # sheet is: checked then, the focus would have the browser's thin default outline.
+    page.wait_for_load_state("load")
     problems: list[str] = page.evaluate(_FINDINGS)
     page.keyboard.press("Tab")
     if focus := page.evaluate(_FOCUS):

@@ -99,6 +99,7 @@ def test_overdue_paused_and_awaiting_next_years_calendar_each_have_their_place(
 
     assert late in section("overdue")
     assert "已超期" in section("overdue")
+    assert late not in section("approvals")  # too late to extend (Art. 33)
     assert paused in section("paused")
     assert paused not in section("overdue") + section("week")
     assert waiting in section("awaiting")

@@ -96,5 +96,12 @@ def test_bad_forms_come_back_with_the_error_beside_the_field(sqlite_service: Ser
     assert 'id="f-days-error"' in bad.text
     assert 'value="many"' in bad.text
     assert f'value="{number}" checked' in bad.text
+    posted = handler.post(  # a selection made elsewhere (the queue) comes back ticked too
+        "/console/bulk/preview", data={"case": ["zbgd-2099-0001"], "action": ""}
+    )
+    assert 'id="f-action-error"' in posted.text
+    assert 'value="zbgd-2099-0001" checked' in posted.text
+    only = handler.get("/console/bulk", params={"state": "needs_correction"})
+    assert f'value="{number}"' not in only.text
     service.user("zhou", "reporter")
     assert service.login("zhou").get("/console/bulk").status_code == 403

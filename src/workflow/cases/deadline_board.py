@@ -5,7 +5,8 @@ same counts per handler, and the cases whose answer period may still be extended
 The definition has no "awaiting approval" state: an extension is a trigger that takes
 an ``approver`` input (the head's name), fired by the head. So "extensions awaiting
 approval" are the open cases where such a trigger is allowed in the case's state, its
-clock has not been extended yet and runs out within ``approval_within`` working days.
+clock has not been extended yet, is not overdue and runs out within ``approval_within``
+working days.
 The guards still decide when the head fires it.
 """
 
@@ -165,6 +166,7 @@ def _approvals(
         for row in rows
         if row.next_due is not None
         and row.next_due.extended_by == 0
+        and row.next_due.overdue_workdays == 0  # Art. 33: extended before the answer is due
         and row.next_due.remaining_workdays <= within
     ]
     definitions = _definitions(session, registry, [row.number for row in candidates])

@@ -33,6 +33,7 @@ from workflow.web.scope import require
 router = APIRouter(prefix="/console", include_in_schema=False)
 REASSIGN = "reassign"
 MAX_CASES = 500  # as the API's bulk body
+LISTED = 200  # rows of the selection list; a state narrows it
 # The step's inputs a bulk form offers, with their labels (the CLI's options, in Chinese).
 INPUTS: tuple[tuple[str, str, str | None], ...] = (
     ("handler", "新承办人（改派时）", "用户名；须能办理该机关的案件。"),
@@ -64,14 +65,17 @@ def _outcomes(application: Application) -> list[tuple[str, str]]:
     return [("", "（不适用）"), *found.items()]
 
 
-def _open_cases(application: Application, caller: Caller) -> Any:
+def _open_cases(application: Application, caller: Caller, state: str | None) -> Any:
+    """The oldest open cases the caller may advance (of one state, if chosen)."""
+    criteria = CaseFilter(
+        open_only=True,
+        state=state or None,
+        agency_ids=caller.principal.agencies(Permission.FIRE),
+        limit=LISTED,
+    )
     with application.database.reading() as session:
         return list_cases(
-            session,
-            application.registry,
-            application.calendar,
-            CaseFilter(open_only=True, agency_ids=caller.principal.agencies(Permission.FIRE)),
-            application.clock.today(),
+            session, application.registry, application.calendar, criteria, application.clock.today()
         ).rows
 
 
@@ -81,13 +85,18 @@ def _render(
     application: Application,
     values: dict[str, Any],
     errors: dict[str, str],
+    state: str = "",
 ) -> Response:
+    states = _states(application)
     return page(
         request,
         "console/bulk/select.html",
         caller=caller,
         status=422 if errors else 200,
-        rows=_open_cases(application, caller),
+        rows=_open_cases(application, caller, state if state in states else None),
+        listed=LISTED,
+        state=state,
+        states=[("", "全部办理中的状态"), *states.items()],
         actions=_actions(application),
         outcomes=_outcomes(application),
         inputs=INPUTS,
@@ -97,10 +106,12 @@ def _render(
 
 
 @router.get("/bulk")
-def bulk_page(request: Request, caller: ConsoleCaller, application: AppDep) -> Response:
+def bulk_page(
+    request: Request, caller: ConsoleCaller, application: AppDep, state: str = ""
+) -> Response:
     require(caller, Permission.FIRE)
     values: dict[str, Any] = {"cases": [], "action": "", **{name: "" for name, _, _ in INPUTS}}
-    return _render(request, caller, application, values, {})
+    return _render(request, caller, application, values, {}, state)
 
 
 def _parse(
