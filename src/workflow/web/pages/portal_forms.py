@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,12 +16,17 @@ from workflow.portal.throttle import wait_needed
 from workflow.web.auth import address_of, check_origin
 
 
-async def posted_form(request: Request) -> FormData:
+async def posted_form(request: Request) -> AsyncIterator[FormData]:
     """The fields of a posted form, after the origin check: a public page has no session
     whose CSRF token could be checked, so a form from another site is refused by its
-    Origin (or Sec-Fetch-Site), and submissions carry their own one-time token."""
+    Origin (or Sec-Fetch-Site), and submissions carry their own one-time token. Its
+    uploads' temporary files are closed after the response."""
     check_origin(request)
-    return await request.form()
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 PostedForm = Annotated[FormData, Depends(posted_form)]
