@@ -7,38 +7,22 @@ outside the service."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import Browsing, LiveService, _serve, screenshot
+from tests.browser.conftest import Browsing, screenshot
 from tests.portal.story import APPLICANT, PDF, fill_application, read_code
-from tests.stores import STORES, make_app, store_url
 from workflow.lifecycle import StepInput
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 SHOTS = Path("docs/screenshots")
 
 
-@pytest.fixture(params=STORES)
-def portal(request: pytest.FixtureRequest, tmp_path: Path, browser: Browser) -> Iterator[Browsing]:
-    """The service with letters issued (the portal hands them out), on both stores."""
-    with store_url(str(request.param), tmp_path) as url:
-        application = make_app(url, letters=True)
-        with _serve(application) as base_url:
-            session = Browsing(browser, LiveService(application, base_url))
-            try:
-                yield session
-            finally:
-                session.close()
-            assert not session.outside, f"requests outside the service: {session.outside}"
-
-
-def _follow(page: Page, key: str, code: str) -> None:
+def follow(page: Page, key: str, code: str) -> None:
     page.goto("/portal/follow")
     page.get_by_label("申请编号或网上申请编号").fill(key)
     page.get_by_label("查询码").fill(code)
@@ -49,7 +33,8 @@ def _day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def test_apply_follow_confirm_correct_and_read_the_answer(portal: Browsing) -> None:
+def test_apply_follow_confirm_correct_and_read_the_answer(browsing_letters: Browsing) -> None:
+    portal = browsing_letters
     live = portal.live
     live.user("dengji", "registrar")
     live.user("li", "handler")
@@ -80,7 +65,7 @@ def test_apply_follow_confirm_correct_and_read_the_answer(portal: Browsing) -> N
     reference, code = read_code(applicant)
     screenshot(applicant, "portal-submitted")
 
-    _follow(applicant, reference, code)
+    follow(applicant, reference, code)
     expect(applicant.get_by_text("已提交，等待机关确认")).to_be_visible()
     expect(applicant.get_by_text("张*")).to_be_visible()
     assert_accessible(applicant)
@@ -97,7 +82,7 @@ def test_apply_follow_confirm_correct_and_read_the_answer(portal: Browsing) -> N
 
     calendar = live.application.calendar
     due = calendar.add_working_days(confirmed_on, 20)
-    _follow(applicant, reference, code)
+    follow(applicant, reference, code)
     expect(applicant.get_by_text("已登记，正在办理")).to_be_visible()
     expect(applicant.get_by_text(f"{_day(confirmed_on)}（双方确认之日）")).to_be_visible()
     expect(applicant.get_by_text(f"最迟答复日期 {_day(due)}")).to_be_visible()
@@ -113,7 +98,7 @@ def test_apply_follow_confirm_correct_and_read_the_answer(portal: Browsing) -> N
         number, "request_correction",
         StepInput(on=notice_on, by="li", reason="请写明所需预算的年度", days=15),
     )  # fmt: skip
-    _follow(applicant, number, code)
+    follow(applicant, number, code)
     expect(applicant.get_by_text("需要补正的内容：请写明所需预算的年度")).to_be_visible()
     correction_due = calendar.add_working_days(notice_on, 15)
     expect(applicant.get_by_text(f"请在{_day(correction_due)}前（含当日）补正")).to_be_visible()
@@ -130,7 +115,7 @@ def test_apply_follow_confirm_correct_and_read_the_answer(portal: Browsing) -> N
     handler.goto("/console/submissions")
     handler.get_by_role("button", name=re.compile("确认收到补正")).click()
     restarted = calendar.add_working_days(corrected_on, 20)
-    _follow(applicant, number, code)
+    follow(applicant, number, code)
     expect(applicant.get_by_text(f"最迟答复日期 {_day(restarted)}")).to_be_visible()
     expect(applicant.get_by_text("已登记，正在办理")).to_be_visible()
 
@@ -150,7 +135,7 @@ def test_apply_follow_confirm_correct_and_read_the_answer(portal: Browsing) -> N
     handler.get_by_role("button", name="上传").click()
     expect(handler.get_by_text("已上传 2025年预算执行报告.pdf")).to_be_visible()
 
-    _follow(applicant, number, code)
+    follow(applicant, number, code)
     expect(applicant.get_by_text("已答复：予以公开")).to_be_visible()
     assert_accessible(applicant)
     screenshot(applicant, "portal-answer")
