@@ -153,7 +153,11 @@ def apply(request: Request, application: AppDep, posted: PostedForm) -> Response
     config = portal_config(request)
     id_copy = upload(posted, "id_copy", MAX_BYTES[ID_COPY])
     with application.database.reading() as session:
-        agency_id = session.scalar(select(AgencyRecord.id).where(AgencyRecord.code == form.agency))
+        agency_id = (
+            session.scalar(select(AgencyRecord.id).where(AgencyRecord.code == form.agency))
+            if form.agency in agencies
+            else None
+        )
         required = agency_id is not None and agency_choice(session, agency_id).id_copy_required
         repeated = existing(session, form, token, application.clock.today())
         similar = []
