@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.application import Application
-from workflow.cases.ledger_store import load_ledgers
 from workflow.codes import ClockStatus
 from workflow.deadlines import derive
 from workflow.deadlines.ledger import ClockEntry, EntryKind
@@ -25,6 +24,7 @@ from workflow.portal import query_codes
 from workflow.portal.files import RELEASED
 from workflow.portal.form import ApplicationForm
 from workflow.portal.submissions import APPLICATION, SUBMITTED, WITHDRAWN, pending_correction
+from workflow.store.ledgers import load_ledgers
 from workflow.store.portal_records import PortalFileRecord, PortalSubmissionRecord
 from workflow.store.records import AgencyRecord, CaseEventRecord, CaseRecord
 
@@ -48,13 +48,16 @@ def lookup(session: Session, key: str, code: str) -> PortalSubmissionRecord | No
     when ``code`` is its query code; else None, whatever was wrong."""
     key = key.strip()[:64]
     row = session.scalars(
-        select(PortalSubmissionRecord)
-        .outerjoin(CaseRecord, CaseRecord.id == PortalSubmissionRecord.case_id)
-        .where(
-            PortalSubmissionRecord.kind == APPLICATION,
-            or_(PortalSubmissionRecord.reference == key.upper(), CaseRecord.number == key),
-        )
+        select(PortalSubmissionRecord).where(PortalSubmissionRecord.reference == key.upper())
     ).first()
+    if row is None:  # a case number: its online application (two indexed lookups)
+        row = session.scalars(
+            select(PortalSubmissionRecord)
+            .join(CaseRecord, CaseRecord.id == PortalSubmissionRecord.case_id)
+            .where(CaseRecord.number == key, PortalSubmissionRecord.kind == APPLICATION)
+        ).first()
+    if row is not None and row.kind != APPLICATION:
+        row = None
     salt, stored = (row.code_salt, row.code_hash) if row is not None else (None, None)
     return row if query_codes.matches(code, salt, stored) else None
 
@@ -146,7 +149,7 @@ def progress(application: Application, session: Session, row: PortalSubmissionRe
     assert case is not None
     definition = application.registry.for_case(session, case.definition_id, case.definition_version)
     today = application.clock.today()
-    ledgers = load_ledgers(session, case.id)
+    ledgers = load_ledgers(session.connection(), case.id)
     answer = _clock(application, ledgers.get("answer"), definition.clocks["answer"].label, today)
     closed = definition.is_closed(case.state)
     if case.outcome == WITHDRAWN_OUTCOME:

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.application import Application
-from workflow.cases.numbering import next_number
 from workflow.cases.service import NewCase, lock_case
 from workflow.codes import OutboxStatus, Transport
 from workflow.errors import ConstraintViolation, InvalidInput
@@ -30,6 +29,7 @@ from workflow.portal.agency_choices import agency_choice
 from workflow.portal.config import PortalConfig
 from workflow.portal.files import ATTACHMENT, ID_COPY, store_file
 from workflow.portal.form import ApplicationForm
+from workflow.store.counters import next_number
 from workflow.store.portal_records import PortalSubmissionRecord
 from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
 
