@@ -54,16 +54,16 @@ def test_apply_follow_confirm_correct_and_read_the_answer(browsing_letters: Brow
     expect(applicant.get_by_label("身份证明号码")).to_have_attribute("aria-invalid", "true")
     expect(applicant.get_by_label("姓名或者名称")).to_have_value(APPLICANT)
     expect(applicant.get_by_label("所需信息的描述")).to_have_value(re.compile("财政预算"))
-    assert_accessible(applicant)
     screenshot(applicant, "portal-form-error")
+    assert_accessible(applicant)
 
     applicant.get_by_label("身份证明号码").fill("11010519491231002X")
     applicant.get_by_label("我确认所填内容真实").check()
     applicant.get_by_role("button", name="提交申请").click()
     expect(applicant.get_by_role("heading", level=1)).to_have_text("申请已提交")
+    screenshot(applicant, "portal-submitted")
     assert_accessible(applicant)
     reference, code = read_code(applicant)
-    screenshot(applicant, "portal-submitted")
 
     follow(applicant, reference, code)
     expect(applicant.get_by_text("已提交，等待机关确认")).to_be_visible()
@@ -75,8 +75,8 @@ def test_apply_follow_confirm_correct_and_read_the_answer(browsing_letters: Brow
     office = portal.log_in("dengji")
     office.get_by_role("link", name="网上申请").click()
     expect(office.get_by_role("heading", name=re.compile(reference))).to_be_visible()
-    assert_accessible(office)
     screenshot(office, "console-submissions")
+    assert_accessible(office)
     office.get_by_role("button", name=f"确认并登记 {reference}").click()
     expect(office.get_by_text(f"已确认 {reference}")).to_be_visible()
 
@@ -137,8 +137,8 @@ def test_apply_follow_confirm_correct_and_read_the_answer(browsing_letters: Brow
 
     follow(applicant, number, code)
     expect(applicant.get_by_text("已答复：予以公开")).to_be_visible()
-    assert_accessible(applicant)
     screenshot(applicant, "portal-answer")
+    assert_accessible(applicant)
     with applicant.expect_download() as answer:
         applicant.get_by_role("button", name="下载政府信息公开申请答复书（PDF）").click()
     assert Path(answer.value.path()).read_bytes().startswith(PDF)

@@ -65,8 +65,8 @@ def test_a_double_click_and_a_repeat_make_one_case(browsing_letters: Browsing) -
     later.get_by_role("button", name="提交申请").click()
     expect(later.get_by_role("heading", name="您在该机关已有相似的申请")).to_be_visible()
     expect(later.get_by_text(re.compile(f"{reference}：2025年度财政预算执行情况"))).to_be_visible()
-    assert_accessible(later)
     screenshot(later, "portal-similar")
+    assert_accessible(later)
     later.get_by_label("我确认所填内容真实").check()
     later.get_by_role("button", name="提交申请").click()
     expect(later.get_by_role("heading", level=1)).to_have_text("申请已登记")
@@ -94,8 +94,8 @@ def test_a_wrong_code_reveals_nothing(browsing_letters: Browsing) -> None:
         assert APPLICANT not in page.content()
         assert "张*" not in page.content()
     assert answers[0] == answers[1] == answers[2]
-    assert_accessible(page)
     screenshot(page, "portal-wrong-code")
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("browsing_letters", ["sqlite"], indirect=True)

@@ -51,13 +51,13 @@ def follow_form(request: Request) -> Response:
 
 def _found(
     request: Request, application: Application, raw: dict[str, str]
-) -> tuple[PortalSubmissionRecord | None, Response | None]:
+) -> PortalSubmissionRecord | Response:
     """The application the posted number and code open, or the page to answer with."""
     key = raw.get("key", "")
     for action in (LOOKUP, FAILED):
         wait = throttle_message(request, application, action)
         if wait is not None:
-            return None, page(
+            return page(
                 request, "portal/follow.html", status=429, key=key[:64], error=None,
                 throttle_message=wait,
             )  # fmt: skip
@@ -70,11 +70,11 @@ def _found(
         else:
             session.expunge(row)
     if row is None:
-        return None, page(
+        return page(
             request, "portal/follow.html", status=404, key=key[:64], error=NOT_FOUND,
             throttle_message=None,
         )  # fmt: skip
-    return row, None
+    return row
 
 
 def progress_page(
@@ -108,10 +108,9 @@ def progress_page(
 @router.post("/follow")
 def follow(request: Request, application: AppDep, posted: PostedForm) -> Response:
     raw = text_fields(posted)
-    row, refused = _found(request, application, raw)
-    if row is None:
-        assert refused is not None
-        return refused
+    row = _found(request, application, raw)
+    if isinstance(row, Response):
+        return row
     return progress_page(request, application, row, raw.get("code", ""))
 
 
@@ -119,10 +118,9 @@ def follow(request: Request, application: AppDep, posted: PostedForm) -> Respons
 def letter(request: Request, application: AppDep, posted: PostedForm) -> Response:
     """A letter of the case as a PDF: the archived letter, the same bytes every time."""
     raw = text_fields(posted)
-    row, refused = _found(request, application, raw)
-    if row is None:
-        assert refused is not None
-        return refused
+    row = _found(request, application, raw)
+    if isinstance(row, Response):
+        return row
     number = _case_number(application, row)
     if number is None:
         raise LetterError("这份申请尚未登记，还没有文书")
@@ -143,10 +141,9 @@ def letter(request: Request, application: AppDep, posted: PostedForm) -> Respons
 @router.post("/follow/file")
 def released_file(request: Request, application: AppDep, posted: PostedForm) -> Response:
     raw = text_fields(posted)
-    row, refused = _found(request, application, raw)
-    if row is None:
-        assert refused is not None
-        return refused
+    row = _found(request, application, raw)
+    if isinstance(row, Response):
+        return row
     wanted = raw.get("file", "")
     with application.database.reading() as session:
         record = session.get(PortalFileRecord, int(wanted)) if wanted.isdigit() else None
@@ -161,10 +158,9 @@ def released_file(request: Request, application: AppDep, posted: PostedForm) -> 
 def correct(request: Request, application: AppDep, posted: PostedForm) -> Response:
     """The corrected application (Art. 30), recorded on the day the office confirms it."""
     raw = text_fields(posted)
-    row, refused = _found(request, application, raw)
-    if row is None:
-        assert refused is not None
-        return refused
+    row = _found(request, application, raw)
+    if isinstance(row, Response):
+        return row
     code = raw.get("code", "")
     text = raw.get("correction", "").replace("\r\n", "\n").strip()
     errors: dict[str, str] = {}
@@ -192,10 +188,9 @@ def correct(request: Request, application: AppDep, posted: PostedForm) -> Respon
 def withdraw(request: Request, application: AppDep, posted: PostedForm) -> Response:
     """Withdraw: the first post asks to confirm, the second (``confirm=yes``) withdraws."""
     raw = text_fields(posted)
-    row, refused = _found(request, application, raw)
-    if row is None:
-        assert refused is not None
-        return refused
+    row = _found(request, application, raw)
+    if isinstance(row, Response):
+        return row
     code = raw.get("code", "")
     if raw.get("confirm") != "yes":
         with application.database.reading() as session:
