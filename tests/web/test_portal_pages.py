@@ -198,3 +198,22 @@ def test_an_admin_chooses_automatic_confirmation(portal: Portal) -> None:
     assert case.received_on == portal.application.clock.today()
     handler = portal.staff("li", "handler")
     assert handler.post("/console/portal", data={"agency": "zbgd"}).status_code == 404
+
+
+def test_an_unconfirmed_application_is_withdrawn_and_may_be_sent_again(portal: Portal) -> None:
+    answer = portal.apply()
+    reference = re.search(r"WS\d{10}", answer.text)
+    code = re.search(r"<code>([^<]+)</code>", answer.text)
+    assert reference is not None
+    assert code is not None
+    key = {"key": reference[0], "code": code[1]}
+    asked = portal.client.post("/portal/follow/withdraw", data=key)
+    assert "确定撤回申请吗？" in asked.text
+    assert portal.rows(PortalSubmissionRecord)[0].status == "submitted"
+    done = portal.client.post("/portal/follow/withdraw", data={**key, "confirm": "yes"})
+    assert "申请已撤回" in done.text
+    assert portal.rows(PortalSubmissionRecord)[0].status == "withdrawn"
+    registrar = portal.staff("dengji", "registrar")
+    assert reference[0] not in registrar.get("/console/submissions").text
+    assert "查询码只显示这一次" in portal.apply().text  # the same request, anew
+    assert len(portal.rows(PortalSubmissionRecord)) == 2

@@ -178,13 +178,15 @@ def similar_earlier(
     session: Session, form: ApplicationForm, agency_id: int, today: date
 ) -> list[PortalSubmissionRecord]:
     """Earlier applications of the same applicant (name and identity) at the same agency
-    in the last year whose request shares much of this one's wording."""
+    in the last year, not withdrawn before confirmation, whose request shares much of this
+    one's wording (character pairs: Chinese has no spaces between words)."""
     rows = session.scalars(
         select(PortalSubmissionRecord)
         .where(
             PortalSubmissionRecord.agency_id == agency_id,
             PortalSubmissionRecord.applicant_key == applicant_key(form),
             PortalSubmissionRecord.kind == APPLICATION,
+            PortalSubmissionRecord.status != WITHDRAWN,
             PortalSubmissionRecord.submitted_on >= today - timedelta(days=SIMILAR_DAYS),
         )
         .order_by(PortalSubmissionRecord.id.desc())
