@@ -25,7 +25,7 @@ from workflow.portal.submissions import (
     withdraw_case,
     withdraw_unconfirmed,
 )
-from workflow.portal.throttle import FAILED, LOOKUP, count_hit
+from workflow.portal.throttle import FAILED, LOOKUP, count_hit, wait_needed
 from workflow.store.portal_records import PortalFileRecord, PortalSubmissionRecord
 from workflow.store.records import CaseRecord
 from workflow.web.auth import address_of
@@ -34,8 +34,8 @@ from workflow.web.pages.portal_forms import (
     PostedForm,
     portal_config,
     text_fields,
-    throttle_message,
     upload,
+    wait_text,
 )
 from workflow.web.pages.rendering import PAGE_HEADERS, page
 
@@ -54,16 +54,18 @@ def _found(
 ) -> PortalSubmissionRecord | Response:
     """The application the posted number and code open, or the page to answer with."""
     key = raw.get("key", "")
-    for action in (LOOKUP, FAILED):
-        wait = throttle_message(request, application, action)
+    now, address = application.clock.now(), address_of(request)
+    limits = portal_config(request).limits
+    with application.database.transaction() as session:  # the check and the count at once
+        wait = wait_needed(session, limits, LOOKUP, address, now) or wait_needed(
+            session, limits, FAILED, address, now
+        )
         if wait is not None:
             return page(
                 request, "portal/follow.html", status=429, key=key[:64], error=None,
-                throttle_message=wait,
+                throttle_message=wait_text(wait),
             )  # fmt: skip
-    with application.database.transaction() as session:
         row = lookup(session, key, raw.get("code", ""))
-        now, address = application.clock.now(), address_of(request)
         count_hit(session, LOOKUP, address, now)
         if row is None:
             count_hit(session, FAILED, address, now)

@@ -59,6 +59,8 @@ def throttle_message(request: Request, application: Application, action: str) ->
             address_of(request),
             application.clock.now(),
         )
-    if wait is None:
-        return None
-    return f"操作过于频繁，请在{max(1, (wait + 59) // 60)}分钟后再试"
+    return None if wait is None else wait_text(wait)
+
+
+def wait_text(seconds: int) -> str:
+    return f"操作过于频繁，请在{max(1, (seconds + 59) // 60)}分钟后再试"
