@@ -50,7 +50,7 @@ def test_apply_follow_confirm_correct_and_read_the_answer(browsing_letters: Brow
 
     fill_application(applicant, id_number="110105194912310021")  # check digit wrong
     applicant.get_by_role("button", name="提交申请").click()
-    expect(applicant.locator("#f-id_number-error")).to_have_text("居民身份证号校验位不正确，请核对")
+    expect(applicant.locator("#f-id_number-error")).to_have_text("身份证号校验位不符，请核对号码")
     expect(applicant.get_by_label("身份证明号码")).to_have_attribute("aria-invalid", "true")
     expect(applicant.get_by_label("姓名或者名称")).to_have_value(APPLICANT)
     expect(applicant.get_by_label("所需信息的描述")).to_have_value(re.compile("财政预算"))

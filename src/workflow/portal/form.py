@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import date
 
 from workflow.codes import ApplicantType
 from workflow.identity_numbers import credit_code_problem, normalise, resident_id_problem
@@ -143,7 +142,7 @@ def text_problem(value: str, limit: int, *, multiline: bool = False) -> str | No
 
 
 def read_form(
-    raw: Mapping[str, str], agencies: Mapping[str, str], today: date
+    raw: Mapping[str, str], agencies: Mapping[str, str]
 ) -> tuple[ApplicationForm, dict[str, str]]:
     """The form as given (to fill the page again) and its problems by field."""
     values = {name: _text(raw, name) for name in ApplicationForm.__dataclass_fields__}
@@ -164,7 +163,7 @@ def read_form(
         errors["applicant_type"] = "请选择申请人类型"
     if not form.name and "name" not in errors:
         errors["name"] = "请填写申请人姓名或名称"
-    _check_identity(form, errors, today)
+    _check_identity(form, errors)
     if not (form.phone or form.email or form.address) and "phone" not in errors:
         errors["phone"] = "请至少填写一种联系方式（电话、电子邮件或通信地址）"
     if form.phone and "phone" not in errors and not _PHONE.fullmatch(form.phone):
@@ -188,7 +187,7 @@ def read_form(
     return form, errors
 
 
-def _check_identity(form: ApplicationForm, errors: dict[str, str], today: date) -> None:
+def _check_identity(form: ApplicationForm, errors: dict[str, str]) -> None:
     if form.id_type not in dict(ID_TYPES):
         errors["id_type"] = "请选择身份证明的类型"
         return
@@ -204,7 +203,7 @@ def _check_identity(form: ApplicationForm, errors: dict[str, str], today: date) 
     if not form.id_number:
         errors["id_number"] = "请填写身份证明的号码"
     elif form.id_type == "resident_id":
-        problem = resident_id_problem(form.id_number, today)
+        problem = resident_id_problem(form.id_number)
         if problem:
             errors["id_number"] = problem
     elif form.id_type == "credit_code":

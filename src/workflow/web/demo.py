@@ -200,7 +200,6 @@ def _portal_story(demo: Application, clock: FixedClock) -> list[str]:
     """Two applications sent through the portal on the story's last day: one confirmed by
     the registrar (a case to follow with its query code), one waiting for confirmation."""
     clock.set(DEMO_DAY)
-    today = clock.today()
     config = PortalConfig()
     sent = []
     for name, sought in (
@@ -213,7 +212,7 @@ def _portal_story(demo: Application, clock: FixedClock) -> list[str]:
             "description": sought, "carrier": "email", "delivery": "collect",
             "other_form_ok": "yes", "confirm": "yes",
         }  # fmt: skip
-        form, errors = read_form(fields, {AGENCY: AGENCY}, today)
+        form, errors = read_form(fields, {AGENCY: AGENCY})
         assert not errors, errors
         sent.append(submit(demo, config, form, new_token()))
     with demo.database.reading() as session:

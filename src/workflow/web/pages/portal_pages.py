@@ -143,7 +143,7 @@ def apply(request: Request, application: AppDep, posted: PostedForm) -> Response
             detail="表单缺少有效的提交标识。",
         )
     agencies, _ = _agency_options(application)
-    form, errors = read_form(raw, agencies, application.clock.today())
+    form, errors = read_form(raw, agencies)
     shown = form.to_json()
     wait = throttle_message(request, application, SUBMIT)
     if wait is not None:

@@ -6,7 +6,7 @@ in ``portal_files``; what each agency chose in ``portal_agencies``; lookups and
 submissions per address, for the rate limits, in ``portal_hits``.
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
