@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tests.portal.story import FIELDS
 from tests.stores import TEST_PASSWORD, TestApplication, add_staff, make_app
 from workflow.access.audit import audit_rows
+from workflow.lifecycle import StepInput
 from workflow.portal import query_codes
 from workflow.portal.agency_choices import AgencyChoice, choose
 from workflow.portal.config import PortalConfig
@@ -217,3 +218,20 @@ def test_an_unconfirmed_application_is_withdrawn_and_may_be_sent_again(portal: P
     assert reference[0] not in registrar.get("/console/submissions").text
     assert "查询码只显示这一次" in portal.apply().text  # the same request, anew
     assert len(portal.rows(PortalSubmissionRecord)) == 2
+
+
+def test_a_decided_application_is_not_withdrawn(portal: Portal) -> None:
+    portal.choose(AgencyChoice(auto_confirm=True))
+    answer = portal.apply()
+    code = re.search(r"<code>([^<]+)</code>", answer.text)
+    assert code is not None
+    (case,) = portal.rows(CaseRecord)
+    on = portal.application.clock.today()
+    step = StepInput(on=on, by="li", outcome="disclosed.provided", access="电子邮件")
+    portal.application.cases.fire(case.number, "decide", step)
+    key = {"key": case.number, "code": code[1], "confirm": "yes"}
+    refused = portal.client.post("/portal/follow/withdraw", data=key)
+    assert refused.status_code == 409
+    assert "该申请目前的状态不能撤回" in refused.text
+    assert "撤回申请…" not in refused.text
+    assert portal.rows(CaseRecord)[0].outcome == "disclosed.provided"

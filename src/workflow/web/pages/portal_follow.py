@@ -204,8 +204,9 @@ def withdraw(request: Request, application: AppDep, posted: PostedForm) -> Respo
             withdraw_unconfirmed(application, row.id)
         elif number is not None:
             withdraw_case(application, number)
-    except (InvalidInput, TransitionRejected) as error:
-        return progress_page(request, application, row, code, message=str(error), status=409)
+    except (InvalidInput, TransitionRejected):
+        refused = "该申请目前的状态不能撤回，请联系受理机关"
+        return progress_page(request, application, row, code, message=refused, status=409)
     _audit(application, row, "portal_withdrawn", case=number)
     return progress_page(request, application, row, code, message="申请已撤回")
 
