@@ -11,7 +11,12 @@ and with one per core, driven by this process over keep-alive connections:
 * the HTTP layer's cost: the same step through the API and through ``CaseService`` in
   process, one at a time, in the same run;
 * the console's queue and case page (``bench/console_bench.py``), first; ``BENCH_WEB=console``
-  measures only those.
+  measures only those;
+* the portal: ``POST /portal/apply`` with the agency confirming automatically (each one
+  registers a case and issues its acknowledgement), submissions per second, 8 clients;
+  then ``POST /portal/follow`` (number and query code) p50 and p99, one client. The
+  portal's per-address limits are raised for the run (every request comes from one
+  address); they are still counted and checked. ``BENCH_WEB=portal`` measures only these.
 
 At most a few thousand requests; the servers are stopped at the end. ``BENCH_PG=1``
 runs the same on PostgreSQL (a fresh database on the tests' server).
@@ -20,6 +25,7 @@ runs the same on PostgreSQL (a fresh database on the tests' server).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -33,6 +39,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx2 as httpx
+from sqlalchemy import select
 from tests.stores import TestApplication, make_app, postgres_database
 
 from bench import console_bench
@@ -40,8 +47,13 @@ from bench.sample_cases import TODAY, new_case
 from workflow.access.accounts import GrantSpec
 from workflow.access.tokens import create_token
 from workflow.lifecycle import StepInput
+from workflow.portal.agency_choices import AgencyChoice, choose
+from workflow.portal.query_codes import new_token
+from workflow.portal.throttle import ENVIRONMENT
+from workflow.store.records import AgencyRecord
 
 CONSOLE_ONLY = os.environ.get("BENCH_WEB") == "console"  # only the console's pages
+PORTAL_ONLY = os.environ.get("BENCH_WEB") == "portal"  # only the portal's pages
 CLIENTS = 8
 WRITES = 400  # per phase
 READS = 500
@@ -73,6 +85,7 @@ def _free_port() -> int:
 def _server(url: str, workers: int, cwd: Path) -> Iterator[str]:
     port = _free_port()
     environ = {**os.environ, "WORKFLOW_DB": url, "WORKFLOW_TODAY": TODAY.isoformat()}
+    environ |= dict.fromkeys(ENVIRONMENT.values(), "10000000")  # one address sends everything
     command = [sys.executable, "-m", "workflow", "serve", "--port", str(port),
                "--workers", str(workers), "--no-scheduler"]  # fmt: skip
     process = subprocess.Popen(
@@ -169,6 +182,45 @@ def _http_cost(base: str, token: str, url: str, free: Iterator[str]) -> None:
           f"the API at {api_rate / local_rate:.0%}")  # fmt: skip
 
 
+PORTAL_FORM = {"agency": "zbgd", "applicant_type": "natural_person", "id_type": "resident_id",
+               "id_number": "11010519491231002X", "phone": "13812345678", "carrier": "email",
+               "delivery": "collect", "other_form_ok": "yes", "confirm": "yes"}  # fmt: skip
+_CODE = re.compile(r"<code>([0-9A-Z-]{19})</code>")
+_NUMBER = re.compile(r"<dt>申请编号</dt><dd>([^<]+)</dd>")
+
+
+def _portal(base: str, label: str) -> None:
+    local = __import__("threading").local()
+
+    def client() -> httpx.Client:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=60)
+        return local.client  # type: ignore[no-any-return]
+
+    issued: list[tuple[str, str]] = []
+
+    def apply(i: int) -> httpx.Response:
+        form = {**PORTAL_FORM, "name": f"{label}申请人{i}", "description": f"第{i}号文件的执行情况",
+                "token": new_token()}  # fmt: skip
+        answer = client().post("/portal/apply", data=form)
+        code, number = _CODE.search(answer.text), _NUMBER.search(answer.text)
+        assert code is not None and number is not None, answer.text[:300]  # noqa: PT018
+        issued.append((number[1], code[1]))
+        return answer
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        answers = list(pool.map(apply, range(WRITES)))
+    rate = len(answers) / (time.perf_counter() - began)
+    assert all(answer.status_code == 200 for answer in answers)
+    one = httpx.Client(base_url=base, timeout=60)
+    number, code = issued[len(issued) // 2]
+    p50, p99 = _latencies(lambda: one.post("/portal/follow", data={"key": number, "code": code}),
+                          READS)  # fmt: skip
+    print(f"  {label}: portal POST apply {rate:,.0f}/s ({CLIENTS} clients, each registered); "
+          f"POST follow p50 {p50:.1f} ms, p99 {p99:.1f} ms")  # fmt: skip
+
+
 def _measure(label: str, store: Callable[[Path], AbstractContextManager[str]], count: int) -> None:
     print(f"-- {label}, {count:,} cases")
     with tempfile.TemporaryDirectory() as root, store(Path(root)) as url:
@@ -180,15 +232,23 @@ def _measure(label: str, store: Callable[[Path], AbstractContextManager[str]], c
         grants = [GrantSpec.parse("registrar@zbgd"), GrantSpec.parse("handler@zbgd")]
         with application.database.transaction() as session:
             token = create_token(session, "bench", grants, now + timedelta(days=1), "bench", now)
+        with application.database.transaction() as session:
+            zbgd = session.scalars(select(AgencyRecord).where(AgencyRecord.code == "zbgd")).one()
+            choose(session, zbgd.id, AgencyChoice(auto_confirm=True), "bench", now)
         with _server(url, 1, Path(root)) as base:
-            console_bench.measure(base, theirs, "1 worker")
-            if not CONSOLE_ONLY:
+            if not PORTAL_ONLY:
+                console_bench.measure(base, theirs, "1 worker")
+            if not CONSOLE_ONLY and not PORTAL_ONLY:
                 _drive(base, token, numbers, "1 worker")
                 _http_cost(base, token, url, numbers)
+            if not CONSOLE_ONLY:
+                _portal(base, "1 worker")
         cores = os.cpu_count() or 1
         if cores > 1 and not CONSOLE_ONLY:
             with _server(url, cores, Path(root)) as base:
-                _drive(base, token, numbers, f"{cores} workers")
+                if not PORTAL_ONLY:
+                    _drive(base, token, numbers, f"{cores} workers")
+                _portal(base, f"{cores} workers")
         application.close()
 
 

@@ -172,3 +172,18 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(params=STORES)
+def browsing_letters(
+    request: pytest.FixtureRequest, tmp_path: Path, browser: Browser
+) -> Iterator[Browsing]:
+    """Browsers on a service that issues and archives letters (the portal hands them
+    out), on both stores; ``indirect`` parametrisation picks one."""
+    with store_url(str(request.param), tmp_path) as url:
+        application = make_app(url, letters=True)
+        with (
+            _serve(application) as base_url,
+            _browsing(browser, LiveService(application, base_url)) as session,
+        ):
+            yield session

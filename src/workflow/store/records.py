@@ -419,11 +419,12 @@ def _pending_indexes() -> tuple[Index, ...]:
 
 
 def every_table() -> MetaData:
-    """The metadata with every table and index, the staff-access tables (``access_records``,
-    on the same metadata) included: for migrations, schema checks and the store's export.
+    """The metadata with every table and index, the staff-access and portal tables
+    (``access_records``, ``portal_records``, on the same metadata) included: for
+    migrations, schema checks and the store's export.
     Declared there and imported here, so that a command reading a case does not declare
     them."""
-    from workflow.store import access_records  # noqa: F401
+    from workflow.store import access_records, portal_records  # noqa: F401
 
     _pending_indexes()
     return Base.metadata

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from workflow.application import Application
+from workflow.portal.config import PortalConfig
 from workflow.scheduling.scheduler import SchedulerOptions
 from workflow.web import (
     admin_routes,
@@ -30,13 +31,17 @@ from workflow.web.pages import (
     audit_pages,
     bulk_pages,
     calendar_pages,
+    case_files_pages,
     case_page,
     deadline_pages,
     intake_page,
+    portal_follow,
+    portal_pages,
     queue_page,
     report_pages,
     sign_in_pages,
     staff_home,
+    submissions_pages,
 )
 from workflow.web.pages.rendering import STATIC_DIR
 
@@ -44,9 +49,14 @@ API_PREFIX = "/api/v1"
 access_log = logging.getLogger("workflow.web.access")
 
 
-def create_app(application: Application, scheduler: SchedulerOptions | None = None) -> FastAPI:
+def create_app(
+    application: Application,
+    scheduler: SchedulerOptions | None = None,
+    portal: PortalConfig | None = None,
+) -> FastAPI:
     """The service on ``application``; with ``scheduler`` its jobs run in this process
-    while the app is up (``workflow serve``), as ``workflow scheduler run`` would."""
+    while the app is up (``workflow serve``), as ``workflow scheduler run`` would; the
+    portal's limits and file key come from the environment unless ``portal`` is given."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -74,6 +84,7 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
         lifespan=lifespan,
     )
     app.state.application = application
+    app.state.portal = portal if portal is not None else PortalConfig.from_environment()
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(docs.router)
@@ -87,6 +98,11 @@ def create_app(application: Application, scheduler: SchedulerOptions | None = No
     app.include_router(admin_routes.router)
     app.include_router(sign_in_pages.router)
     app.include_router(staff_home.router)
+    app.include_router(submissions_pages.router)
+    app.include_router(case_files_pages.router)
+    app.include_router(portal_pages.root)
+    app.include_router(portal_pages.router)
+    app.include_router(portal_follow.router)
     app.include_router(queue_page.router)
     app.include_router(case_page.router)
     app.include_router(intake_page.router)

@@ -26,6 +26,11 @@ from workflow.clock import FixedClock
 from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.errors import InvalidInput
 from workflow.lifecycle import StepInput
+from workflow.portal.config import PortalConfig
+from workflow.portal.form import read_form
+from workflow.portal.query_codes import new_token, shown
+from workflow.portal.submissions import confirm, submit
+from workflow.store.portal_records import PortalSubmissionRecord
 from workflow.store.records import CaseRecord
 
 AGENCY = "zbgd"
@@ -178,6 +183,7 @@ def load_demo(application: Application) -> list[str]:
     demo = Application(application.settings, clock)
     try:
         _load(demo, clock)
+        portal = _portal_story(demo, clock)
     finally:
         demo.close()
     lines = [f"demo: agency {AGENCY} with {len(_STORY_DAYS)} cases received 2025-2026"]
@@ -187,7 +193,42 @@ def load_demo(application: Application) -> list[str]:
     lines += [
         f"  {role.value:<10} {name:<16} {password}" for role, (name, password) in USERS.items()
     ]
-    return lines
+    return lines + portal
+
+
+def _portal_story(demo: Application, clock: FixedClock) -> list[str]:
+    """Two applications sent through the portal on the story's last day: one confirmed by
+    the registrar (a case to follow with its query code), one waiting for confirmation."""
+    clock.set(DEMO_DAY)
+    config = PortalConfig()
+    sent = []
+    for name, sought in (
+        ("陈明", "园区2025年度招商引资项目清单"),
+        ("刘洋", "古侯路改造工程的批复文件"),
+    ):
+        fields = {
+            "agency": AGENCY, "applicant_type": ApplicantType.NATURAL_PERSON.value, "name": name,
+            "id_type": "resident_id", "id_number": "11010519491231002X", "phone": "13812345678",
+            "description": sought, "carrier": "email", "delivery": "collect",
+            "other_form_ok": "yes", "confirm": "yes",
+        }  # fmt: skip
+        form, errors = read_form(fields, {AGENCY: AGENCY})
+        assert not errors, errors
+        sent.append(submit(demo, config, form, new_token()))
+    with demo.database.reading() as session:
+        first = session.scalars(
+            select(PortalSubmissionRecord).where(
+                PortalSubmissionRecord.reference == sent[0].reference
+            )
+        ).one()
+    confirm(demo, first.id, USERS[Role.REGISTRAR][0])
+    with demo.database.reading() as session:
+        number = session.scalar(select(CaseRecord.number).where(CaseRecord.id == first.case_id))
+    assert sent[0].code is not None
+    return [
+        f"demo portal: /portal/follow with {number} and query code {shown(sent[0].code)};",
+        f"  {sent[1].reference} waits for the registrar's confirmation (/console/submissions)",
+    ]
 
 
 def _load(demo: Application, clock: FixedClock) -> None:

@@ -1,0 +1,386 @@
+"""Applications and corrected applications sent through the portal, and their
+confirmation by the office (Art. 31(3): the day both sides confirm is the receipt date).
+
+A submission is idempotent: the same submission token (a double click, a retry) or the
+same request by the same applicant at the same agency on the same day returns the first
+submission. Confirming an application registers the case through ``CaseService.open``,
+as ``case open`` does, with channel ``online``, the confirmation date as the receipt
+date and the submission date as the arrival date; confirming a correction fires
+``receive_correction`` on that day, restarting the answer clock in full. An agency may
+confirm automatically: then both happen at submission.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.application import Application
+from workflow.cases.service import NewCase, lock_case
+from workflow.codes import OutboxStatus, Transport
+from workflow.errors import ConstraintViolation, InvalidInput
+from workflow.lifecycle import StepInput
+from workflow.portal import query_codes
+from workflow.portal.agency_choices import agency_choice
+from workflow.portal.config import PortalConfig
+from workflow.portal.files import ATTACHMENT, ID_COPY, store_file
+from workflow.portal.form import ApplicationForm
+from workflow.store.counters import next_number
+from workflow.store.portal_records import PortalSubmissionRecord
+from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
+
+APPLICATION, CORRECTION = "application", "correction"
+SUBMITTED, CONFIRMED, WITHDRAWN = "submitted", "confirmed", "withdrawn"
+AUTOMATIC = "system"  # who confirms when the agency confirms automatically
+APPLICANT = "applicant:portal"  # who withdraws or corrects online
+TOKEN_TAKEN = "uq_portal_submissions_token_hash"
+SIMILAR_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Submitted:
+    reference: str
+    code: str | None  # to show now; None for a repeat the token does not unlock
+    repeat: bool
+    case_number: str | None
+
+
+def applicant_key(form: ApplicationForm) -> str:
+    who = f"{form.agency}\n{form.id_type}\n{form.id_number}\n{form.name}"
+    return hashlib.sha256(f"applicant:{who}".encode()).hexdigest()
+
+
+def fingerprint(key: str, request: str, on: date) -> str:
+    words = "".join(request.split())
+    return hashlib.sha256(f"{key}\n{words}\n{on.isoformat()}".encode()).hexdigest()
+
+
+def _reference(session: Session, on: date) -> str:
+    return f"WS{on.year}{next_number(session, f'portal:{on.year}'):06d}"
+
+
+def submit(
+    application: Application,
+    config: PortalConfig,
+    form: ApplicationForm,
+    token: str,
+    id_copy: Upload | None = None,
+) -> Submitted:
+    """Submit an application form that passed ``read_form``; a repeat returns the first."""
+    application.cases  # noqa: B018 (built outside the transaction: it reads the store)
+    for attempt in (1, 2):
+        try:
+            with application.database.transaction() as session:
+                return _submit_in(session, application, config, form, token, id_copy)
+        except ConstraintViolation as error:  # the same token, committed meanwhile
+            if error.constraint != TOKEN_TAKEN or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _submit_in(
+    session: Session,
+    application: Application,
+    config: PortalConfig,
+    form: ApplicationForm,
+    token: str,
+    id_copy: Upload | None,
+) -> Submitted:
+    today, now = application.clock.today(), application.clock.now()
+    first = existing(session, form, token, today)
+    if first is not None:
+        return first
+    key = applicant_key(form)
+    same = fingerprint(key, form.request_text, today)
+    agency = session.scalars(select(AgencyRecord).where(AgencyRecord.code == form.agency)).one()
+    code, salt = query_codes.new_code(), query_codes.new_salt()
+    submission = PortalSubmissionRecord(
+        reference=_reference(session, today),
+        kind=APPLICATION,
+        agency_id=agency.id,
+        status=SUBMITTED,
+        token_hash=query_codes.token_digest(token),
+        code_salt=salt,
+        code_hash=query_codes.digest(code, salt),
+        sealed_code=query_codes.seal(code, token),
+        fingerprint=same,
+        applicant_key=key,
+        data={"form": form.to_json()},
+        submitted_at=now,
+        submitted_on=today,
+    )
+    session.add(submission)
+    session.flush()
+    if id_copy is not None:
+        store_file(
+            session,
+            config.vault,
+            kind=ID_COPY,
+            filename=id_copy.filename,
+            content=id_copy.content,
+            by=APPLICANT,
+            now=now,
+            submission_id=submission.id,
+        )
+    if form.email:
+        subject = f"政府信息公开申请已提交（{submission.reference}）"
+        body = (
+            f"您向{agency.name}提交的政府信息公开申请已收到，"
+            f"网上申请编号 {submission.reference}，查询码 {query_codes.shown(code)}。\n"
+            "查询码只发送这一次，请妥善保存；凭编号和查询码可在本网站查询办理进度。"
+            "机关确认后，以确认之日为收到申请之日。"
+        )
+        _mail(session, submission, form.email, "submitted", now, subject, body)
+    case_number = None
+    if agency_choice(session, agency.id).auto_confirm:
+        case_number = _confirm_application(session, application, submission, AUTOMATIC).number
+    return Submitted(submission.reference, code, False, case_number)
+
+
+def existing(session: Session, form: ApplicationForm, token: str, today: date) -> Submitted | None:
+    """The first submission this one repeats: the same token (the code shown again), or
+    the same request by the same applicant today (the code not shown)."""
+    first = session.scalars(
+        select(PortalSubmissionRecord).where(
+            PortalSubmissionRecord.token_hash == query_codes.token_digest(token)
+        )
+    ).one_or_none()
+    if first is not None:
+        return _repeat(session, first, query_codes.unseal(first.sealed_code, token))
+    same = fingerprint(applicant_key(form), form.request_text, today)
+    first = session.scalars(
+        select(PortalSubmissionRecord).where(
+            PortalSubmissionRecord.fingerprint == same,
+            PortalSubmissionRecord.status != WITHDRAWN,
+        )
+    ).first()
+    return None if first is None else _repeat(session, first, None)
+
+
+def _repeat(session: Session, first: PortalSubmissionRecord, code: str | None) -> Submitted:
+    number = None
+    if first.case_id is not None:
+        number = session.scalar(select(CaseRecord.number).where(CaseRecord.id == first.case_id))
+    return Submitted(first.reference, code, True, number)
+
+
+def similar_earlier(
+    session: Session, form: ApplicationForm, agency_id: int, today: date
+) -> list[PortalSubmissionRecord]:
+    """Earlier applications of the same applicant (name and identity) at the same agency
+    in the last year, not withdrawn before confirmation, whose request shares much of this
+    one's wording (character pairs: Chinese has no spaces between words)."""
+    rows = session.scalars(
+        select(PortalSubmissionRecord)
+        .where(
+            PortalSubmissionRecord.agency_id == agency_id,
+            PortalSubmissionRecord.applicant_key == applicant_key(form),
+            PortalSubmissionRecord.kind == APPLICATION,
+            PortalSubmissionRecord.status != WITHDRAWN,
+            PortalSubmissionRecord.submitted_on >= today - timedelta(days=SIMILAR_DAYS),
+        )
+        .order_by(PortalSubmissionRecord.id.desc())
+        .limit(50)
+    )
+    wanted = _bigrams(form.info_name + form.doc_number + form.description)
+    return [
+        row
+        for row in rows
+        if _overlap(wanted, _bigrams(_sought(ApplicationForm.from_json(row.data["form"])))) >= 0.3
+    ][:5]
+
+
+def _sought(form: ApplicationForm) -> str:
+    return form.info_name + form.doc_number + form.description
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i : i + 2] for i in range(len(compact) - 1)} or {compact}
+
+
+def _overlap(one: set[str], other: set[str]) -> float:
+    return len(one & other) / max(1, len(one | other))
+
+
+# -- corrections -------------------------------------------------------------------
+
+
+def submit_correction(
+    application: Application,
+    config: PortalConfig,
+    case_id: int,
+    text: str,
+    attachment: Upload | None,
+) -> PortalSubmissionRecord:
+    """A corrected application for a case awaiting correction; a second one while the
+    first waits for confirmation is refused."""
+    today, now = application.clock.today(), application.clock.now()
+    application.cases  # noqa: B018 (built outside the transaction: it reads the store)
+    with application.database.transaction() as session:
+        case = session.get(CaseRecord, case_id)
+        assert case is not None
+        if case.state != "needs_correction":
+            raise InvalidInput("该申请目前不需要补正")
+        if pending_correction(session, case_id) is not None:
+            raise InvalidInput("补正申请已提交，正在等待机关确认")
+        submission = PortalSubmissionRecord(
+            reference=_reference(session, today),
+            kind=CORRECTION,
+            agency_id=case.agency_id,
+            case_id=case_id,
+            status=SUBMITTED,
+            fingerprint=hashlib.sha256(f"correction:{case_id}:{text}".encode()).hexdigest(),
+            applicant_key="",
+            data={"text": text},
+            submitted_at=now,
+            submitted_on=today,
+        )
+        session.add(submission)
+        session.flush()
+        if attachment is not None:
+            store_file(
+                session,
+                config.vault,
+                kind=ATTACHMENT,
+                filename=attachment.filename,
+                content=attachment.content,
+                by=APPLICANT,
+                now=now,
+                submission_id=submission.id,
+                case_id=case_id,
+            )
+        if agency_choice(session, case.agency_id).auto_confirm:
+            _confirm_correction(session, application, submission, AUTOMATIC)
+        return submission
+
+
+def pending_correction(session: Session, case_id: int) -> PortalSubmissionRecord | None:
+    return session.scalars(
+        select(PortalSubmissionRecord).where(
+            PortalSubmissionRecord.case_id == case_id,
+            PortalSubmissionRecord.kind == CORRECTION,
+            PortalSubmissionRecord.status == SUBMITTED,
+        )
+    ).first()
+
+
+# -- confirmation ------------------------------------------------------------------
+
+
+def confirm(application: Application, submission_id: int, by: str) -> PortalSubmissionRecord:
+    """The office confirms a submission today (an application, or a correction)."""
+    application.cases  # noqa: B018 (built outside the transaction: it reads the store)
+    with application.database.transaction() as session:
+        submission = session.get(PortalSubmissionRecord, submission_id, with_for_update=True)
+        if submission is None or submission.status != SUBMITTED:
+            raise InvalidInput("这份网上申请已确认或已撤回")
+        if submission.kind == APPLICATION:
+            _confirm_application(session, application, submission, by)
+        else:
+            _confirm_correction(session, application, submission, by)
+        return submission
+
+
+def _confirm_application(
+    session: Session, application: Application, submission: PortalSubmissionRecord, by: str
+) -> CaseRecord:
+    form = ApplicationForm.from_json(submission.data["form"])
+    new = NewCase(
+        agency=form.agency,
+        applicant=form.name,
+        applicant_type=form.applicant_type,
+        channel="online",
+        received_on=application.clock.today(),
+        arrived_on=submission.submitted_on,
+        request=form.request_text,
+        contact=form.contact_text or None,
+        by=by,
+    )
+    case = application.cases.open_in(session, new)
+    submission.case_id = case.id
+    _confirmed(submission, application.clock.today(), by)
+    if form.email:
+        subject = f"政府信息公开申请已登记（{case.number}）"
+        body = (
+            f"您的网上申请 {submission.reference} 已于{case.received_on:%Y年%m月%d日}确认登记，"
+            f"申请编号 {case.number}。\n以确认之日为收到申请之日"
+            "（《中华人民共和国政府信息公开条例》第三十一条）。"
+            "凭申请编号（或网上申请编号）和查询码可在本网站查询办理进度、下载登记回执。"
+        )
+        now = application.clock.now()
+        _mail(session, submission, form.email, "confirmed", now, subject, body, case.id)
+    return case
+
+
+def _confirm_correction(
+    session: Session, application: Application, submission: PortalSubmissionRecord, by: str
+) -> None:
+    assert submission.case_id is not None
+    number = session.scalar(select(CaseRecord.number).where(CaseRecord.id == submission.case_id))
+    assert number is not None
+    case = lock_case(session, number)
+    note = f"网上提交的补正申请 {submission.reference}"
+    step = StepInput(on=application.clock.today(), by=by, note=note)
+    application.cases.fire_in(session, case, "receive_correction", step)
+    _confirmed(submission, application.clock.today(), by)
+
+
+def _confirmed(submission: PortalSubmissionRecord, on: date, by: str) -> None:
+    submission.status = CONFIRMED
+    submission.confirmed_on = on
+    submission.confirmed_by = by
+
+
+def withdraw_unconfirmed(application: Application, submission_id: int) -> None:
+    with application.database.transaction() as session:
+        submission = session.get(PortalSubmissionRecord, submission_id, with_for_update=True)
+        if submission is None or submission.status != SUBMITTED:
+            raise InvalidInput("这份网上申请已确认或已撤回")
+        submission.status = WITHDRAWN
+
+
+def withdraw_case(application: Application, number: str) -> None:
+    """The applicant withdraws a registered application (the ``withdraw`` trigger and
+    its letter)."""
+    application.cases.fire(
+        number, "withdraw", StepInput(on=application.clock.today(), by=APPLICANT)
+    )
+
+
+def _mail(
+    session: Session,
+    submission: PortalSubmissionRecord,
+    address: str,
+    what: str,
+    now: datetime,
+    subject: str,
+    body: str,
+    case_id: int | None = None,
+) -> None:
+    """A message to the applicant through the outbox, written with the change."""
+    session.add(
+        OutboxRecord(
+            key=f"portal:{submission.reference}:{what}",
+            case_id=case_id,
+            kind="portal",
+            channel=Transport.EMAIL.value,
+            recipient=address,
+            subject=subject,
+            body=body,
+            status=OutboxStatus.PENDING.value,
+            attempts=0,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )
