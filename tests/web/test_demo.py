@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.cli import one_line_error, run
+from workflow.access.roles import Role
 from workflow.application import Application
 from workflow.cases.registry import DEFAULT_DEFINITION
 from workflow.cases.verify import verify_cases
@@ -78,6 +79,17 @@ def test_each_demo_user_logs_in_without_a_password_change(demo: Application) -> 
             me = client.get("/auth/me").json()
             assert me["must_change_password"] is False, role
             client.cookies.clear()
+
+
+def test_the_demo_handler_starts_on_a_queue_of_their_open_cases(demo: Application) -> None:
+    name, password = USERS[Role.HANDLER]
+    with TestClient(create_app(demo)) as client:
+        client.post("/console/login", data={"username": name, "password": password})
+        queue = client.get("/console/")
+    assert queue.url.path == "/console/cases"
+    assert "<h1>待办</h1>" in queue.text
+    assert "没有符合条件的案件" not in queue.text
+    assert "个工作日" in queue.text
 
 
 def test_demo_on_a_store_with_cases_is_refused_in_one_line(
