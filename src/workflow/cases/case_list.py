@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import derive_undated
@@ -82,16 +82,23 @@ def list_cases(
     closed = sorted({name for d in definitions for name, s in d.states.items() if s.closed})
     horizon = _horizon(calendar, as_of, criteria.due_within)
     selecting = _select(criteria, windows, closed, horizon, as_of)
-    candidates = list(session.scalars(selecting))
-    nearest = _nearest(session, calendar, as_of, selecting, windows)
-    kept = [
-        case_id for case_id in candidates if _wanted(nearest.get(case_id), criteria, horizon, as_of)
-    ]
-    if criteria.order == URGENCY:
-        kept.sort(key=lambda case_id: _urgency(nearest.get(case_id)))  # stable: received next
-    total = len(kept)
-    end = criteria.offset + criteria.limit if criteria.limit else None
-    kept = kept[criteria.offset : end]
+    paged = _page_in_sql(session, criteria, selecting, windows)
+    if paged is not None:  # ordered and counted by the store: only the page is read
+        kept, total = paged
+        nearest = _nearest(session, calendar, as_of, _only(kept), windows)
+    else:
+        candidates = list(session.scalars(selecting))
+        nearest = _nearest(session, calendar, as_of, selecting, windows)
+        kept = [
+            case_id
+            for case_id in candidates
+            if _wanted(nearest.get(case_id), criteria, horizon, as_of)
+        ]
+        if criteria.order == URGENCY:
+            kept.sort(key=lambda case_id: _urgency(nearest.get(case_id)))  # stable: received next
+        total = len(kept)
+        end = criteria.offset + criteria.limit if criteria.limit else None
+        kept = kept[criteria.offset : end]
     ledgers = load_ledgers_of(
         session.connection(), [case_id for case_id in kept if case_id in nearest]
     )
@@ -128,6 +135,48 @@ def list_cases(
             )
         )
     return CaseList(as_of, tuple(rows), total)
+
+
+def _page_in_sql(
+    session: Session, criteria: CaseFilter, candidates: Select[int], windows: list[str]
+) -> tuple[list[int], int] | None:
+    """A page and the total, ordered by the store, when the store's due dates decide both:
+    a page asked for, no filter on the deadline, and no running clock among the candidates
+    whose due date waits to be derived (flagged). None: the caller orders in Python."""
+    if criteria.limit is None or criteria.overdue or criteria.awaiting_calendar:
+        return None
+    if criteria.due_within is not None:
+        return None
+    running = and_(
+        ClockRecord.status == ClockStatus.RUNNING,
+        ClockRecord.name.not_in(windows),
+        ClockRecord.case_id.in_(candidates.order_by(None).scalar_subquery()),
+    )
+    if session.scalar(
+        select(ClockRecord.case_id).where(running, ClockRecord.due_on.is_(None)).limit(1)
+    ):
+        return None
+    total = session.scalar(select(func.count()).select_from(candidates.order_by(None).subquery()))
+    query = candidates
+    if criteria.order == URGENCY:
+        nearest = (
+            select(ClockRecord.case_id, func.min(ClockRecord.due_on).label("due_on"))
+            .where(running)
+            .group_by(ClockRecord.case_id)
+            .subquery()
+        )
+        query = (
+            candidates.order_by(None)
+            .outerjoin(nearest, nearest.c.case_id == CaseRecord.id)
+            .order_by(nearest.c.due_on.is_(None), nearest.c.due_on, CaseRecord.received_on,
+                      CaseRecord.number)
+        )  # fmt: skip
+    page = session.scalars(query.limit(criteria.limit).offset(criteria.offset))
+    return list(page), int(total or 0)
+
+
+def _only(case_ids: list[int]) -> Select[int]:
+    return select(CaseRecord.id).where(CaseRecord.id.in_(case_ids))
 
 
 def _urgency(due: _Due | None) -> tuple[bool, bool, date, int]:
