@@ -96,6 +96,7 @@ _OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 def accessibility_problems(page: Page) -> list[str]:
     """What the page fails of the check (empty: it passes). The page is left as it was
     found, at its own viewport size."""
+    page.wait_for_load_state("load")  # the style sheet applied: else the focus ring is the default
     problems: list[str] = page.evaluate(_FINDINGS)
     page.keyboard.press("Tab")
     if focus := page.evaluate(_FOCUS):
