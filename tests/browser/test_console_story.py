@@ -16,12 +16,11 @@ import pytest
 from playwright.sync_api import FloatRect, Locator, Page, expect
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import Browsing, LiveService, _serve, screenshot
+from tests.browser.conftest import SCREENSHOTS, Browsing, LiveService, _serve, screenshot
 from tests.letters.conftest import program
 from tests.stores import STORES, make_app, store_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(params=STORES)
@@ -50,12 +49,13 @@ def _due(page: Page, clock: str) -> str:
 
 
 def _picture(page: Page, name: str) -> None:
-    """The README's picture of the page: its top, without a focus ring."""
-    DOCS.mkdir(parents=True, exist_ok=True)
+    """The README's picture of the page (copied to docs/screenshots/ by hand: a test
+    run leaves the checkout as it was): its top, without a focus ring."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("document.activeElement && document.activeElement.blur()")
     height = min(1400, int(page.evaluate("document.body.scrollHeight")))
     clip: FloatRect = {"x": 0, "y": 0, "width": 1280, "height": height}
-    page.screenshot(path=str(DOCS / f"{name}.png"), clip=clip, full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), clip=clip, full_page=True)
 
 
 def _register(page: Page) -> str:

@@ -56,6 +56,26 @@ def test_open_refuses_bad_input_naming_every_field(sqlite_service: Service) -> N
     assert "unknown channel 'pigeon'" in wrong_channel.json()["error"]["message"]
 
 
+def test_open_keeps_art_29s_contents_and_checks_the_identity_number(
+    sqlite_service: Service,
+) -> None:
+    sqlite_service.user("li", "registrar", "handler")
+    client = sqlite_service.login("li")
+    details = {"identity_kind": "credit_code", "identity_number": "9144030071526726XG",
+               "provision_form": "electronic", "provision_way": "email",
+               "channel": "email", "arrived_on": "2026-11-19"}  # fmt: skip
+    case = _open(client, **details)
+    opening = case["events"][0]["payload"]
+    assert opening["identity_number"] == "9144030071526726XG"
+    assert opening["provision_way"] == "email"
+    assert case["arrived_on"] == "2026-11-19"
+    wrong = client.post(
+        "/api/v1/cases", json={**NEW_CASE, **details, "identity_number": "9144030071526726XH"}
+    )
+    assert wrong.status_code == 422
+    assert "校验位不符" in wrong.text
+
+
 def test_fire_answers_409_and_422_as_documented(sqlite_service: Service) -> None:
     sqlite_service.user("li", "registrar", "handler")
     client = sqlite_service.login("li")

@@ -81,6 +81,17 @@ def test_each_demo_user_logs_in_without_a_password_change(demo: Application) -> 
             client.cookies.clear()
 
 
+def test_the_demo_handler_starts_on_a_queue_of_their_open_cases(demo: Application) -> None:
+    name, password = USERS[Role.HANDLER]
+    with TestClient(create_app(demo)) as client:
+        client.post("/console/login", data={"username": name, "password": password})
+        queue = client.get("/console/")
+    assert queue.url.path == "/console/cases"
+    assert "<h1>待办</h1>" in queue.text
+    assert "没有符合条件的案件" not in queue.text
+    assert "个工作日" in queue.text
+
+
 def test_demo_on_a_store_with_cases_is_refused_in_one_line(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

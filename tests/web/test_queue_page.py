@@ -127,3 +127,36 @@ def test_another_agency_sees_none_of_the_cases_and_an_auditor_sees_them_masked(
     auditor = console_client(sqlite_service, "audit").get("/console/cases", params={"who": "all"})
     assert number in auditor.text
     assert "110105194912310021" not in auditor.text
+
+
+def test_pages_ordered_by_the_store_are_the_list_ordered_in_python(sqlite_service: Service) -> None:
+    """A page is ordered and counted in SQL when the due dates in the store decide it; the
+    pages, one after another, are the whole list as ordered in Python."""
+    from workflow.cases.case_list import URGENCY, CaseFilter, list_cases
+
+    today = sqlite_service.clock.today()
+    for days, name in [(3, "甲"), (30, "乙"), (10, "丙"), (0, "丁"), (21, "戊")]:
+        open_case(sqlite_service, name, f"{name}的申请", received_on=today - timedelta(days=days))
+    paused = open_case(sqlite_service, "己", "征求意见", received_on=today - timedelta(days=25))
+    sqlite_service.application.cases.fire(
+        paused, "consult_third_party", StepInput(on=today, by="li", party="某公司")
+    )
+    application = sqlite_service.application
+    whole = CaseFilter(open_only=True, order=URGENCY)
+    with application.database.reading() as session:
+        everything = list_cases(session, application.registry, application.calendar, whole, today)
+        pages = [
+            list_cases(
+                session,
+                application.registry,
+                application.calendar,
+                CaseFilter(open_only=True, order=URGENCY, limit=2, offset=offset),
+                today,
+            )
+            for offset in (0, 2, 4)
+        ]
+    assert [row.number for page in pages for row in page.rows] == [
+        row.number for row in everything.rows
+    ]
+    assert {page.total for page in pages} == {6}
+    assert everything.rows[0].applicant == "乙"  # the oldest running clock first

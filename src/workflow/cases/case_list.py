@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import derive_undated
@@ -81,28 +81,40 @@ def list_cases(
     windows = sorted({name for d in definitions for name, c in d.clocks.items() if c.window})
     closed = sorted({name for d in definitions for name, s in d.states.items() if s.closed})
     horizon = _horizon(calendar, as_of, criteria.due_within)
-    candidates = _select(session, criteria, windows, closed, horizon, as_of)
-    nearest = _nearest(session, calendar, as_of, [case.id for case, _, _ in candidates], windows)
-    kept = [
-        found for found in candidates if _wanted(nearest.get(found[0].id), criteria, horizon, as_of)
-    ]
-    if criteria.order == URGENCY:
-        kept.sort(key=lambda found: _urgency(nearest.get(found[0].id)))  # stable: received next
-    total = len(kept)
-    end = criteria.offset + criteria.limit if criteria.limit else None
-    kept = kept[criteria.offset : end]
+    selecting = _select(criteria, windows, closed, horizon, as_of)
+    paged = _page_in_sql(session, criteria, selecting, windows)
+    if paged is not None:  # ordered and counted by the store: only the page is read
+        kept, total = paged
+        nearest = _nearest(session, calendar, as_of, _only(kept), windows)
+    else:
+        candidates = list(session.scalars(selecting))
+        nearest = _nearest(session, calendar, as_of, selecting, windows)
+        kept = [
+            case_id
+            for case_id in candidates
+            if _wanted(nearest.get(case_id), criteria, horizon, as_of)
+        ]
+        if criteria.order == URGENCY:
+            kept.sort(key=lambda case_id: _urgency(nearest.get(case_id)))  # stable: received next
+        total = len(kept)
+        end = criteria.offset + criteria.limit if criteria.limit else None
+        kept = kept[criteria.offset : end]
     ledgers = load_ledgers_of(
-        session.connection(), [case.id for case, _, _ in kept if case.id in nearest]
+        session.connection(), [case_id for case_id in kept if case_id in nearest]
     )
-    paused = _paused(session, [case.id for case, _, _ in kept], windows)
+    paused = _paused(session, kept, windows)
+    steps: dict[tuple[tuple[str, int], str, str | None], str | None] = {}
     rows = []
-    for case, agency, applicant in kept:
+    for case, agency, applicant in _full_rows(session, kept):
         definition = registry.for_case(session, case.definition_id, case.definition_version)
         due = nearest.get(case.id)
         next_due = None
         if due is not None:
             deadline = derive(ledgers[case.id][due.clock], calendar, due.clock)
             next_due = DeadlineView.of(due.clock, deadline, calendar, as_of, definition)
+        step_key = (definition.key, case.state, due.clock if due else None)
+        if step_key not in steps:
+            steps[step_key] = next_step(definition, case.state, due.clock if due else None)
         rows.append(
             CaseRow(
                 number=case.number,
@@ -119,10 +131,52 @@ def list_cases(
                 request=case.request,
                 channel=case.channel,
                 paused=case.id in paused,
-                next_step=next_step(definition, case.state, due.clock if due else None),
+                next_step=steps[step_key],
             )
         )
     return CaseList(as_of, tuple(rows), total)
+
+
+def _page_in_sql(
+    session: Session, criteria: CaseFilter, candidates: Select[int], windows: list[str]
+) -> tuple[list[int], int] | None:
+    """A page and the total, ordered by the store, when the store's due dates decide both:
+    a page asked for, no filter on the deadline, and no running clock among the candidates
+    whose due date waits to be derived (flagged). None: the caller orders in Python."""
+    if criteria.limit is None or criteria.overdue or criteria.awaiting_calendar:
+        return None
+    if criteria.due_within is not None:
+        return None
+    running = and_(
+        ClockRecord.status == ClockStatus.RUNNING,
+        ClockRecord.name.not_in(windows),
+        ClockRecord.case_id.in_(candidates.order_by(None).scalar_subquery()),
+    )
+    if session.scalar(
+        select(ClockRecord.case_id).where(running, ClockRecord.due_on.is_(None)).limit(1)
+    ):
+        return None
+    total = session.scalar(select(func.count()).select_from(candidates.order_by(None).subquery()))
+    query = candidates
+    if criteria.order == URGENCY:
+        nearest = (
+            select(ClockRecord.case_id, func.min(ClockRecord.due_on).label("due_on"))
+            .where(running)
+            .group_by(ClockRecord.case_id)
+            .subquery()
+        )
+        query = (
+            candidates.order_by(None)
+            .outerjoin(nearest, nearest.c.case_id == CaseRecord.id)
+            .order_by(nearest.c.due_on.is_(None), nearest.c.due_on, CaseRecord.received_on,
+                      CaseRecord.number)
+        )  # fmt: skip
+    page = session.scalars(query.limit(criteria.limit).offset(criteria.offset))
+    return list(page), int(total or 0)
+
+
+def _only(case_ids: list[int]) -> Select[int]:
+    return select(CaseRecord.id).where(CaseRecord.id.in_(case_ids))
 
 
 def _urgency(due: _Due | None) -> tuple[bool, bool, date, int]:
@@ -196,19 +250,19 @@ def _horizon(calendar: WorkingCalendar, as_of: date, due_within: int | None) -> 
 
 
 def _select(
-    session: Session,
     criteria: CaseFilter,
     windows: list[str],
     closed: list[str],
     horizon: date | None,
     as_of: date,
-) -> list[tuple[CaseRecord, str, str]]:
-    """The candidates: every case the filter may keep (a superset, narrowed below)."""
-    query = (
-        select(CaseRecord, AgencyRecord.code, ApplicantRecord.name)
-        .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
-        .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
-    )
+) -> Select[int]:
+    """The candidates' ids, oldest application first: every case the filter may keep (a
+    superset, narrowed below); only the page's rows are loaded whole."""
+    query = select(CaseRecord.id)
+    if criteria.agency:
+        query = query.join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
+    if criteria.text:
+        query = query.join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
     if criteria.agency:
         query = query.where(AgencyRecord.code == criteria.agency)
     if criteria.agency_ids is not None:
@@ -256,20 +310,34 @@ def _select(
                 undated,
             )
         )
-    query = query.order_by(CaseRecord.received_on, CaseRecord.number)
-    return [(case, agency, applicant) for case, agency, applicant in session.execute(query)]
+    return query.order_by(CaseRecord.received_on, CaseRecord.number)
+
+
+def _full_rows(session: Session, case_ids: list[int]) -> list[tuple[CaseRecord, str, str]]:
+    """The rows of the cases listed (a page: only these are loaded whole), in that order."""
+    found: dict[int, tuple[CaseRecord, str, str]] = {}
+    for start in range(0, len(case_ids), 500):
+        query = (
+            select(CaseRecord, AgencyRecord.code, ApplicantRecord.name)
+            .join(AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
+            .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
+            .where(CaseRecord.id.in_(case_ids[start : start + 500]))
+        )
+        for case, agency, applicant in session.execute(query):
+            found[case.id] = (case, agency, applicant)
+    return [found[case_id] for case_id in case_ids]
 
 
 def _nearest(
     session: Session,
     calendar: WorkingCalendar,
     as_of: date,
-    case_ids: list[int],
+    candidates: Select[int],
     windows: list[str],
 ) -> dict[int, _Due]:
-    """Each case's most urgent running clock: the earliest due date; a flagged clock
+    """Each candidate's most urgent running clock: the earliest due date; a flagged clock
     (due after every loaded day) only when none has a date, the fewest days left first."""
-    running = list(_running_clocks(session, case_ids, windows))
+    running = list(_running_clocks(session, candidates, windows))
     derived = derive_undated(
         session.connection(),
         calendar,
@@ -299,17 +367,17 @@ def _wanted(due: _Due | None, criteria: CaseFilter, horizon: date | None, as_of:
 
 
 def _running_clocks(
-    session: Session, case_ids: list[int], windows: list[str]
+    session: Session, candidates: Select[int], windows: list[str]
 ) -> Iterable[tuple[int, _Due]]:
-    for start in range(0, len(case_ids), 500):
-        rows = session.execute(
-            select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on)
-            .where(
-                ClockRecord.case_id.in_(case_ids[start : start + 500]),
-                ClockRecord.status == ClockStatus.RUNNING,
-                ClockRecord.name.not_in(windows),
-            )
-            .order_by(ClockRecord.case_id, ClockRecord.name)
+    """The candidates' running clocks, in one statement (the candidates as a subquery)."""
+    rows = session.execute(
+        select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on)
+        .where(
+            ClockRecord.case_id.in_(candidates.order_by(None).scalar_subquery()),
+            ClockRecord.status == ClockStatus.RUNNING,
+            ClockRecord.name.not_in(windows),
         )
-        for case_id, name, due_on in rows:
-            yield case_id, _Due(name, due_on)
+        .order_by(ClockRecord.case_id, ClockRecord.name)
+    )
+    for case_id, name, due_on in rows:
+        yield case_id, _Due(name, due_on)

@@ -121,6 +121,7 @@ class _Story:
                 request=self.rng.choice(_REQUESTS),
                 contact=f"1380533{self.rng.randrange(10_000):04d}",
                 by=HANDLER,
+                handler=USERS[Role.HANDLER][0],  # the queue of demo-handler shows them
             )
         )
         self.numbers.append(case.number)

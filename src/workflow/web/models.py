@@ -29,6 +29,20 @@ class NewCaseBody(Body):
     request: str = Field(min_length=1, max_length=10_000)
     contact: str | None = Field(default=None, max_length=300)
     handler: str | None = Field(default=None, max_length=100)
+    arrived_on: date | None = Field(
+        default=None, description="Ordinary post, fax, internet: the day it arrived (Art. 31)"
+    )
+    unassigned: bool = Field(default=False, description="No handler until one takes it")
+    identity_kind: str | None = Field(
+        default=None, max_length=32, description="resident_id (居民身份证号) or credit_code"
+    )
+    identity_number: str | None = Field(
+        default=None, max_length=32, description="Checked by its checksum (GB 11643, GB 32100)"
+    )
+    provision_form: str | None = Field(default=None, max_length=32, description="paper, electronic")
+    provision_way: str | None = Field(
+        default=None, max_length=32, description="post, email, collect, inspect, online"
+    )
 
 
 class StepFields(Body):
