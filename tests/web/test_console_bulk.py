@@ -105,3 +105,19 @@ def test_bad_forms_come_back_with_the_error_beside_the_field(sqlite_service: Ser
     assert f'value="{number}"' not in only.text
     service.user("zhou", "reporter")
     assert service.login("zhou").get("/console/bulk").status_code == 403
+
+
+def test_the_queue_sends_its_ticked_rows_to_the_bulk_page(sqlite_service: Service) -> None:
+    service = sqlite_service
+    service.user("reg", "registrar")
+    service.user("li", "handler")
+    first, second = _open(service, 2)
+    handler = service.login("li")
+    queue = handler.get("/console/cases").text
+    assert 'form id="bulk-selection" method="get" action="/console/bulk"' in queue
+    assert f'name="case" value="{first}" form="bulk-selection"' in queue
+    bulk = handler.get("/console/bulk", params={"case": [second]}).text
+    assert f'value="{second}" checked' in bulk
+    assert f'value="{first}" checked' not in bulk
+    # a registrar, who cannot advance cases, gets no selection on the queue
+    assert "bulk-selection" not in service.login("reg").get("/console/cases").text

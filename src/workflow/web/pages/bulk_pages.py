@@ -11,9 +11,9 @@ audit log. Nothing is changed before the officer confirms the preview.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -107,10 +107,19 @@ def _render(
 
 @router.get("/bulk")
 def bulk_page(
-    request: Request, caller: ConsoleCaller, application: AppDep, state: str = ""
+    request: Request,
+    caller: ConsoleCaller,
+    application: AppDep,
+    state: str = "",
+    case: Annotated[list[str] | None, Query(max_length=MAX_CASES)] = None,
 ) -> Response:
+    """The selection form; ``case`` (repeated) comes ticked, as the queue sends its rows."""
     require(caller, Permission.FIRE)
-    values: dict[str, Any] = {"cases": [], "action": "", **{name: "" for name, _, _ in INPUTS}}
+    values: dict[str, Any] = {
+        "cases": case or [],
+        "action": "",
+        **{name: "" for name, _, _ in INPUTS},
+    }
     return _render(request, caller, application, values, {}, state)
 
 
