@@ -74,17 +74,25 @@ def test_killed_steps_and_sweeps_leave_a_consistent_store_and_the_work_done_once
 ) -> None:
     chance = random.Random(os.environ.get("WORKFLOW_KILL_SEED", "kill-points"))
     app = make_app(db, agencies=False)
-    kills = 0
-    for index in range(STEPS):
-        received = f"2026-{1 + index % 10:02d}-{10 + index % 15:02d}"
+
+    def step_on_a_new_case(received: str) -> list[str]:
         opened = run(capsys, *OPEN, "--received", received, "--json")
         assert opened.code == 0, opened
-        number = opened.json()["number"]
-        step = [
-            "case", "fire", number, "request_correction", "--reason", "缺少身份证明",
-            "--on", received, "--by", "李四",
+        return [
+            "case", "fire", opened.json()["number"], "request_correction", "--reason",
+            "缺少身份证明", "--on", received, "--by", "李四",
         ]  # fmt: skip
-        kills += killed(db, step, chance.uniform(0.2, 2.5))
+
+    # Kills are spread over a whole run of each command, timed once to the end first.
+    startup = lasts(db, ["calendar", "years"])
+    step_takes = lasts(db, step_on_a_new_case("2026-01-09"))
+    sweep_takes = lasts(db, ["sweep", "--as-of", "2026-11-26"])
+    kills = past_startup = 0
+    for index in range(STEPS):
+        step = step_on_a_new_case(f"2026-{1 + index % 10:02d}-{10 + index % 15:02d}")
+        delays = chance.uniform(0.2, step_takes), chance.uniform(0.2, sweep_takes)
+        past_startup += sum(delay > startup for delay in delays)
+        kills += killed(db, step, delays[0])
         again = run(capsys, *step)  # completes it, or is refused: the step is already there
         assert again.code in (0, 2), again
         with app.database.reading() as session:
@@ -93,8 +101,8 @@ def test_killed_steps_and_sweeps_leave_a_consistent_store_and_the_work_done_once
                 .select_from(CaseEventRecord)
                 .where(CaseEventRecord.trigger == "request_correction")
             )
-        assert steps == index + 1
-        kills += killed(db, ["sweep", "--as-of", "2026-11-26"], chance.uniform(0.2, 2.5))
+        assert steps == index + 2  # and the one timed
+        kills += killed(db, ["sweep", "--as-of", "2026-11-26"], delays[1])
         assert run(capsys, "verify").code == 0
     assert run(capsys, "sweep", "--as-of", "2026-11-26").code == 0
     with app.database.reading() as session:
@@ -106,7 +114,10 @@ def test_killed_steps_and_sweeps_leave_a_consistent_store_and_the_work_done_once
     assert overdue == 0
     assert run(capsys, "verify").code == 0
     app.close()
-    print(f"kill points: {kills} of {2 * STEPS} processes killed mid-work")
+    print(
+        f"kill points: {kills} of {2 * STEPS} processes killed mid-work, {past_startup} after "
+        f"start-up ({startup:.1f} s; a step {step_takes:.1f} s, a sweep {sweep_takes:.1f} s)"
+    )
 
 
 def imported(app: TestApplication, prefix: str) -> int:
