@@ -456,3 +456,23 @@ def test_lists_and_the_digest_before_a_recompute_and_past_the_loaded_calendar(
         database.dispose()
     assert len(bodies) == 1  # the handler (this agency names no head)
     assert all("将于2027年1月8日届满，还剩5个工作日" in body for body in bodies)
+
+
+def test_a_load_whose_recompute_never_finished_is_finished_by_loading_again(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A load killed during its recompute leaves the year loaded and some deadlines not yet
+    # recomputed, as --no-recompute does; the same load run again finishes the recompute.
+    monkeypatch.setenv("WORKFLOW_TODAY", "2026-12-01")
+    assert open_on(capsys, "2026-12-01").code == 0
+    corrected = tmp_path / "corrected"
+    _corrected_2026(corrected)
+    load = ["calendar", "load", str(corrected / "2026.yaml"), "--force"]
+    assert run(capsys, *load, "--no-recompute").code == 0
+    assert answer_row(db) == ("running", date(2026, 12, 29))  # not yet recomputed
+    again = run(capsys, *load)
+    assert again.code == 0, again.err
+    assert f"{NUMBER}  answer: due 2026-12-29 -> due 2026-12-30" in again.out
+    assert answer_row(db) == ("running", date(2026, 12, 30))
+    assert run(capsys, "verify").code == 0
+    assert f"{NUMBER}  answer" not in run(capsys, *load).out  # finished: nothing more to do

@@ -165,6 +165,24 @@ def _deep_notify_config(s: Scene) -> Result:
     return s.run("outbox", "deliver", "--notify", str(notify))
 
 
+def _impossible_yaml_date(s: Scene) -> Result:
+    notify = s.tmp / "notify.yaml"
+    notify.write_text("file: 0000-01-01\n", "utf-8")  # PyYAML reads a date Python cannot hold
+    return s.run("outbox", "deliver", "--notify", str(notify))
+
+
+def _impossible_definition_date(s: Scene) -> Result:
+    return s.run("--definitions", str(s.definitions("id: disclosure\nname: 2026-02-30\n")), *OPEN)
+
+
+def _template_extending_itself(s: Scene) -> Result:
+    overrides = s.tmp / "templates" / "zbgd"
+    overrides.mkdir(parents=True)
+    (overrides / "acknowledgement.j2").write_text("{% extends 'acknowledgement.j2' %}", "utf-8")
+    s.monkeypatch.setenv("WORKFLOW_LETTER_TEMPLATES", str(overrides.parent))
+    return s.run(*OPEN)
+
+
 def _huge_template_string(s: Scene) -> Result:
     overrides = s.tmp / "templates" / "zbgd"
     overrides.mkdir(parents=True)
@@ -191,6 +209,12 @@ INPUTS: dict[str, tuple[Callable[[Scene], Result], str]] = {
     "a figures file nested 5000 deep": (_deep_figures, "levels deep"),
     "a notify config nested 5000 deep": (_deep_notify_config, "levels deep"),
     "a template computing a huge string": (_huge_template_string, "at most 1000000 characters"),
+    "a template extending itself (Hypothesis found it)": (
+        _template_extending_itself,
+        "recurses without end",
+    ),
+    "a YAML date in year 0 (Hypothesis found it)": (_impossible_yaml_date, "year 0 is out of"),
+    "a YAML date 2026-02-30 in a definition": (_impossible_definition_date, "day is out of range"),
 }
 
 

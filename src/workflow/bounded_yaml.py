@@ -72,10 +72,19 @@ def _mark(event: yaml.Event) -> yaml.Mark | None:
     return yaml.Mark("", mark.index, mark.line, mark.column, "", 0)
 
 
-def load(text: str) -> Any:
-    """``yaml.safe_load`` within the limits; raises ``yaml.YAMLError``."""
-    check(text)
-    return yaml.load(text, Loader=FastLoader)
+def load(text: str, loader: type[yaml.SafeLoader] = FastLoader) -> Any:
+    """``yaml.safe_load`` within the limits; raises ``yaml.YAMLError``.
+
+    A value PyYAML reads but Python cannot hold (the date ``0000-01-01`` or ``2026-02-30``)
+    is a ``YAMLError`` too, not the constructor's ``ValueError``.
+    """
+    check(text, loader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except (ValueError, OverflowError) as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a value that cannot be read ({error})", None
+        ) from None
 
 
 def describe(error: yaml.YAMLError) -> str:

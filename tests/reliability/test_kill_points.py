@@ -2,7 +2,8 @@
 moments, on both stores. After each kill the store replays clean, and running the command
 again does the work exactly once: one event for the step, every due timer fired once by
 the sweeps, every row of an import in the store once (an import is all or nothing), every
-deadline counted with the year loaded last and no reminder planned twice."""
+deadline counted with the year loaded last (the load run again finishes a recompute cut
+short) and no reminder planned twice."""
 
 from __future__ import annotations
 
@@ -59,22 +60,39 @@ def killed(url: str, args: list[str], delay: float, today: str = "2026-11-26") -
     return alive
 
 
+def lasts(url: str, args: list[str], today: str = "2026-11-26") -> float:
+    """Run the command in its own process to the end; how many seconds it took."""
+    env = {**os.environ, "WORKFLOW_DB": url, "WORKFLOW_TODAY": today}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "workflow", *args], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return time.perf_counter() - started
+
+
 def test_killed_steps_and_sweeps_leave_a_consistent_store_and_the_work_done_once(
     db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     chance = random.Random(os.environ.get("WORKFLOW_KILL_SEED", "kill-points"))
     app = make_app(db, agencies=False)
-    kills = 0
-    for index in range(STEPS):
-        received = f"2026-{1 + index % 10:02d}-{10 + index % 15:02d}"
+
+    def step_on_a_new_case(received: str) -> list[str]:
         opened = run(capsys, *OPEN, "--received", received, "--json")
         assert opened.code == 0, opened
-        number = opened.json()["number"]
-        step = [
-            "case", "fire", number, "request_correction", "--reason", "缺少身份证明",
-            "--on", received, "--by", "李四",
+        return [
+            "case", "fire", opened.json()["number"], "request_correction", "--reason",
+            "缺少身份证明", "--on", received, "--by", "李四",
         ]  # fmt: skip
-        kills += killed(db, step, chance.uniform(0.2, 2.5))
+
+    # Kills are spread over a whole run of each command, timed once to the end first.
+    startup = lasts(db, ["calendar", "years"])
+    step_takes = lasts(db, step_on_a_new_case("2026-01-09"))
+    sweep_takes = lasts(db, ["sweep", "--as-of", "2026-11-26"])
+    kills = past_startup = 0
+    for index in range(STEPS):
+        step = step_on_a_new_case(f"2026-{1 + index % 10:02d}-{10 + index % 15:02d}")
+        delays = chance.uniform(0.2, step_takes), chance.uniform(0.2, sweep_takes)
+        past_startup += sum(delay > startup for delay in delays)
+        kills += killed(db, step, delays[0])
         again = run(capsys, *step)  # completes it, or is refused: the step is already there
         assert again.code in (0, 2), again
         with app.database.reading() as session:
@@ -83,8 +101,8 @@ def test_killed_steps_and_sweeps_leave_a_consistent_store_and_the_work_done_once
                 .select_from(CaseEventRecord)
                 .where(CaseEventRecord.trigger == "request_correction")
             )
-        assert steps == index + 1
-        kills += killed(db, ["sweep", "--as-of", "2026-11-26"], chance.uniform(0.2, 2.5))
+        assert steps == index + 2  # and the one timed
+        kills += killed(db, ["sweep", "--as-of", "2026-11-26"], delays[1])
         assert run(capsys, "verify").code == 0
     assert run(capsys, "sweep", "--as-of", "2026-11-26").code == 0
     with app.database.reading() as session:
@@ -96,7 +114,10 @@ def test_killed_steps_and_sweeps_leave_a_consistent_store_and_the_work_done_once
     assert overdue == 0
     assert run(capsys, "verify").code == 0
     app.close()
-    print(f"kill points: {kills} of {2 * STEPS} processes killed mid-work")
+    print(
+        f"kill points: {kills} of {2 * STEPS} processes killed mid-work, {past_startup} after "
+        f"start-up ({startup:.1f} s; a step {step_takes:.1f} s, a sweep {sweep_takes:.1f} s)"
+    )
 
 
 def imported(app: TestApplication, prefix: str) -> int:
@@ -116,17 +137,28 @@ def test_a_killed_import_is_all_or_nothing_and_the_next_run_imports_once(
 ) -> None:
     chance = random.Random(os.environ.get("WORKFLOW_KILL_SEED", "kill-points") + "-import")
     app = make_app(db, agencies=False)
-    kills = 0
-    for index in range(IMPORTS):
-        prefix = f"OLD/{index}/"
+
+    def past_cases(prefix: str) -> Path:
         rows = [
             f"{prefix}{row},zbgd,申请人{row},natural_person,online,2025-{1 + row % 12:02d}-10,"
             f"某文件{row},2025-{1 + row % 12:02d}-25,disclosed.provided"
             for row in range(ROWS)
         ]
-        path = tmp_path / f"past-{index}.csv"
+        path = tmp_path / f"{prefix.replace('/', '-')}.csv"
         path.write_text("\n".join([IMPORT_HEADER, *rows]) + "\n", encoding="utf-8")
-        kills += killed(db, ["import", "cases", str(path)], chance.uniform(0.2, 2.5))
+        return path
+
+    # Kills are spread over a whole run: start-up, reading and checking the rows, writing;
+    # start-up is timed by a command that only opens the store and reads a little.
+    startup = lasts(db, ["calendar", "years"])
+    duration = lasts(db, ["import", "cases", str(past_cases("CAL/"))])
+    kills = past_startup = 0
+    for index in range(IMPORTS):
+        prefix = f"OLD/{index}/"
+        path = past_cases(prefix)
+        delay = chance.uniform(0.2, duration)
+        kills += killed(db, ["import", "cases", str(path)], delay)
+        past_startup += delay > startup
         before = imported(app, prefix)
         assert before in (0, ROWS)  # all or nothing
         again = run(capsys, "import", "cases", str(path))
@@ -134,7 +166,10 @@ def test_a_killed_import_is_all_or_nothing_and_the_next_run_imports_once(
         assert imported(app, prefix) == ROWS
         assert run(capsys, "verify").code == 0
     app.close()
-    print(f"kill points: {kills} of {IMPORTS} imports killed mid-work")
+    print(
+        f"kill points: {kills} of {IMPORTS} imports killed mid-work, {past_startup} after "
+        f"start-up ({startup:.1f} s of a {duration:.1f} s run)"
+    )
 
 
 IMPORT_HEADER = (
@@ -171,13 +206,19 @@ def test_a_killed_recompute_leaves_each_case_whole_and_the_next_run_finishes_it(
         (["calendar", "load", str(corrected), "--force"], date(2026, 12, 30)),
         (["calendar", "load", "--shipped", "2026", "--force"], date(2026, 12, 29)),
     )
-    kills = 0
-    for index in range(RECOMPUTES):
+    today = RECEIVED.isoformat()
+    startup = lasts(db, ["calendar", "years"], today)
+    duration = lasts(db, loads[0][0], today)  # loaded whole once: how long a load takes
+    kills = past_startup = 0
+    for index in range(1, RECOMPUTES + 1):
         load, due = loads[index % 2]
-        kills += killed(db, load, chance.uniform(0.2, 2.5), today=RECEIVED.isoformat())
-        assert run(capsys, "verify").code == 0  # each case recomputed whole, or not yet
-        assert run(capsys, *load).code == 0  # the year again (or already there)
-        assert run(capsys, "calendar", "recompute").code == 0  # finishes a recompute cut short
+        delay = chance.uniform(0.2, duration)
+        kills += killed(db, load, delay, today=today)
+        past_startup += delay > startup
+        # Killed during the recompute, some cases count with the new year and some not yet
+        # (each whole: verify would name the latter); the load run again finishes it.
+        assert run(capsys, *load).code == 0  # the year again (or already there), recomputed
+        assert run(capsys, "verify").code == 0
         assert "0 clock(s) changed" in run(capsys, "calendar", "recompute").out  # done once
         with app.database.reading() as session:
             dues = session.execute(
@@ -203,4 +244,7 @@ def test_a_killed_recompute_leaves_each_case_whole_and_the_next_run_finishes_it(
         assert due_dates == {due}
     assert run(capsys, "verify").code == 0
     app.close()
-    print(f"kill points: {kills} of {RECOMPUTES} calendar loads killed mid-work")
+    print(
+        f"kill points: {kills} of {RECOMPUTES} calendar loads killed mid-work, {past_startup} "
+        f"after start-up ({startup:.1f} s of a {duration:.1f} s run)"
+    )

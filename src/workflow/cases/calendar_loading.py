@@ -29,6 +29,7 @@ from workflow.cases.calendar_years import (
     calendar_of,
     read_years,
     record_change,
+    unfinished_loads,
     write_year,
 )
 from workflow.cases.recompute import RecomputeReport, recompute
@@ -170,10 +171,15 @@ def load_years(
     *,
     recompute_after: bool = True,
 ) -> CalendarLoad:
-    """Write what ``decide`` says, audited, in one transaction; then recompute."""
+    """Write what ``decide`` says, audited, in one transaction; then recompute.
+
+    The recompute also finishes an earlier load's that never finished (killed midway, or
+    loaded with ``--no-recompute``): running the same load again completes it.
+    """
     now = clock.now()
     written: list[int] = []
     with database.transaction() as session:
+        unfinished = unfinished_loads(session, WRITES)
         outcomes = decide({version.year: version for version in read_years(session)})
         for outcome in outcomes:
             version, previous = outcome.version, outcome.previous
@@ -187,11 +193,11 @@ def load_years(
             ):
                 record_change(session, version, KEPT, previous, by, now, outcome.note)
         calendar = calendar_of(read_years(session))
-    if not written or not recompute_after:
+    if not (written or unfinished) or not recompute_after:
         return CalendarLoad(outcomes, None)
     report = recompute(database, registry, calendar, clock, clock.today())
     with database.transaction() as session:
-        attach_deadlines(session, written, _moved(report))
+        attach_deadlines(session, [*unfinished, *written], _moved(report))
     return CalendarLoad(outcomes, report)
 
 

@@ -175,6 +175,21 @@ def already_recorded(session: Session, version: YearVersion, action: str) -> boo
     return found is not None
 
 
+def unfinished_loads(session: Session, actions: Iterable[str]) -> list[int]:
+    """The audit rows of loads whose recompute never finished (no due dates attached).
+
+    The due dates are attached when the recompute after a load is done; a load killed
+    during its recompute (or given ``--no-recompute``) leaves its row without them, and the
+    next load finishes that recompute.
+    """
+    rows = session.execute(
+        select(CalendarChangeRecord.id, CalendarChangeRecord.detail).where(
+            CalendarChangeRecord.action.in_(list(actions))
+        )
+    )
+    return [change_id for change_id, detail in rows if "deadlines" not in (detail or {})]
+
+
 def attach_deadlines(
     session: Session, change_ids: Sequence[int], deadlines: list[dict[str, Any]]
 ) -> None:

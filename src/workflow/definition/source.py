@@ -60,8 +60,7 @@ def read_source(path: Path, text: str | None = None) -> Any:
         except UnreadableFile as exc:
             raise DefinitionError(path, None, "", f"cannot read: {exc.reason}") from exc
     try:
-        bounded_yaml.check(text, _Loader)
-        return yaml.load(text, Loader=_Loader)
+        return bounded_yaml.load(text, _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -125,6 +125,11 @@ class LoadedTemplate:
             raise LetterError(f"{self.name}{_where(error)}: {error}") from None
         except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
             raise LetterError(f"{self.name}{_where(error)}: {error}") from None
+        except RecursionError:  # extends or includes itself, a macro calling itself
+            raise LetterError(
+                f"{self.name}: the template recurses without end (it extends, includes or "
+                "calls itself)"
+            ) from None
 
 
 def _where(error: BaseException) -> str:
