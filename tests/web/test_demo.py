@@ -3,6 +3,7 @@ per role."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,12 +24,15 @@ from workflow.web import create_app
 from workflow.web.demo import USERS
 from workflow.web.server import prepare_store
 
+PRINTED: list[str] = []  # what `serve --demo` printed for the module's store
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Application]:
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'workflow.db'}"
     application = Application(Settings(db_url=url))
     lines = prepare_store(application, demo=True)
+    PRINTED[:] = lines
     assert any("demo data" in line for line in lines)
     assert all(name in "\n".join(lines) for name, _ in USERS.values())
     assert not any("one-time password" in line for line in lines)  # no administrator to change
@@ -126,3 +130,15 @@ def test_the_demo_fills_the_heads_reporters_and_admins_pages(demo: Application) 
         report = client.get("/console/reports?year=2025").text
         months = report.split('id="chart-months"')[1].split("<h3")[0]
         assert '<th scope="row">合计</th><td class="number">0</td>' not in months
+
+
+def test_the_printed_portal_case_is_followed_with_its_query_code(demo: Application) -> None:
+    printed = next(line for line in PRINTED if line.startswith("demo portal:"))
+    found = re.search(r"with (\S+) and query code (\S+);", printed)
+    assert found is not None, printed
+    number, code = found.groups()
+    assert re.fullmatch(r"zbgd-2026-\d{4}", number), printed
+    with TestClient(create_app(demo)) as client:
+        progress = client.post("/portal/follow", data={"key": number, "code": code})
+    assert progress.status_code == 200, progress.text
+    assert number in progress.text

@@ -223,8 +223,13 @@ def _portal_story(demo: Application, clock: FixedClock) -> list[str]:
             )
         ).one()
     confirm(demo, first.id, USERS[Role.REGISTRAR][0])
-    with demo.database.reading() as session:
-        number = session.scalar(select(CaseRecord.number).where(CaseRecord.id == first.case_id))
+    with demo.database.reading() as session:  # the case the confirmation registered
+        number = session.scalar(
+            select(CaseRecord.number)
+            .join(PortalSubmissionRecord, PortalSubmissionRecord.case_id == CaseRecord.id)
+            .where(PortalSubmissionRecord.id == first.id)
+        )
+    assert number is not None, "the confirmed submission registered no case"
     assert sent[0].code is not None
     return [
         f"demo portal: /portal/follow with {number} and query code {shown(sent[0].code)};",
