@@ -6,8 +6,9 @@ files mutated line by line, YAML and Jinja2 fragments), are fed to the real comm
 on one SQLite store. Whatever the input: a correct result or one clear error line, never
 a traceback or an "internal error"; a command that fails leaves the store as it was (no
 partial write); and the store replays clean afterwards. A hang would exceed the deadline.
-Example counts are modest, for CI's budget (``WORKFLOW_HOSTILE_EXAMPLES`` per kind, 40
-by default); ``--hypothesis-show-statistics`` shows the exit codes the inputs met.
+Example counts are modest, for CI's budget (``WORKFLOW_HOSTILE_EXAMPLES`` per kind, 20
+by default, the same ones every run unless ``WORKFLOW_HOSTILE_RANDOM=1``);
+``--hypothesis-show-statistics`` shows the exit codes the inputs met.
 """
 
 from __future__ import annotations
@@ -38,12 +39,15 @@ from workflow.store.records import (
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("WORKFLOW_HOSTILE_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("WORKFLOW_HOSTILE_EXAMPLES", "20"))
 HOSTILE = settings(
     max_examples=EXAMPLES,
     deadline=timedelta(seconds=30),  # a hang, not a slow machine
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
+    # The same examples on every run: CI judges the code, not the draw. Explore further
+    # with WORKFLOW_HOSTILE_RANDOM=1 and more examples.
+    derandomize=os.environ.get("WORKFLOW_HOSTILE_RANDOM") != "1",
 )
 TABLES = (AgencyRecord, CaseRecord, CaseEventRecord, LetterRecord, CalendarYearRecord, OutboxRecord)
 NUMBER = "zbgd-2026-0001"
