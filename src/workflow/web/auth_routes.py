@@ -26,6 +26,7 @@ from workflow.web.signing_in import (
     enrol_second_factor,
     give_second_factor,
     replace_password,
+    second_factor_owed,
     session_user,
     sign_in,
 )
@@ -60,9 +61,7 @@ def _answer(signed: SignedIn) -> SessionAnswer:
 
 
 def _current(caller: Caller, row: WebSessionRecord, user: UserRecord) -> SessionAnswer:
-    second = None
-    if row.second_factor_pending:
-        second = "required" if user.totp_secret else "enrol"
+    second = second_factor_owed(row, user)
     return SessionAnswer(
         user=user.name,
         display_name=user.display_name,

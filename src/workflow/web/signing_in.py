@@ -33,10 +33,15 @@ class SignedIn:
 def _signed_in(
     user: UserRecord, opened: OpenedSession, row: WebSessionRecord, roles: list[str]
 ) -> SignedIn:
-    second = None
-    if row.second_factor_pending:
-        second = "required" if user.totp_secret else "enrol"
+    second = second_factor_owed(row, user)
     return SignedIn(opened, user.name, user.display_name, roles, user.must_change_password, second)
+
+
+def second_factor_owed(row: WebSessionRecord, user: UserRecord) -> str | None:
+    """What the session still owes: "required" (a code), "enrol" (a secret first), or None."""
+    if not row.second_factor_pending:
+        return None
+    return "required" if user.totp_secret else "enrol"
 
 
 def session_user(session: Session, caller: Caller) -> tuple[WebSessionRecord, UserRecord]:
