@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workflow.application import Application
 from workflow.portal.config import PortalConfig
@@ -115,13 +116,31 @@ def create_app(
     app.include_router(bulk_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.middleware("http")
-    async def log_access(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        # The path only: query strings carry search terms (applicants' names).
-        response = await call_next(request)
-        access_log.info("%s %s %d", request.method, request.url.path, response.status_code)
-        return response
-
+    app.add_middleware(AccessLog)
     return app
+
+
+class AccessLog:
+    """One line per HTTP request: method, path and status. The path only: query strings
+    carry search terms (applicants' names). Plain ASGI: Starlette's ``BaseHTTPMiddleware``
+    runs each request in a task of its own with streams between, a cost every call paid."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500  # what the client gets when the app fails before it answers
+
+        async def noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_status)
+        finally:
+            access_log.info("%s %s %d", scope["method"], scope["path"], status)

@@ -144,8 +144,9 @@ def any_caller(
     return _identify(request, application, form_token)
 
 
-def full_caller(caller: Annotated[Caller, Depends(any_caller)]) -> Caller:
-    """Logged in completely: the one-time password changed, the second factor given."""
+async def full_caller(caller: Annotated[Caller, Depends(any_caller)]) -> Caller:
+    """Logged in completely: the one-time password changed, the second factor given (a
+    coroutine: no I/O, so no hand-over to the thread pool)."""
     if caller.must_change_password:
         raise Forbidden("change the one-time password first (POST /auth/password)")
     if caller.second_factor_pending:

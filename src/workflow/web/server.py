@@ -66,6 +66,9 @@ def app_from_environ() -> FastAPI:
     """The application of one worker (uvicorn's factory)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The state machine library says at INFO that it ran each state's callbacks: four
+    # lines a step, no use to an operator, and a step paid for them.
+    logging.getLogger("transitions").setLevel(logging.WARNING)
     application = Application(Settings.resolve())
     scheduler = SchedulerOptions() if os.environ.get(SCHEDULER_ENV, "1") != "0" else None
     return create_app(application, scheduler)
