@@ -188,7 +188,9 @@ def revoke_sessions(session: Session, user_id: int, now: datetime) -> None:
 
 
 def agency_tree(session: Session) -> AgencyTree:
-    return AgencyTree(dict(session.execute(select(AgencyRecord.id, AgencyRecord.parent_id)).all()))
+    # Core on the session's connection: every request's principal reads it.
+    rows = session.connection().execute(select(AgencyRecord.id, AgencyRecord.parent_id))
+    return AgencyTree({row.id: row.parent_id for row in rows})
 
 
 def user_grants(session: Session, user_id: int) -> tuple[Grant, ...]:

@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from workflow.spreadsheet_cells import CsvWriter
 from workflow.store.access_records import AuditRecord
+from workflow.store.database import connection_of
 from workflow.store.records import AgencyRecord
+from workflow.store.tables import table_of
 
+_AUDIT_LOG = table_of(AuditRecord)
 COLUMNS = ("id", "at", "actor", "action", "agency", "case", "batch", "address", "detail")
 
 
@@ -31,17 +34,20 @@ def record(
     address: str | None = None,
     **detail: Any,
 ) -> None:
-    session.add(
-        AuditRecord(
-            at=now,
-            actor=actor,
-            action=action,
-            agency_id=agency_id,
-            case_number=case,
-            batch_id=batch,
-            address=address,
-            detail=detail,
-        )
+    # A Core insert on the transaction's connection, not a record for the unit of work
+    # to flush: every read of a case writes one.
+    connection_of(session).execute(
+        _AUDIT_LOG.insert(),
+        {
+            "at": now,
+            "actor": actor,
+            "action": action,
+            "agency_id": agency_id,
+            "case_number": case,
+            "batch_id": batch,
+            "address": address,
+            "detail": detail,
+        },
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,26 +68,48 @@ def revoke_token(session: Session, name: str, now: datetime) -> None:
         token.revoked_at = now
 
 
-def live_token(session: Session, secret: str, now: datetime) -> ApiTokenRecord | None:
-    """The token when ``secret`` is a live one (read only; ``touch_token`` records use)."""
+@dataclass(frozen=True)
+class LiveToken:
+    """What a request needs of its token: who, what it may, when it was last used."""
+
+    id: int
+    name: str
+    grants: dict[str, Any]
+    last_used_at: datetime | None
+
+
+def live_token(session: Session, secret: str, now: datetime) -> LiveToken | None:
+    """The token when ``secret`` is a live one (read only; ``touch_token`` records use).
+    One Core row: every call made with a token asks this."""
     if not secret.startswith(PREFIX):
         return None
-    token = session.scalars(
-        select(ApiTokenRecord).where(ApiTokenRecord.token_hash == digest(secret))
-    ).one_or_none()
-    if token is None or token.revoked_at is not None or now >= aware(token.expires_at, now):
+    row = (
+        session.connection()
+        .execute(
+            select(
+                ApiTokenRecord.id,
+                ApiTokenRecord.name,
+                ApiTokenRecord.grants,
+                ApiTokenRecord.expires_at,
+                ApiTokenRecord.revoked_at,
+                ApiTokenRecord.last_used_at,
+            ).where(ApiTokenRecord.token_hash == digest(secret))
+        )
+        .one_or_none()
+    )
+    if row is None or row.revoked_at is not None or now >= aware(row.expires_at, now):
         return None
-    return token
+    return LiveToken(row.id, row.name, row.grants, row.last_used_at)
 
 
-def token_principal(session: Session, token: ApiTokenRecord) -> Principal:
+def token_principal(session: Session, token: LiveToken) -> Principal:
     grants = tuple(
         Grant(Role(g["role"]), g["agency_id"], bool(g["subtree"])) for g in token.grants["grants"]
     )
     return Principal("token", token.id, token.name, grants, agency_tree(session))
 
 
-def needs_touch(token: ApiTokenRecord, now: datetime) -> bool:
+def needs_touch(token: LiveToken, now: datetime) -> bool:
     return token.last_used_at is None or now - aware(token.last_used_at, now) >= _TOUCH_EVERY
 
 
