@@ -18,6 +18,8 @@ and with one per core, driven by this process over keep-alive connections:
   portal's per-address limits are raised for the run (every request comes from one
   address); they are still counted and checked. ``BENCH_WEB=portal`` measures only these.
 
+``BENCH_WEB=api`` measures only the API's figures (the first three).
+
 At most a few thousand requests; the servers are stopped at the end. ``BENCH_PG=1``
 runs the same on PostgreSQL (a fresh database on the tests' server).
 """
@@ -54,6 +56,7 @@ from workflow.store.records import AgencyRecord
 
 CONSOLE_ONLY = os.environ.get("BENCH_WEB") == "console"  # only the console's pages
 PORTAL_ONLY = os.environ.get("BENCH_WEB") == "portal"  # only the portal's pages
+API_ONLY = os.environ.get("BENCH_WEB") == "api"  # only the API's calls
 CLIENTS = 8
 WRITES = 400  # per phase
 READS = 500
@@ -162,24 +165,29 @@ def _drive(base: str, token: str, free: Iterator[str], label: str) -> tuple[floa
 
 def _http_cost(base: str, token: str, url: str, free: Iterator[str]) -> None:
     """The same step one at a time through the API and through the service in process,
-    both issuing the step's letter (the server's application issues letters)."""
+    both issuing the step's letter (the server's application issues letters); in turns
+    of 20 each, so a change in the machine's load weighs on both alike."""
     application = make_app(url, letters=True, agencies=False)
     one = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
-    count = 200
-    api_cases = [next(free) for _ in range(count)]
-    began = time.perf_counter()
-    for number in api_cases:
-        assert one.post(f"/api/v1/cases/{number}/fire", json=STEP).status_code == 200
-    api_rate = count / (time.perf_counter() - began)
     step = StepInput(on=TODAY, by="bench", party="某科技有限公司")
-    local_cases = [next(free) for _ in range(count)]
-    began = time.perf_counter()
-    for number in local_cases:
-        application.cases.fire(number, "consult_third_party", step)
-    local_rate = count / (time.perf_counter() - began)
+    turns, each = 10, 20
+    api_time = local_time = 0.0
+    for _ in range(turns):
+        api_cases = [next(free) for _ in range(each)]
+        began = time.perf_counter()
+        for number in api_cases:
+            assert one.post(f"/api/v1/cases/{number}/fire", json=STEP).status_code == 200
+        api_time += time.perf_counter() - began
+        local_cases = [next(free) for _ in range(each)]
+        began = time.perf_counter()
+        for number in local_cases:
+            application.cases.fire(number, "consult_third_party", step)
+        local_time += time.perf_counter() - began
     application.close()
+    api_rate, local_rate = turns * each / api_time, turns * each / local_time
+    load = os.getloadavg()[0]
     print(f"  one at a time: API step {api_rate:,.0f}/s, in-process step {local_rate:,.0f}/s: "
-          f"the API at {api_rate / local_rate:.0%}")  # fmt: skip
+          f"the API at {api_rate / local_rate:.0%} (load average {load:.1f})")  # fmt: skip
 
 
 PORTAL_FORM = {"agency": "zbgd", "applicant_type": "natural_person", "id_type": "resident_id",
@@ -236,19 +244,20 @@ def _measure(label: str, store: Callable[[Path], AbstractContextManager[str]], c
             zbgd = session.scalars(select(AgencyRecord).where(AgencyRecord.code == "zbgd")).one()
             choose(session, zbgd.id, AgencyChoice(auto_confirm=True), "bench", now)
         with _server(url, 1, Path(root)) as base:
-            if not PORTAL_ONLY:
+            if not PORTAL_ONLY and not API_ONLY:
                 console_bench.measure(base, theirs, "1 worker")
             if not CONSOLE_ONLY and not PORTAL_ONLY:
                 _drive(base, token, numbers, "1 worker")
                 _http_cost(base, token, url, numbers)
-            if not CONSOLE_ONLY:
+            if not CONSOLE_ONLY and not API_ONLY:
                 _portal(base, "1 worker")
         cores = os.cpu_count() or 1
         if cores > 1 and not CONSOLE_ONLY:
             with _server(url, cores, Path(root)) as base:
                 if not PORTAL_ONLY:
                     _drive(base, token, numbers, f"{cores} workers")
-                _portal(base, f"{cores} workers")
+                if not API_ONLY:
+                    _portal(base, f"{cores} workers")
         application.close()
 
 
