@@ -29,6 +29,7 @@ from workflow.portal.agency_choices import agency_choice
 from workflow.portal.config import PortalConfig
 from workflow.portal.files import ATTACHMENT, ID_COPY, store_file
 from workflow.portal.form import ApplicationForm
+from workflow.portal.throttle import SUBMIT, count_hit
 from workflow.store.counters import next_number
 from workflow.store.portal_records import PortalSubmissionRecord
 from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
@@ -75,13 +76,21 @@ def submit(
     form: ApplicationForm,
     token: str,
     id_copy: Upload | None = None,
+    *,
+    address: str | None = None,
 ) -> Submitted:
-    """Submit an application form that passed ``read_form``; a repeat returns the first."""
+    """Submit an application form that passed ``read_form``; a repeat returns the first.
+
+    The sending ``address``, when given, is counted for its limits in the same write
+    transaction (on SQLite each one is a lock and a sync of its own)."""
     application.cases  # noqa: B018 (built outside the transaction: it reads the store)
     for attempt in (1, 2):
         try:
             with application.database.transaction() as session:
-                return _submit_in(session, application, config, form, token, id_copy)
+                submitted = _submit_in(session, application, config, form, token, id_copy)
+                if address is not None:
+                    count_hit(session, SUBMIT, address, application.clock.now())
+                return submitted
         except ConstraintViolation as error:  # the same token, committed meanwhile
             if error.constraint != TOKEN_TAKEN or attempt == 2:
                 raise
