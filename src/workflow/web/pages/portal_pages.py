@@ -24,7 +24,8 @@ from workflow.portal.form import (
     read_form,
 )
 from workflow.portal.progress import lookup, progress
-from workflow.portal.submissions import Submitted, existing, similar_earlier, submit
+from workflow.portal.repeats import Submitted, existing, similar_earlier
+from workflow.portal.submissions import submit
 from workflow.portal.throttle import SUBMIT
 from workflow.store.portal_records import PortalSubmissionRecord
 from workflow.store.records import AgencyRecord
