@@ -9,6 +9,10 @@ The children run without ``PYTHONDONTWRITEBYTECODE``, whatever the benchmark's o
 environment says: a user's machine writes the bytecode of the installed modules on the
 first run and reads it after, and the warm-up run here writes it. With the variable set,
 every run would compile the project's modules again (about 45 ms on the build machine).
+
+``BENCH_STARTUP_BASELINE=DIR`` (another tree's ``src``, e.g. a worktree of the commit
+before a change) times that tree's two commands too, in the same turns, on the same
+store: on a shared machine only figures from one run compare.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 RUNS = int(os.environ.get("BENCH_STARTUP_RUNS", "21"))
 TODAY = "2026-04-20"
 NO_BYTECODE = "PYTHONDONTWRITEBYTECODE"  # left out of the children's environment
+BASELINE = os.environ.get("BENCH_STARTUP_BASELINE")
 
 
 def _workflow(*args: str) -> list[str]:
@@ -69,18 +74,27 @@ def run() -> None:
         }
         number = _prepare(environment)
         commands = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "workflow --help": _workflow("--help"),
-            f"workflow case show {number}": _workflow("case", "show", number),
+            "python -c pass": ([sys.executable, "-c", "pass"], environment),
+            "workflow --help": (_workflow("--help"), environment),
+            f"workflow case show {number}": (_workflow("case", "show", number), environment),
         }
-        for command in commands.values():  # warm the file cache, write the bytecode
-            _time(command, environment)
+        if BASELINE is not None:
+            baseline = {**environment, "PYTHONPATH": BASELINE}
+            commands["baseline: workflow --help"] = (_workflow("--help"), baseline)
+            commands[f"baseline: workflow case show {number}"] = (
+                _workflow("case", "show", number),
+                baseline,
+            )
+        for command, env in commands.values():  # warm the file cache, write the bytecode
+            _time(command, env)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(RUNS):
-            for name, command in commands.items():
-                times[name].append(_time(command, environment))
+            for name, (command, env) in commands.items():
+                times[name].append(_time(command, env))
     base_wall, base_cpu = _medians(times["python -c pass"])
     print(f"{RUNS} runs each, in turn; medians (wall: min..max)")
+    if BASELINE is not None:
+        print(f"baseline: the tree in {BASELINE}")
     for name, runs in times.items():
         wall, cpu = _medians(runs)
         low, high = min(w for w, _ in runs), max(w for w, _ in runs)
