@@ -46,7 +46,7 @@ from workflow.letters.case_context import StepLetters
 from workflow.letters.context import LetterContext
 from workflow.letters.missing_inputs import missing_inputs, refusal
 from workflow.letters.numbering import letter_number
-from workflow.letters.record_data import letterhead_of
+from workflow.letters.record_data import short_name_of
 from workflow.letters.render import Format, RenderedLetter, letter_template, render_letter
 from workflow.letters.templates import Templates, shipped_templates
 from workflow.store.counters import current_number, next_number
@@ -140,7 +140,7 @@ def provisional_number(session: Session, agency: AgencyRecord, on: date, ahead: 
 
 
 def _format_number(agency: AgencyRecord, on: date, seq: int) -> str:
-    short_name = letterhead_of(agency).short_name
+    short_name = short_name_of(agency)  # not the whole letterhead: once per letter and attempt
     pattern = agency.letter_number_pattern or None
     return letter_number(
         seq, year=on.year, short_name=short_name, code=agency.code, pattern=pattern
