@@ -13,16 +13,34 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.portal import query_codes
 from workflow.portal.form import ApplicationForm
+from workflow.store.database import connection_of
 from workflow.store.portal_records import APPLICATION, WITHDRAWN, PortalSubmissionRecord
+from workflow.store.prepared import Prepared
 from workflow.store.tables import CASES, table_of
 
 SIMILAR_DAYS = 365
 _SUBMISSIONS = table_of(PortalSubmissionRecord)
+_BY_TOKEN = _SUBMISSIONS.c.token_hash == bindparam("b_token")
+# Every submission asks this twice (before and in its transaction): compiled once.
+_REPEATED = Prepared(
+    select(_SUBMISSIONS.c.reference, _SUBMISSIONS.c.sealed_code, CASES.c.number, _BY_TOKEN)
+    .outerjoin(CASES, CASES.c.id == _SUBMISSIONS.c.case_id)
+    .where(
+        or_(
+            _BY_TOKEN,
+            and_(
+                _SUBMISSIONS.c.fingerprint == bindparam("b_fingerprint"),
+                _SUBMISSIONS.c.status != WITHDRAWN,
+            ),
+        )
+    )
+    .order_by(_SUBMISSIONS.c.id)
+)
 
 
 @dataclass(frozen=True)
@@ -47,19 +65,9 @@ def existing(session: Session, form: ApplicationForm, token: str, today: date) -
     """The first submission this one repeats: the same token (the code shown again), or
     the same request by the same applicant today (the code not shown). One indexed
     statement for both, with the case's number."""
-    by_token = _SUBMISSIONS.c.token_hash == query_codes.token_digest(token)
     same = fingerprint(applicant_key(form), form.request_text, today)
-    rows = session.execute(
-        select(_SUBMISSIONS.c.reference, _SUBMISSIONS.c.sealed_code, CASES.c.number, by_token)
-        .outerjoin(CASES, CASES.c.id == _SUBMISSIONS.c.case_id)
-        .where(
-            or_(
-                by_token,
-                and_(_SUBMISSIONS.c.fingerprint == same, _SUBMISSIONS.c.status != WITHDRAWN),
-            )
-        )
-        .order_by(_SUBMISSIONS.c.id)
-    ).all()
+    params = {"b_token": query_codes.token_digest(token), "b_fingerprint": same}
+    rows = _REPEATED.rows(connection_of(session), params)
     if not rows:
         return None
     tokens = [row for row in rows if row[3]]

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from workflow.application import Application
@@ -42,6 +42,7 @@ from workflow.store.portal_records import (
     PortalAgencyRecord,
     PortalSubmissionRecord,
 )
+from workflow.store.prepared import Prepared
 from workflow.store.records import CaseRecord, OutboxRecord
 from workflow.store.tables import AGENCIES, table_of
 
@@ -50,7 +51,20 @@ APPLICANT = "applicant:portal"  # who withdraws or corrects online
 TOKEN_TAKEN = "uq_portal_submissions_token_hash"
 _SUBMISSIONS = table_of(PortalSubmissionRecord)
 _PORTAL_AGENCIES = table_of(PortalAgencyRecord)
-_INSERT_SUBMISSION = _SUBMISSIONS.insert().returning(_SUBMISSIONS.c.id)
+# A submission's own statements, compiled once (``store.prepared``).
+_AGENCY = Prepared(
+    select(AGENCIES.c.id, AGENCIES.c.name, _PORTAL_AGENCIES.c.auto_confirm)
+    .outerjoin(_PORTAL_AGENCIES, _PORTAL_AGENCIES.c.agency_id == AGENCIES.c.id)
+    .where(AGENCIES.c.code == bindparam("b_code"))
+)
+_SUBMISSION_COLUMNS = (
+    *("reference", "kind", "agency_id", "case_id", "status", "token_hash", "code_salt"),
+    *("code_hash", "sealed_code", "fingerprint", "applicant_key", "data", "submitted_at"),
+    *("submitted_on", "confirmed_on", "confirmed_by"),
+)
+_INSERT_SUBMISSION = Prepared(
+    _SUBMISSIONS.insert().returning(_SUBMISSIONS.c.id), _SUBMISSION_COLUMNS
+)
 _INSERT_OUTBOX = table_of(OutboxRecord).insert()
 
 
@@ -107,17 +121,13 @@ def _submit_in(
     if first is not None:
         return first
     key = applicant_key(form)
-    agency_id, agency_name, auto_confirm = session.execute(
-        select(AGENCIES.c.id, AGENCIES.c.name, _PORTAL_AGENCIES.c.auto_confirm)
-        .outerjoin(_PORTAL_AGENCIES, _PORTAL_AGENCIES.c.agency_id == AGENCIES.c.id)
-        .where(AGENCIES.c.code == form.agency)
-    ).one()
+    connection = connection_of(session)
+    ((agency_id, agency_name, auto_confirm),) = _AGENCY.rows(connection, {"b_code": form.agency})
     reference = _reference(session, today)
     case = _register(session, application, form, today, AUTOMATIC) if auto_confirm else None
     code, salt = query_codes.new_code(), query_codes.new_salt()
-    connection = connection_of(session)
-    submission_id = connection.execute(
-        _INSERT_SUBMISSION,
+    ((submission_id,),) = _INSERT_SUBMISSION.rows(
+        connection,
         {
             "reference": reference,
             "kind": APPLICATION,
@@ -136,7 +146,7 @@ def _submit_in(
             "confirmed_on": None if case is None else today,
             "confirmed_by": None if case is None else AUTOMATIC,
         },
-    ).scalar_one()
+    )
     if id_copy is not None:
         store_file(
             session,
