@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -26,7 +27,19 @@ from workflow.store.tables import CASES, table_of
 SIMILAR_DAYS = 365
 _SUBMISSIONS = table_of(PortalSubmissionRecord)
 _BY_TOKEN = _SUBMISSIONS.c.token_hash == bindparam("b_token")
-# Every submission asks this twice (before and in its transaction): compiled once.
+# Every submission asks these (the repeats twice: before and in its transaction): compiled once.
+_EARLIER = Prepared(
+    select(_SUBMISSIONS.c.reference, _SUBMISSIONS.c.submitted_on, _SUBMISSIONS.c.data)
+    .where(
+        _SUBMISSIONS.c.agency_id == bindparam("b_agency_id"),
+        _SUBMISSIONS.c.applicant_key == bindparam("b_applicant_key"),
+        _SUBMISSIONS.c.kind == APPLICATION,
+        _SUBMISSIONS.c.status != WITHDRAWN,
+        _SUBMISSIONS.c.submitted_on >= bindparam("b_since"),
+    )
+    .order_by(_SUBMISSIONS.c.id.desc())
+    .limit(50)
+)
 _REPEATED = Prepared(
     select(_SUBMISSIONS.c.reference, _SUBMISSIONS.c.sealed_code, CASES.c.number, _BY_TOKEN)
     .outerjoin(CASES, CASES.c.id == _SUBMISSIONS.c.case_id)
@@ -78,29 +91,31 @@ def existing(session: Session, form: ApplicationForm, token: str, today: date) -
     return Submitted(reference, None, True, number)
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier application shown before sending: its number, day and form as given."""
+
+    reference: str
+    submitted_on: date
+    form: dict[str, Any]
+
+
 def similar_earlier(
     session: Session, form: ApplicationForm, agency_id: int, today: date
-) -> list[PortalSubmissionRecord]:
+) -> list[Earlier]:
     """Earlier applications of the same applicant (name and identity) at the same agency
     in the last year, not withdrawn before confirmation, whose request shares much of this
     one's wording (character pairs: Chinese has no spaces between words)."""
-    rows = session.scalars(
-        select(PortalSubmissionRecord)
-        .where(
-            PortalSubmissionRecord.agency_id == agency_id,
-            PortalSubmissionRecord.applicant_key == applicant_key(form),
-            PortalSubmissionRecord.kind == APPLICATION,
-            PortalSubmissionRecord.status != WITHDRAWN,
-            PortalSubmissionRecord.submitted_on >= today - timedelta(days=SIMILAR_DAYS),
-        )
-        .order_by(PortalSubmissionRecord.id.desc())
-        .limit(50)
-    )
+    params = {
+        "b_agency_id": agency_id,
+        "b_applicant_key": applicant_key(form),
+        "b_since": today - timedelta(days=SIMILAR_DAYS),
+    }
     wanted = _bigrams(form.info_name + form.doc_number + form.description)
     return [
-        row
-        for row in rows
-        if _overlap(wanted, _bigrams(_sought(ApplicationForm.from_json(row.data["form"])))) >= 0.3
+        Earlier(reference, on, data["form"])
+        for reference, on, data in _EARLIER.rows(connection_of(session), params)
+        if _overlap(wanted, _bigrams(_sought(ApplicationForm.from_json(data["form"])))) >= 0.3
     ][:5]
 
 

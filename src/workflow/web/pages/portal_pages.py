@@ -24,10 +24,9 @@ from workflow.portal.form import (
     read_form,
 )
 from workflow.portal.progress import lookup, progress
-from workflow.portal.repeats import Submitted, existing, similar_earlier
+from workflow.portal.repeats import Earlier, Submitted, existing, similar_earlier
 from workflow.portal.submissions import submit
 from workflow.portal.throttle import SUBMIT
-from workflow.store.portal_records import PortalSubmissionRecord
 from workflow.store.records import AgencyRecord
 from workflow.web.auth import address_of
 from workflow.web.dependencies import AppDep
@@ -152,7 +151,7 @@ def apply(request: Request, application: AppDep, posted: PostedForm) -> Response
         form, errors = read_form(raw, {code: name for code, (name, _) in agencies.items()})
         wait = throttle_message(request, application, session, SUBMIT)
         repeated: Submitted | None = None
-        similar: list[PortalSubmissionRecord] = []
+        similar: list[Earlier] = []
         if wait is None:
             repeated = existing(session, form, token, today)
         look_for_similar = not errors and raw.get("similar_seen") != "yes"
@@ -180,7 +179,7 @@ def apply(request: Request, application: AppDep, posted: PostedForm) -> Response
             {
                 "reference": row.reference,
                 "on": f"{row.submitted_on:%Y年%m月%d日}",
-                "sought": _sought(row.data["form"]),
+                "sought": _sought(row.form),
             }
             for row in similar
         ]
