@@ -66,9 +66,10 @@ _CONTAINERS = frozenset({"article", "section", "header", "footer", "div"})
 _INLINE = frozenset({"span", "strong", "em"})
 _BREAK = "\x00"
 _SPACE = re.compile(r"[ \t\r\n\f]+")
-# One token of plain markup: a start tag (its class, its "/"), an end tag, or text.
+# One token of plain markup: a start tag (its class, its "/"), an end tag, or text; any
+# other character (a "<" that starts none of them) says the markup is not plain.
 _PLAIN_TOKEN = re.compile(
-    r'<([a-z][a-z0-9]*)(?: class="([^"&<>]*)")?( ?/)?>|</([a-z][a-z0-9]*)>|([^<]+)'
+    r'<([a-z][a-z0-9]*)(?: class="([^"&<>]*)")?( ?/)?>|</([a-z][a-z0-9]*)>|([^<]+)|(<)'
 )
 
 
@@ -178,21 +179,18 @@ def _read_plain(markup: str) -> _Reader | None:
     the class attribute, each text between two tags unescaped whole); ``None`` when the
     markup is not plain."""
     reader = _Reader()
-    position, end = 0, len(markup)
-    while position < end:
-        token = _PLAIN_TOKEN.match(markup, position)
-        if token is None:
-            return None
-        tag, css, closes, end_tag, text = token.groups()
+    for token in _PLAIN_TOKEN.finditer(markup):  # consecutive: every character matches
+        tag, css, closes, end_tag, text, other = token.groups()
         if text is not None:
             reader.handle_data(unescape(text))
         elif end_tag is not None:
             reader.handle_endtag(end_tag)
+        elif other is not None:
+            return None
         else:
             attrs: list[tuple[str, str | None]] = [] if css is None else [("class", css)]
             if closes:
                 reader.handle_startendtag(tag, attrs)
             else:
                 reader.handle_starttag(tag, attrs)
-        position = token.end()
     return reader
