@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from workflow.deadlines import WorkingCalendar, YearSchedule
@@ -31,6 +31,7 @@ from workflow.deadlines.calendar_files import (
 from workflow.errors import CalendarFileError, CorruptData
 from workflow.input_files import UnreadableFile, read_text
 from workflow.store.records import CalendarChangeRecord, CalendarYearRecord
+from workflow.store.tables import CALENDAR_YEARS
 
 SHIPPED, NOTICE, FILE = "shipped", "notice", "file"
 ORIGIN_LABELS = {SHIPPED: "shipped", NOTICE: "imported notice", FILE: "file"}
@@ -90,8 +91,9 @@ def year_file(path: Path, origin: str = FILE, name: str | None = None) -> YearVe
 
 
 def read_years(session: Session) -> list[YearVersion]:
-    """The store's years, in order."""
-    rows = session.scalars(select(CalendarYearRecord).order_by(CalendarYearRecord.year))
+    """The store's years, in order. A Core statement: a command that reads a case maps
+    no record (see ``views.show_case``)."""
+    rows = session.execute(select(CALENDAR_YEARS).order_by(CALENDAR_YEARS.c.year))
     return [_version(row) for row in rows]
 
 
@@ -254,7 +256,7 @@ def describe_years(years: Iterable[YearVersion]) -> list[dict[str, Any]]:
     ]
 
 
-def _version(row: CalendarYearRecord) -> YearVersion:
+def _version(row: Row[Any]) -> YearVersion:
     where = f"<store: calendar year {row.year}>"
     schedule = year_from_json(row.days, where)
     version = YearVersion(

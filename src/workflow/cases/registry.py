@@ -11,14 +11,13 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition, load_definition
 from workflow.errors import DefinitionError
 from workflow.lifecycle import Lifecycle, vocabulary
-from workflow.store.records import DefinitionVersionRecord
 from workflow.store.tables import DEFINITION_VERSIONS, insert_or_ignore
 
 DEFAULT_DEFINITION = "disclosure"
@@ -128,20 +127,18 @@ class DefinitionRegistry:
         return definition
 
     @staticmethod
-    def _stored(
-        session: Session, definition_id: str, version: int
-    ) -> DefinitionVersionRecord | None:
-        return session.scalars(
-            select(DefinitionVersionRecord).where(
-                DefinitionVersionRecord.definition_id == definition_id,
-                DefinitionVersionRecord.version == version,
+    def _stored(session: Session, definition_id: str, version: int) -> Row[str, str] | None:
+        """The stored version's content hash and source. A Core statement: reading a case
+        needs no mapped record (see ``views.show_case``)."""
+        return session.execute(
+            select(DEFINITION_VERSIONS.c.content_hash, DEFINITION_VERSIONS.c.source).where(
+                DEFINITION_VERSIONS.c.definition_id == definition_id,
+                DEFINITION_VERSIONS.c.version == version,
             )
         ).one_or_none()
 
 
-def _refuse_if_changed(
-    definition: WorkflowDefinition, stored: DefinitionVersionRecord | None
-) -> None:
+def _refuse_if_changed(definition: WorkflowDefinition, stored: Row[str, str] | None) -> None:
     """A file whose content differs from the version cases started on is refused."""
     if stored is not None and stored.content_hash != definition.content_hash:
         raise DefinitionError(

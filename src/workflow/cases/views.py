@@ -22,15 +22,10 @@ from workflow.cases.registry import DefinitionRegistry
 from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
+from workflow.errors import CaseNotFound
 from workflow.store.ledgers import load_ledgers
-from workflow.store.records import (
-    AgencyRecord,
-    AppealRecord,
-    ApplicantRecord,
-    CaseEventRecord,
-    CaseRecord,
-    LetterRecord,
-)
+from workflow.store.records import CaseEventRecord, LetterRecord
+from workflow.store.tables import AGENCIES, APPEALS, APPLICANTS, CASE_EVENTS, CASES
 
 if TYPE_CHECKING:  # a view of a step; `case show` does not load the write path
     from workflow.cases.stepping import Fired
@@ -346,20 +341,22 @@ def show_case(
     number: str,
     as_of: date,
 ) -> CaseView:
-    """A case as of ``as_of``: the view of ``workflow case show``."""
-    case = find_case(session, number)
+    """A case as of ``as_of``: the view of ``workflow case show``.
+
+    Read with Core statements on the tables, not the ORM's records: a view needs the
+    rows only, and a process that maps no record skips configuring the mappers and
+    compiling ORM queries (a tenth of a ``case show``)."""
+    case = session.execute(_CASE.where(CASES.c.number == number)).one_or_none()
+    if case is None:
+        raise CaseNotFound(number)
     definition = registry.for_case(session, case.definition_id, case.definition_version)
-    agency = session.get(AgencyRecord, case.agency_id)
-    applicant = session.get(ApplicantRecord, case.applicant_id)
-    assert agency is not None
-    assert applicant is not None
     return CaseView(
         number=case.number,
-        agency=agency.code,
-        agency_name=agency.name,
-        applicant=applicant.name,
-        applicant_type=ApplicantType.of(applicant.type),
-        contact=applicant.contact,
+        agency=case.agency_code,
+        agency_name=case.agency_name,
+        applicant=case.applicant_name,
+        applicant_type=ApplicantType.of(case.applicant_kind),
+        contact=case.contact,
         channel=Channel.of(case.channel),
         received_on=case.received_on,
         arrived_on=case.arrived_on,
@@ -384,18 +381,18 @@ def show_case(
             for clock, entries in load_ledgers(session.connection(), case.id).items()
         ),
         allowed_triggers=tuple(definition.triggers_from(case.state)),
-        events=_events(session, case, definition),
+        events=_events(session, case.id, definition),
         appeals=tuple(
             AppealView(
-                AppealKind.of(appeal.kind),
-                appeal.filed_on,
-                AppealResult.of(appeal.result) if appeal.result else None,
-                appeal.decided_on,
+                AppealKind.of(kind),
+                filed_on,
+                AppealResult.of(result) if result else None,
+                decided_on,
             )
-            for appeal in session.scalars(
-                select(AppealRecord)
-                .where(AppealRecord.case_id == case.id)
-                .order_by(AppealRecord.id)
+            for kind, filed_on, result, decided_on in session.execute(
+                select(APPEALS.c.kind, APPEALS.c.filed_on, APPEALS.c.result, APPEALS.c.decided_on)
+                .where(APPEALS.c.case_id == case.id)
+                .order_by(APPEALS.c.id)
             )
         ),
         state_labels={name: state.label for name, state in definition.states.items()},
@@ -403,13 +400,26 @@ def show_case(
     )
 
 
+# The case with its agency and applicant, in one statement.
+_CASE = (
+    select(
+        CASES,
+        AGENCIES.c.code.label("agency_code"),
+        AGENCIES.c.name.label("agency_name"),
+        APPLICANTS.c.name.label("applicant_name"),
+        APPLICANTS.c.type.label("applicant_kind"),
+        APPLICANTS.c.contact,
+    )
+    .join_from(CASES, AGENCIES, AGENCIES.c.id == CASES.c.agency_id)
+    .join(APPLICANTS, APPLICANTS.c.id == CASES.c.applicant_id)
+)
+
+
 def _events(
-    session: Session, case: CaseRecord, definition: WorkflowDefinition
+    session: Session, case_id: int, definition: WorkflowDefinition
 ) -> tuple[EventView, ...]:
-    events = session.scalars(
-        select(CaseEventRecord)
-        .where(CaseEventRecord.case_id == case.id)
-        .order_by(CaseEventRecord.seq)
+    events = session.execute(
+        select(CASE_EVENTS).where(CASE_EVENTS.c.case_id == case_id).order_by(CASE_EVENTS.c.seq)
     )
     return tuple(
         EventView(

@@ -19,14 +19,20 @@ from workflow.application import Application
 from workflow.codes import ClockStatus
 from workflow.deadlines import derive
 from workflow.deadlines.ledger import ClockEntry, EntryKind
-from workflow.letters.archive import letters_of
 from workflow.portal import query_codes
 from workflow.portal.files import RELEASED
 from workflow.portal.form import ApplicationForm
-from workflow.portal.submissions import APPLICATION, SUBMITTED, WITHDRAWN, pending_correction
+from workflow.portal.submissions import pending_correction
 from workflow.store.ledgers import load_ledgers
-from workflow.store.portal_records import PortalFileRecord, PortalSubmissionRecord
+from workflow.store.portal_records import (
+    APPLICATION,
+    SUBMITTED,
+    WITHDRAWN,
+    PortalFileRecord,
+    PortalSubmissionRecord,
+)
 from workflow.store.records import AgencyRecord, CaseEventRecord, CaseRecord
+from workflow.store.tables import CASE_EVENTS, LETTERS
 
 # The shipped definition's states, as an applicant would say them; any other state is
 # shown with its definition's label.
@@ -164,17 +170,19 @@ def progress(application: Application, session: Session, row: PortalSubmissionRe
         correction = _correction(application, session, case, ledgers.get("correction"), today)
     letters = tuple(
         Letter(
-            letter.number,
-            definition.letters[letter.kind].title if letter.kind in definition.letters else "",
-            letter.issued_on,
-            letter.kind,
+            number, definition.letters[kind].title if kind in definition.letters else "", on, kind
         )
-        for letter in letters_of(session, case.number)
+        for number, kind, on in session.execute(
+            select(LETTERS.c.number, LETTERS.c.kind, LETTERS.c.issued_on)
+            .join(CASE_EVENTS, CASE_EVENTS.c.id == LETTERS.c.event_id)
+            .where(LETTERS.c.case_id == case.id)
+            .order_by(CASE_EVENTS.c.seq, LETTERS.c.id)  # as issued (``letters_of``)
+        )
     )
     files = tuple(
-        ReleasedFile(file.id, file.filename, file.size)
-        for file in session.scalars(
-            select(PortalFileRecord)
+        ReleasedFile(file_id, filename, size)
+        for file_id, filename, size in session.execute(  # not the files' bytes
+            select(PortalFileRecord.id, PortalFileRecord.filename, PortalFileRecord.size)
             .where(PortalFileRecord.case_id == case.id, PortalFileRecord.kind == RELEASED)
             .order_by(PortalFileRecord.id)
         )

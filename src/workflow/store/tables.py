@@ -19,6 +19,7 @@ from workflow.store.records import (
     AppealRecord,
     ApplicantRecord,
     Base,
+    CalendarYearRecord,
     CaseEventRecord,
     CaseRecord,
     ClockEntryRecord,
@@ -43,6 +44,7 @@ def table_of(record: type[Base]) -> Table:
 AGENCIES = table_of(AgencyRecord)
 APPLICANTS = table_of(ApplicantRecord)
 DEFINITION_VERSIONS = table_of(DefinitionVersionRecord)
+CALENDAR_YEARS = table_of(CalendarYearRecord)
 CASES = table_of(CaseRecord)
 CASE_EVENTS = table_of(CaseEventRecord)
 CLOCK_ENTRIES = table_of(ClockEntryRecord)
