@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Row, select
-from sqlalchemy.orm import Session
 
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition, load_definition
 from workflow.errors import DefinitionError
 from workflow.lifecycle import Lifecycle, vocabulary
 from workflow.store.tables import DEFINITION_VERSIONS, insert_or_ignore
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 DEFAULT_DEFINITION = "disclosure"
 
@@ -107,7 +111,9 @@ class DefinitionRegistry:
         _refuse_if_changed(definition, stored)
         self._checked.add(definition.key)
 
-    def for_case(self, session: Session, definition_id: str, version: int) -> WorkflowDefinition:
+    def for_case(
+        self, session: Session | Connection, definition_id: str, version: int
+    ) -> WorkflowDefinition:
         """The exact definition a case started on."""
         key = (definition_id, version)
         definition = self._files.get(key)
@@ -127,7 +133,9 @@ class DefinitionRegistry:
         return definition
 
     @staticmethod
-    def _stored(session: Session, definition_id: str, version: int) -> Row[str, str] | None:
+    def _stored(
+        session: Session | Connection, definition_id: str, version: int
+    ) -> Row[str, str] | None:
         """The stored version's content hash and source. A Core statement: reading a case
         needs no mapped record (see ``views.show_case``)."""
         return session.execute(
