@@ -4,6 +4,15 @@ A command's time is mostly start-up: the interpreter, the imports, the store and
 definition. Each run starts a new process, from its start to its exit, as an officer's
 shell does; the three commands run in turn (pass, --help, case show, pass, ...) so a
 machine that slows down during the run slows all three alike. Medians of ``RUNS``.
+
+The children run without ``PYTHONDONTWRITEBYTECODE``, whatever the benchmark's own
+environment says: a user's machine writes the bytecode of the installed modules on the
+first run and reads it after, and the warm-up run here writes it. With the variable set,
+every run would compile the project's modules again (about 45 ms on the build machine).
+
+``BENCH_STARTUP_BASELINE=DIR`` (another tree's ``src``, e.g. a worktree of the commit
+before a change) times that tree's two commands too, in the same turns, on the same
+store: on a shared machine only figures from one run compare.
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ from pathlib import Path
 
 RUNS = int(os.environ.get("BENCH_STARTUP_RUNS", "21"))
 TODAY = "2026-04-20"
+NO_BYTECODE = "PYTHONDONTWRITEBYTECODE"  # left out of the children's environment
+BASELINE = os.environ.get("BENCH_STARTUP_BASELINE")
 
 
 def _workflow(*args: str) -> list[str]:
@@ -56,25 +67,34 @@ def _time(command: list[str], environment: dict[str, str]) -> tuple[float, float
 def run() -> None:
     with tempfile.TemporaryDirectory() as directory:
         environment = {
-            **os.environ,
+            **{name: value for name, value in os.environ.items() if name != NO_BYTECODE},
             "WORKFLOW_DB": f"sqlite:///{Path(directory) / 'workflow.db'}",
             "WORKFLOW_TODAY": TODAY,
             "WORKFLOW_USER": "李四",
         }
         number = _prepare(environment)
         commands = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "workflow --help": _workflow("--help"),
-            f"workflow case show {number}": _workflow("case", "show", number),
+            "python -c pass": ([sys.executable, "-c", "pass"], environment),
+            "workflow --help": (_workflow("--help"), environment),
+            f"workflow case show {number}": (_workflow("case", "show", number), environment),
         }
-        for command in commands.values():  # warm the file cache
-            _time(command, environment)
+        if BASELINE is not None:
+            baseline = {**environment, "PYTHONPATH": BASELINE}
+            commands["baseline: workflow --help"] = (_workflow("--help"), baseline)
+            commands[f"baseline: workflow case show {number}"] = (
+                _workflow("case", "show", number),
+                baseline,
+            )
+        for command, env in commands.values():  # warm the file cache, write the bytecode
+            _time(command, env)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(RUNS):
-            for name, command in commands.items():
-                times[name].append(_time(command, environment))
+            for name, (command, env) in commands.items():
+                times[name].append(_time(command, env))
     base_wall, base_cpu = _medians(times["python -c pass"])
     print(f"{RUNS} runs each, in turn; medians (wall: min..max)")
+    if BASELINE is not None:
+        print(f"baseline: the tree in {BASELINE}")
     for name, runs in times.items():
         wall, cpu = _medians(runs)
         low, high = min(w for w, _ in runs), max(w for w, _ in runs)

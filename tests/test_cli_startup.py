@@ -43,7 +43,8 @@ def test_the_case_commands_import_no_report_letter_or_scheduler_library() -> Non
 
 def test_case_show_loads_the_read_path_only(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     """No migration tool, no write path, no template engine, no staff-access tables and, on
-    SQLite, no PostgreSQL dialect: what `case show` does not use it does not import."""
+    SQLite, no PostgreSQL dialect: what `case show` does not use it does not import. It reads
+    rows with Core statements on the tables, so not even the ORM and its records."""
     opened = run(capsys, "case", "open", "--agency", "zbgd", "--applicant", "张三",
                  "--applicant-type", "自然人", "--channel", "互联网", "--received", "2026-11-20",
                  "--request", "财政预算执行情况")  # fmt: skip
@@ -56,6 +57,7 @@ def test_case_show_loads_the_read_path_only(db: str, capsys: pytest.CaptureFixtu
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     shown, modules = out.stdout.rstrip("\n").rsplit("\n", 1)
     assert shown.startswith(f"{number}  淄博高端装备中心  办理中 [received]")
+    assert "2026-11-20 登记 [open]" in shown
     loaded = set(modules.split())
     unused = {
         "alembic",
@@ -64,6 +66,8 @@ def test_case_show_loads_the_read_path_only(db: str, capsys: pytest.CaptureFixtu
         "workflow.cases.service",
         "workflow.cases.stepping",
         "workflow.store.access_records",
+        "sqlalchemy.orm",
+        "workflow.store.records",
     }
     assert loaded & unused == set()
     if db.startswith("sqlite"):

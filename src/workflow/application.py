@@ -47,8 +47,8 @@ class Application:
         from workflow.cases.calendar_years import read_years
         from workflow.errors import StoreUnavailable
 
-        with self.database.reading() as session:
-            years = read_years(session)
+        with self.database.reading_rows() as connection:
+            years = read_years(connection)
         if not years:
             raise StoreUnavailable(
                 "the store holds no calendar years: run `workflow init` to load the shipped ones"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from tests.letters.sample import KINDS, OUTCOMES, context, with_applicant
 from workflow.errors import LetterError
 from workflow.letters import BlockKind, letter_number, remedy_for
 from workflow.letters.as_text import width
-from workflow.letters.blocks import read_blocks
+from workflow.letters.blocks import _read_plain, _Reader, read_blocks
+from workflow.letters.render import _variables, letter_template
+from workflow.letters.templates import shipped_templates
 from workflow.letters.wording import clause, cn_date, cn_ordinal, lines, sentence, yuan
 
 
@@ -116,6 +120,75 @@ def test_block_reader_decodes_entities_once() -> None:
 def test_block_reader_refuses_other_markup(markup: str) -> None:
     with pytest.raises(LetterError, match="letter markup"):
         read_blocks(markup)
+
+
+def _as_html_parser_reads(markup: str) -> list[tuple[BlockKind, str]] | str:
+    reader = _Reader()
+    try:
+        reader.feed(markup)
+        reader.close()
+    except LetterError as error:
+        return str(error)
+    return [(block.kind, block.text) for block in reader.blocks]
+
+
+def _as_plain_reads(markup: str) -> list[tuple[BlockKind, str]] | str | None:
+    try:
+        reader = _read_plain(markup)
+    except LetterError as error:
+        return str(error)
+    return None if reader is None else [(block.kind, block.text) for block in reader.blocks]
+
+
+def _every_shipped_letter() -> list[str]:
+    templates = shipped_templates()
+    contexts = [context(kind) for kind in KINDS] + [context("decision", code) for code in OUTCOMES]
+    contexts.append(with_applicant(context("acknowledgement"), name="<b>&amp; 李明 &lt;\n"))
+    return [templates.load(letter_template(c)).render(_variables(c)) for c in contexts]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        *_every_shipped_letter(),
+        "<h1>t<br/>u<br />v</h1><p>a &amp;amp; &#34;b&#34; &lt;i&gt;</p>\n",
+        '<h1>t</h1><div class="signature"><p>x</p></div><p class="item">&copy</p>',
+        "<h1>t</h1><p>a<strong>b</strong> <em>c</em><span>d</span></p> &amp;",
+        "<h1>t</h1><p>a</p>loose &amp; text",
+        "<h1>t</h1><p><p>nested</p></p>",
+        '<h1>t</h1><p class="odd">x</p>',
+        "<h1>t</h1><table></table>",
+        "<h1>t</h1></div>",
+        "<h1>t</h1><script>x</script>",
+    ],
+)
+def test_plain_markup_is_read_as_html_parser_reads_it(markup: str) -> None:
+    """The shipped templates' markup is split by one regular expression: the same blocks,
+    or the same refusal, as through ``HTMLParser``."""
+    plain = _as_plain_reads(markup)
+    assert plain is not None, "markup the shipped templates write is not read as plain"
+    assert plain == _as_html_parser_reads(markup)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<H1>t</H1><p>x</p>",
+        "<h1>t</h1><p class=item>x</p>",
+        "<h1>t</h1><!-- note --><p>x</p>",
+        "<h1>t</h1><p>1 < 2</p>",
+        "<h1>t</h1><p >x</p >",
+        '<h1>t</h1><p class="a&amp;b">x</p>',
+    ],
+)
+def test_other_markup_is_read_by_html_parser(markup: str) -> None:
+    assert _as_plain_reads(markup) is None
+    expected = _as_html_parser_reads(markup)
+    if isinstance(expected, list):
+        assert [(block.kind, block.text) for block in read_blocks(markup)] == expected
+    else:
+        with pytest.raises(LetterError, match=re.escape(expected)):
+            read_blocks(markup)
 
 
 def test_text_width_counts_chinese_as_two_columns() -> None:

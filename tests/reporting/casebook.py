@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 
 from workflow.definition import load_definition
 from workflow.lifecycle import vocabulary
@@ -112,4 +111,4 @@ def clear(database: Database) -> None:
     """Empty the case tables (between Hypothesis examples); agencies stay."""
     with database.transaction() as session:
         for record in (AppealRecord, CaseRecord, ApplicantRecord):
-            session.execute(cast(Table, record.__table__).delete())
+            session.execute(record.__table__.delete())

@@ -32,6 +32,19 @@ def test_the_case_page_shows_the_receipt_rule_the_clocks_explained_and_the_steps
     assert "政府信息公开申请登记回执" in page.text  # the acknowledgement, issued on registering
 
 
+def test_the_case_page_leads_to_the_files_released_with_the_answer(
+    letters_service: Service,
+) -> None:
+    letters_service.user("li", "handler")
+    number = open_case(letters_service, handler="li")
+    client = console_client(letters_service, "li")
+    link = f'href="/console/cases/{number}/files"'
+    assert link in client.get(f"/console/cases/{number}").text
+    files = client.get(f"/console/cases/{number}/files")
+    assert files.status_code == 200
+    assert "提供给申请人的文件" in files.text
+
+
 def test_a_step_refused_comes_back_filled_with_the_reason_beside_its_field(
     letters_service: Service,
 ) -> None:

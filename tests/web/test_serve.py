@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from tests.stores import make_app
 from workflow.application import Application
 from workflow.settings import Settings
 from workflow.web import create_app
+from workflow.web.server import listener
 
 
 def test_health_reports_store_migrations_calendar_and_last_sweep(tmp_path: Path) -> None:
@@ -96,3 +98,43 @@ def test_workflow_serve_creates_the_store_and_serves(tmp_path: Path) -> None:
         out, _err = process.communicate(timeout=20)
     assert b"schema empty -> " in out
     assert f"http://127.0.0.1:{port}/".encode() in out
+
+
+def test_connections_accepted_by_the_workers_listener_send_without_delay() -> None:
+    """Nagle's algorithm off on every accepted connection (TCP_NODELAY): a keep-alive
+    response is not held back waiting for the client's delayed ACK."""
+    sock = listener("127.0.0.1", 0)
+
+    async def accepted_nodelay() -> int:
+        loop = asyncio.get_running_loop()
+        seen: asyncio.Future[int] = loop.create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                accepted = transport.get_extra_info("socket")
+                seen.set_result(accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await loop.create_server(Probe, sock=sock)
+        _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        try:
+            return await asyncio.wait_for(seen, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environ = {**os.environ, "WORKFLOW_DB": f"sqlite:///{tmp_path / 'new.db'}"}
+        command = [sys.executable, "-m", "workflow", "serve", "--port", str(port),
+                   "--no-scheduler"]  # fmt: skip
+        done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr

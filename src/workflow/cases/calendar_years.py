@@ -6,6 +6,9 @@ is kept with the text it was read from (a notice or a year file), the SHA-256 of
 days and notices, and who loaded it when; ``calendar_changes`` records every load,
 replacement, release correction or release year not applied, with the due dates the
 recompute that followed moved.
+
+The years are read with a Core statement (``read_years``): a command that only reads a
+case imports no ORM record; the functions that write or audit import the records.
 """
 
 from __future__ import annotations
@@ -15,10 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, select, update
 
 from workflow.deadlines import WorkingCalendar, YearSchedule
 from workflow.deadlines.calendar_files import (
@@ -30,7 +32,13 @@ from workflow.deadlines.calendar_files import (
 )
 from workflow.errors import CalendarFileError, CorruptData
 from workflow.input_files import UnreadableFile, read_text
-from workflow.store.records import CalendarChangeRecord, CalendarYearRecord
+from workflow.store.tables import CALENDAR_YEARS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from workflow.store.records import CalendarChangeRecord
 
 SHIPPED, NOTICE, FILE = "shipped", "notice", "file"
 ORIGIN_LABELS = {SHIPPED: "shipped", NOTICE: "imported notice", FILE: "file"}
@@ -89,18 +97,17 @@ def year_file(path: Path, origin: str = FILE, name: str | None = None) -> YearVe
     return YearVersion(schedule, origin, name or str(path), text)
 
 
-def read_years(session: Session) -> list[YearVersion]:
-    """The store's years, in order."""
-    rows = session.scalars(select(CalendarYearRecord).order_by(CalendarYearRecord.year))
+def read_years(session: Session | Connection) -> list[YearVersion]:
+    """The store's years, in order. A Core statement: a command that reads a case maps
+    no record (see ``views.show_case``)."""
+    rows = session.execute(select(CALENDAR_YEARS).order_by(CALENDAR_YEARS.c.year))
     return [_version(row) for row in rows]
 
 
 def years_stamp(session: Session) -> tuple[tuple[int, str], ...]:
     """What the store's years are now: it differs once a year is added or replaced."""
     rows = session.execute(
-        select(CalendarYearRecord.year, CalendarYearRecord.content_hash).order_by(
-            CalendarYearRecord.year
-        )
+        select(CALENDAR_YEARS.c.year, CALENDAR_YEARS.c.content_hash).order_by(CALENDAR_YEARS.c.year)
     )
     return tuple((year, digest) for year, digest in rows)
 
@@ -117,6 +124,8 @@ def write_year(
     session: Session, version: YearVersion, by: str, now: datetime, *, replacing: bool
 ) -> None:
     """Insert the year, or replace the store's version of it."""
+    from workflow.store.records import CalendarYearRecord
+
     values: dict[str, Any] = {
         "days": year_json(version.schedule),
         "origin": version.origin,
@@ -147,6 +156,8 @@ def record_change(
     note: str | None = None,
 ) -> int:
     """An audit row for what was done with an offered year; its id, for the due dates."""
+    from workflow.store.records import CalendarChangeRecord
+
     record = CalendarChangeRecord(
         year=version.year,
         action=action,
@@ -165,6 +176,8 @@ def record_change(
 
 def already_recorded(session: Session, version: YearVersion, action: str) -> bool:
     """Whether this very version was already recorded with this action (e.g. kept)."""
+    from workflow.store.records import CalendarChangeRecord
+
     found = session.scalar(
         select(CalendarChangeRecord.id).where(
             CalendarChangeRecord.year == version.year,
@@ -182,6 +195,8 @@ def unfinished_loads(session: Session, actions: Iterable[str]) -> list[int]:
     during its recompute (or given ``--no-recompute``) leaves its row without them, and the
     next load finishes that recompute.
     """
+    from workflow.store.records import CalendarChangeRecord
+
     rows = session.execute(
         select(CalendarChangeRecord.id, CalendarChangeRecord.detail).where(
             CalendarChangeRecord.action.in_(list(actions))
@@ -194,6 +209,8 @@ def attach_deadlines(
     session: Session, change_ids: Sequence[int], deadlines: list[dict[str, Any]]
 ) -> None:
     """Name, on the audit rows of a load, the due dates the recompute after it moved."""
+    from workflow.store.records import CalendarChangeRecord
+
     for record in session.scalars(
         select(CalendarChangeRecord).where(CalendarChangeRecord.id.in_(change_ids))
     ):
@@ -202,6 +219,8 @@ def attach_deadlines(
 
 def changes_of(session: Session, year: int | None = None) -> list[CalendarChangeRecord]:
     """The audit rows, oldest first (of one year, or all)."""
+    from workflow.store.records import CalendarChangeRecord
+
     query = select(CalendarChangeRecord).order_by(CalendarChangeRecord.id)
     if year is not None:
         query = query.where(CalendarChangeRecord.year == year)
@@ -254,7 +273,7 @@ def describe_years(years: Iterable[YearVersion]) -> list[dict[str, Any]]:
     ]
 
 
-def _version(row: CalendarYearRecord) -> YearVersion:
+def _version(row: Row[Any]) -> YearVersion:
     where = f"<store: calendar year {row.year}>"
     schedule = year_from_json(row.days, where)
     version = YearVersion(

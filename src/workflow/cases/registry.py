@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, select
 
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition, load_definition
 from workflow.errors import DefinitionError
 from workflow.lifecycle import Lifecycle, vocabulary
-from workflow.store.records import DefinitionVersionRecord
 from workflow.store.tables import DEFINITION_VERSIONS, insert_or_ignore
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 DEFAULT_DEFINITION = "disclosure"
 
@@ -108,7 +111,9 @@ class DefinitionRegistry:
         _refuse_if_changed(definition, stored)
         self._checked.add(definition.key)
 
-    def for_case(self, session: Session, definition_id: str, version: int) -> WorkflowDefinition:
+    def for_case(
+        self, session: Session | Connection, definition_id: str, version: int
+    ) -> WorkflowDefinition:
         """The exact definition a case started on."""
         key = (definition_id, version)
         definition = self._files.get(key)
@@ -129,19 +134,19 @@ class DefinitionRegistry:
 
     @staticmethod
     def _stored(
-        session: Session, definition_id: str, version: int
-    ) -> DefinitionVersionRecord | None:
-        return session.scalars(
-            select(DefinitionVersionRecord).where(
-                DefinitionVersionRecord.definition_id == definition_id,
-                DefinitionVersionRecord.version == version,
+        session: Session | Connection, definition_id: str, version: int
+    ) -> Row[str, str] | None:
+        """The stored version's content hash and source. A Core statement: reading a case
+        needs no mapped record (see ``views.show_case``)."""
+        return session.execute(
+            select(DEFINITION_VERSIONS.c.content_hash, DEFINITION_VERSIONS.c.source).where(
+                DEFINITION_VERSIONS.c.definition_id == definition_id,
+                DEFINITION_VERSIONS.c.version == version,
             )
         ).one_or_none()
 
 
-def _refuse_if_changed(
-    definition: WorkflowDefinition, stored: DefinitionVersionRecord | None
-) -> None:
+def _refuse_if_changed(definition: WorkflowDefinition, stored: Row[str, str] | None) -> None:
     """A file whose content differs from the version cases started on is refused."""
     if stored is not None and stored.content_hash != definition.content_hash:
         raise DefinitionError(

@@ -13,26 +13,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
-from workflow.cases.lookup import find_case
 from workflow.cases.receipt import confirmation_warning
 from workflow.cases.registry import DefinitionRegistry
 from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
+from workflow.errors import CaseNotFound
 from workflow.store.ledgers import load_ledgers
-from workflow.store.records import (
-    AgencyRecord,
-    AppealRecord,
-    ApplicantRecord,
-    CaseEventRecord,
-    CaseRecord,
-    LetterRecord,
-)
+from workflow.store.tables import AGENCIES, APPEALS, APPLICANTS, CASE_EVENTS, CASES, LETTERS
 
-if TYPE_CHECKING:  # a view of a step; `case show` does not load the write path
+if TYPE_CHECKING:  # a view of a step; `case show` does not load the write path, nor the ORM
+    from sqlalchemy.orm import Session
+
     from workflow.cases.stepping import Fired
 
 # Steps that are not triggers of the definition: how a case came into the store.
@@ -299,13 +293,15 @@ class StepView:
 
 def step_view(session: Session, registry: DefinitionRegistry, fired: Fired) -> StepView:
     """The view of a step just fired (read in a transaction after it)."""
+    from workflow.cases.lookup import find_case
+
     case = find_case(session, fired.number)
     definition = registry.for_case(session, case.definition_id, case.definition_version)
     letters = session.execute(
-        select(LetterRecord.number, LetterRecord.kind)
-        .join(CaseEventRecord, CaseEventRecord.id == LetterRecord.event_id)
-        .where(CaseEventRecord.case_id == case.id, CaseEventRecord.seq == fired.event_seq)
-        .order_by(LetterRecord.id)
+        select(LETTERS.c.number, LETTERS.c.kind)
+        .join(CASE_EVENTS, CASE_EVENTS.c.id == LETTERS.c.event_id)
+        .where(CASE_EVENTS.c.case_id == case.id, CASE_EVENTS.c.seq == fired.event_seq)
+        .order_by(LETTERS.c.id)
     )
     return StepView(
         number=fired.number,
@@ -340,26 +336,29 @@ def trigger_label(definition: WorkflowDefinition, trigger: str) -> str:
 
 
 def show_case(
-    session: Session,
+    reader: Session | Connection,
     registry: DefinitionRegistry,
     calendar: WorkingCalendar,
     number: str,
     as_of: date,
 ) -> CaseView:
-    """A case as of ``as_of``: the view of ``workflow case show``."""
-    case = find_case(session, number)
-    definition = registry.for_case(session, case.definition_id, case.definition_version)
-    agency = session.get(AgencyRecord, case.agency_id)
-    applicant = session.get(ApplicantRecord, case.applicant_id)
-    assert agency is not None
-    assert applicant is not None
+    """A case as of ``as_of``: the view of ``workflow case show``.
+
+    Read with Core statements on the tables, not the ORM's records, on a connection (a
+    session's, or ``Database.reading_rows``): a view needs the
+    rows only, and a command that shows a case imports no ORM (a third of its start-up)."""
+    connection = reader if isinstance(reader, Connection) else reader.connection()
+    case = connection.execute(_CASE.where(CASES.c.number == number)).one_or_none()
+    if case is None:
+        raise CaseNotFound(number)
+    definition = registry.for_case(connection, case.definition_id, case.definition_version)
     return CaseView(
         number=case.number,
-        agency=agency.code,
-        agency_name=agency.name,
-        applicant=applicant.name,
-        applicant_type=ApplicantType.of(applicant.type),
-        contact=applicant.contact,
+        agency=case.agency_code,
+        agency_name=case.agency_name,
+        applicant=case.applicant_name,
+        applicant_type=ApplicantType.of(case.applicant_kind),
+        contact=case.contact,
         channel=Channel.of(case.channel),
         received_on=case.received_on,
         arrived_on=case.arrived_on,
@@ -381,21 +380,21 @@ def show_case(
         as_of=as_of,
         deadlines=tuple(
             DeadlineView.of(clock, derive(entries, calendar, clock), calendar, as_of, definition)
-            for clock, entries in load_ledgers(session.connection(), case.id).items()
+            for clock, entries in load_ledgers(connection, case.id).items()
         ),
         allowed_triggers=tuple(definition.triggers_from(case.state)),
-        events=_events(session, case, definition),
+        events=_events(connection, case.id, definition),
         appeals=tuple(
             AppealView(
-                AppealKind.of(appeal.kind),
-                appeal.filed_on,
-                AppealResult.of(appeal.result) if appeal.result else None,
-                appeal.decided_on,
+                AppealKind.of(kind),
+                filed_on,
+                AppealResult.of(result) if result else None,
+                decided_on,
             )
-            for appeal in session.scalars(
-                select(AppealRecord)
-                .where(AppealRecord.case_id == case.id)
-                .order_by(AppealRecord.id)
+            for kind, filed_on, result, decided_on in connection.execute(
+                select(APPEALS.c.kind, APPEALS.c.filed_on, APPEALS.c.result, APPEALS.c.decided_on)
+                .where(APPEALS.c.case_id == case.id)
+                .order_by(APPEALS.c.id)
             )
         ),
         state_labels={name: state.label for name, state in definition.states.items()},
@@ -403,13 +402,26 @@ def show_case(
     )
 
 
+# The case with its agency and applicant, in one statement.
+_CASE = (
+    select(
+        CASES,
+        AGENCIES.c.code.label("agency_code"),
+        AGENCIES.c.name.label("agency_name"),
+        APPLICANTS.c.name.label("applicant_name"),
+        APPLICANTS.c.type.label("applicant_kind"),
+        APPLICANTS.c.contact,
+    )
+    .join_from(CASES, AGENCIES, AGENCIES.c.id == CASES.c.agency_id)
+    .join(APPLICANTS, APPLICANTS.c.id == CASES.c.applicant_id)
+)
+
+
 def _events(
-    session: Session, case: CaseRecord, definition: WorkflowDefinition
+    connection: Connection, case_id: int, definition: WorkflowDefinition
 ) -> tuple[EventView, ...]:
-    events = session.scalars(
-        select(CaseEventRecord)
-        .where(CaseEventRecord.case_id == case.id)
-        .order_by(CaseEventRecord.seq)
+    events = connection.execute(
+        select(CASE_EVENTS).where(CASE_EVENTS.c.case_id == case_id).order_by(CASE_EVENTS.c.seq)
     )
     return tuple(
         EventView(

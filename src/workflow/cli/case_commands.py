@@ -92,8 +92,10 @@ def open_case(
         )
     )
     if as_json:
-        with context.database.reading() as session:
-            view = show_case(session, context.registry, context.calendar, case.number, received_on)
+        with context.database.reading_rows() as connection:
+            view = show_case(
+                connection, context.registry, context.calendar, case.number, received_on
+            )
         emit(view, True, case_lines)
         return
     click.echo(case.number)
@@ -148,8 +150,8 @@ def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> 
     """A case: state, handler, deadlines with explanations, history."""
     context = app(ctx)
     effective = context.effective_date(as_of)
-    with context.database.reading() as session:
-        view = show_case(session, context.registry, context.calendar, number, effective)
+    with context.database.reading_rows() as connection:
+        view = show_case(connection, context.registry, context.calendar, number, effective)
     emit(view, as_json, case_lines)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -49,13 +50,20 @@ from workflow.store.records import CaseEventRecord, CaseRecord
 class _Wanted:
     key: str
     context: LetterContext
+    stored: dict[str, Any]  # the context as the archive stores it (``to_json``)
     request: LetterRequest
     definition: WorkflowDefinition
     state: str  # the case's state before the step: a refusal is the step's
 
 
-def _key(name: str, context: LetterContext) -> str:
-    return json.dumps([name, context.to_json()], sort_keys=True, ensure_ascii=False, default=str)
+@dataclass(frozen=True)
+class _Rendered:
+    letter: ComposedLetter
+    stored: dict[str, Any]  # its context's ``to_json``, built once: the key is made of it
+
+
+def _key(name: str, stored: dict[str, Any]) -> str:
+    return json.dumps([name, stored], sort_keys=True, ensure_ascii=False, default=str)
 
 
 class LettersAhead:
@@ -63,7 +71,7 @@ class LettersAhead:
 
     def __init__(self, issuer: ArchivingIssuer) -> None:
         self.issuer = issuer
-        self.rendered: dict[str, ComposedLetter] = {}
+        self.rendered: dict[str, _Rendered] = {}
         self.wanted: list[_Wanted] = []
         self.render_inside = False
         self.rendered_inside = 0  # letters the last attempts had to render under the lock
@@ -81,9 +89,10 @@ class LettersAhead:
         for wanted in self.wanted:
             if wanted.key not in self.rendered:
                 try:
-                    self.rendered[wanted.key] = self.issuer.render(
+                    composed = self.issuer.render(
                         wanted.context, wanted.request, self.issuer.options.formats
                     )
+                    self.rendered[wanted.key] = _Rendered(composed, wanted.stored)
                 except LetterError as error:
                     if not error.missing:
                         raise
@@ -105,15 +114,17 @@ class LettersAhead:
         for name in letters:
             number = allocate_number(session, step.agency, step.issued_on)
             context = step.context(name, number)
-            key = _key(name, context)
-            composed = self.rendered.get(key)
-            if composed is None:
+            stored = context.to_json()
+            key = _key(name, stored) if self.rendered or not self.render_inside else ""
+            rendered = self.rendered.get(key)
+            if rendered is None:
                 request = LetterRequest.of(step, name)
                 if not self.render_inside:
                     state = event.from_state or ""
-                    self.wanted.append(_Wanted(key, context, request, definition, state))
+                    self.wanted.append(_Wanted(key, context, stored, request, definition, state))
                     continue
                 composed = self.issuer.render(context, request, self.issuer.options.formats)
+                rendered = _Rendered(composed, stored)
                 self.rendered_inside += 1
             if self.wanted:
                 continue  # the attempt rolls back: archiving would be wasted
@@ -122,6 +133,7 @@ class LettersAhead:
                 case_id=case.id,
                 event_id=event.id,
                 agency=step.agency,
-                letter=composed,
+                letter=rendered.letter,
                 now=self.issuer.clock.now(),
+                stored_context=rendered.stored,
             )

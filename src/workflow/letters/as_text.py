@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from workflow.letters.blocks import Block, BlockKind
 
@@ -17,6 +18,7 @@ INDENT = "\u3000\u3000"
 _RIGHT_MARGIN = 4
 
 
+@lru_cache(maxsize=4096)  # the same titles, agency names and seals head every letter
 def width(text: str) -> int:
     """Display columns: wide and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

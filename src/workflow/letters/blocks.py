@@ -16,6 +16,12 @@ anything else, so a template cannot smuggle in markup no format knows. Container
 ``em`` are allowed and flattened. Whitespace follows HTML, with one difference for
 Chinese: a run of whitespace that contains a line break disappears when it touches a
 non-ASCII character (templates may wrap long sentences); elsewhere it is one space.
+
+Every letter issued is read this way, so markup written exactly as the shipped templates
+write it (lower-case tags, at most a double-quoted class, entities in the text) is split
+into tags and text by one regular expression and handed to the same reader, as
+``HTMLParser`` would hand it over; anything else (and any markup the reader refuses, for
+its message) goes through ``HTMLParser`` itself.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from html import unescape
 from html.parser import HTMLParser
 
 from workflow.errors import LetterError
@@ -59,6 +66,11 @@ _CONTAINERS = frozenset({"article", "section", "header", "footer", "div"})
 _INLINE = frozenset({"span", "strong", "em"})
 _BREAK = "\x00"
 _SPACE = re.compile(r"[ \t\r\n\f]+")
+# One token of plain markup: a start tag (its class, its "/"), an end tag, or text; any
+# other character (a "<" that starts none of them) says the markup is not plain.
+_PLAIN_TOKEN = re.compile(
+    r'<([a-z][a-z0-9]*)(?: class="([^"&<>]*)")?( ?/)?>|</([a-z][a-z0-9]*)>|([^<]+)|(<)'
+)
 
 
 def _collapse(text: str) -> str:
@@ -147,11 +159,38 @@ class _Reader(HTMLParser):
 
 def read_blocks(markup: str) -> tuple[Block, ...]:
     """The blocks of a rendered letter; ``LetterError`` for markup outside the vocabulary."""
-    reader = _Reader()
-    reader.feed(markup)
-    reader.close()
+    try:
+        reader = _read_plain(markup)
+    except LetterError:
+        reader = None  # HTMLParser's reading says what is wrong
+    if reader is None:
+        reader = _Reader()
+        reader.feed(markup)
+        reader.close()
     if reader._kind is not None or reader._open:
         raise LetterError("letter markup: an element is not closed")
     if not reader.blocks or reader.blocks[0].kind is not BlockKind.TITLE:
         raise LetterError("letter markup: a letter starts with its title (<h1>)")
     return tuple(reader.blocks)
+
+
+def _read_plain(markup: str) -> _Reader | None:
+    """The reader fed ``markup`` token by token, as ``HTMLParser`` feeds it (tag names,
+    the class attribute, each text between two tags unescaped whole); ``None`` when the
+    markup is not plain."""
+    reader = _Reader()
+    for token in _PLAIN_TOKEN.finditer(markup):  # consecutive: every character matches
+        tag, css, closes, end_tag, text, other = token.groups()
+        if text is not None:
+            reader.handle_data(unescape(text))
+        elif end_tag is not None:
+            reader.handle_endtag(end_tag)
+        elif other is not None:
+            return None
+        else:
+            attrs: list[tuple[str, str | None]] = [] if css is None else [("class", css)]
+            if closes:
+                reader.handle_startendtag(tag, attrs)
+            else:
+                reader.handle_starttag(tag, attrs)
+    return reader

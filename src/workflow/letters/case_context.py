@@ -25,14 +25,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.errors import CorruptCase, LetterError
-from workflow.letters.context import DeadlineData, LetterContext, LetterData, OutcomeData, StepData
+from workflow.letters.context import (
+    ApplicantData,
+    CaseData,
+    DeadlineData,
+    LetterContext,
+    LetterData,
+    LetterheadData,
+    OutcomeData,
+    StepData,
+)
 from workflow.letters.record_data import (
     applicant_of,
     case_data,
@@ -42,31 +54,52 @@ from workflow.letters.record_data import (
 )
 from workflow.letters.templates import template_name
 from workflow.lifecycle import StepInput
-from workflow.lifecycle.facts import StepFacts
+from workflow.lifecycle.facts import FACTS_KEY, StepFacts
+from workflow.store.database import connection_of
+from workflow.store.prepared import Prepared
 from workflow.store.records import (
     AgencyRecord,
     AppealRecord,
     ApplicantRecord,
     CaseEventRecord,
     CaseRecord,
-    ClockEntryRecord,
 )
+from workflow.store.tables import AGENCIES, APPLICANTS, CASE_EVENTS, CASES, CLOCK_ENTRIES
 
 DECISION = "decision"
-_ENTRIES = (
+# Every letter of a step reads these (each attempt of a handler's command: ``ahead``), so
+# they are compiled once and read into records outside the unit of work, as a step's case
+# row is (``store.case_rows``): an ORM load cost more than the statements.
+_ENTRIES = Prepared(
     select(
-        ClockEntryRecord.event_id,
-        ClockEntryRecord.clock,
-        ClockEntryRecord.kind,
-        ClockEntryRecord.on,
-        ClockEntryRecord.days,
-        ClockEntryRecord.due_on,
-        ClockEntryRecord.reason,
-        ClockEntryRecord.approver,
+        *(CLOCK_ENTRIES.c[name] for name in ("event_id", "clock", "kind", "on", "days")),
+        *(CLOCK_ENTRIES.c[name] for name in ("due_on", "reason", "approver")),
     )
-    .where(ClockEntryRecord.case_id == bindparam("b_case_id"))
-    .order_by(ClockEntryRecord.clock, ClockEntryRecord.seq)
+    .where(CLOCK_ENTRIES.c.case_id == bindparam("b_case_id"))
+    .order_by(CLOCK_ENTRIES.c.clock, CLOCK_ENTRIES.c.seq)
 )
+_AGENCY_COLUMNS = tuple(column.key for column in AGENCIES.columns)
+_APPLICANT_COLUMNS = tuple(column.key for column in APPLICANTS.columns)
+_AGENCY_AND_APPLICANT = Prepared(
+    select(*AGENCIES.columns, *APPLICANTS.columns)
+    .select_from(CASES)
+    .join(AGENCIES, AGENCIES.c.id == CASES.c.agency_id)
+    .join(APPLICANTS, APPLICANTS.c.id == CASES.c.applicant_id)
+    .where(CASES.c.id == bindparam("b_case_id"))
+)
+_CORRECTIONS = Prepared(
+    select(CASE_EVENTS.c.occurred_on, CASE_EVENTS.c.payload)
+    .where(CASE_EVENTS.c.case_id == bindparam("b_case_id"), CASE_EVENTS.c.seq <= bindparam("b_seq"))
+    .order_by(CASE_EVENTS.c.seq)
+)
+_Record = TypeVar("_Record", AgencyRecord, ApplicantRecord)
+
+
+def _record(kind: type[_Record], columns: Sequence[str], values: Sequence[Any]) -> _Record:
+    """A record holding a row's values as loaded values, outside the unit of work."""
+    record: _Record = manager_of_class(kind).new_instance()
+    record.__dict__.update(zip(columns, values, strict=True))
+    return record
 
 
 @dataclass(frozen=True)
@@ -121,23 +154,21 @@ class StepLetters:
         the step would write), one not written (no id): the step as it would be recorded."""
         self.session, self.case, self.event = session, case, event
         self.definition, self.calendar = definition, calendar
-        found = session.execute(
-            select(AgencyRecord, ApplicantRecord)
-            .join_from(CaseRecord, AgencyRecord, AgencyRecord.id == CaseRecord.agency_id)
-            .join(ApplicantRecord, ApplicantRecord.id == CaseRecord.applicant_id)
-            .where(CaseRecord.id == case.id)
-        ).one_or_none()  # one statement for both: this runs with every step that has a letter
-        if found is None:  # foreign keys make this impossible
+        connection = connection_of(session)
+        found = _AGENCY_AND_APPLICANT.rows(connection, {"b_case_id": case.id})
+        if not found:  # foreign keys make this impossible
             raise CorruptCase(case.number, "its agency or applicant record is missing")
-        self.agency, self.applicant = found
+        split = len(_AGENCY_COLUMNS)
+        self.agency = _record(AgencyRecord, _AGENCY_COLUMNS, found[0][:split])
+        self.applicant = _record(ApplicantRecord, _APPLICANT_COLUMNS, found[0][split:])
         self.facts = StepFacts.of_event(event)
         self.step = StepInput.from_payload(event.occurred_on, event.actor, self.facts.payload)
         # Entries up to this step's: a batch writes several steps before their letters.
         self.clock_rows = tuple(
             _Entry(event_id, clock, ClockEntry(EntryKind(kind), on, days, due_on, reason, approver))
-            for event_id, clock, kind, on, days, due_on, reason, approver in session.connection()
-            .execute(_ENTRIES, {"b_case_id": case.id})
-            .all()
+            for event_id, clock, kind, on, days, due_on, reason, approver in _ENTRIES.rows(
+                connection, {"b_case_id": case.id}
+            )
             if event.id is None or event_id <= event.id
         )
         ledgers: dict[str, list[ClockEntry]] = {}
@@ -163,21 +194,37 @@ class StepLetters:
             require_remedy_bodies(self.agency, self.case.number)
         outcome = self._outcome(outcome_code) if kind == DECISION else None
         return LetterContext(
-            agency=letterhead_of(self.agency),
-            applicant=applicant_of(self.applicant),
-            case=case_data(
-                self.case, *correction_dates(self.session, self.case.id, self.event.seq)
-            ),
+            agency=self._letterhead,
+            applicant=self._applicant,
+            case=self._case,
             letter=LetterData(kind=kind, title=spec.title, issued_on=self.issued_on, number=number),
             step=self._step_data(with_appeal=kind == DECISION),
             outcome=outcome,
-            deadlines={
-                clock: DeadlineData(
-                    deadline.due_on, deadline.length, deadline.extended_by, deadline.awaiting_year
-                )
-                for clock, deadline in self.deadlines.items()
-            },
+            deadlines=self._deadlines,
         )
+
+    # -- what every letter of the step states alike, built once --------------------------
+
+    @cached_property
+    def _letterhead(self) -> LetterheadData:
+        return letterhead_of(self.agency)
+
+    @cached_property
+    def _applicant(self) -> ApplicantData:
+        return applicant_of(self.applicant)
+
+    @cached_property
+    def _case(self) -> CaseData:
+        return case_data(self.case, *correction_dates(self.session, self.case.id, self.event.seq))
+
+    @cached_property
+    def _deadlines(self) -> dict[str, DeadlineData]:
+        return {
+            clock: DeadlineData(
+                deadline.due_on, deadline.length, deadline.extended_by, deadline.awaiting_year
+            )
+            for clock, deadline in self.deadlines.items()
+        }
 
     # -- derived facts ----------------------------------------------------------------
 
@@ -294,20 +341,13 @@ def correction_dates(
 ) -> tuple[date | None, date | None]:
     """(when the latest corrected application was received, when the correction notice
     was sent) up to event ``up_to_seq``, as the case's steps stored them (Art. 30)."""
-    events = session.execute(
-        select(
-            CaseEventRecord.trigger,
-            CaseEventRecord.occurred_on,
-            CaseEventRecord.actor,
-            CaseEventRecord.from_state,
-            CaseEventRecord.to_state,
-            CaseEventRecord.payload,
-            CaseEventRecord.imported,
-        )
-        .where(CaseEventRecord.case_id == case_id, CaseEventRecord.seq <= up_to_seq)
-        .order_by(CaseEventRecord.seq)
-    )
-    facts = [StepFacts.of_event(event) for event in events]
-    corrected = [step.on for step in facts if step.corrected_application]
-    notices = [step.on for step in facts if step.correction_requested]
+    corrected: list[date] = []
+    notices: list[date] = []
+    rows = _CORRECTIONS.rows(connection_of(session), {"b_case_id": case_id, "b_seq": up_to_seq})
+    for occurred_on, payload in rows:
+        facts = (payload or {}).get(FACTS_KEY) or {}  # as ``StepFacts.of_event`` reads them
+        if facts.get("corrected_application", False):
+            corrected.append(occurred_on)
+        if facts.get("correction_requested", False):
+            notices.append(occurred_on)
     return (max(corrected) if corrected else None, notices[0] if notices else None)

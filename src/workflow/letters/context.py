@@ -237,13 +237,25 @@ SCHEMA_VERSION = 1
 _T = TypeVar("_T")
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})  # written as they are
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _dump(value: object) -> Any:
+    # Runs for every field of every letter a step issues, each attempt (``ahead``): the
+    # plain values most fields hold are answered first, and a dataclass's field names
+    # are looked up once per class.
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _dump(getattr(value, f.name)) for f in fields(value)}
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:
+            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+        return {name: _dump(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return {str(key): _dump(item) for key, item in value.items()}
     return value

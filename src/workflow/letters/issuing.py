@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -46,11 +46,12 @@ from workflow.letters.case_context import StepLetters
 from workflow.letters.context import LetterContext
 from workflow.letters.missing_inputs import missing_inputs, refusal
 from workflow.letters.numbering import letter_number
-from workflow.letters.record_data import letterhead_of
+from workflow.letters.record_data import short_name_of
 from workflow.letters.render import Format, RenderedLetter, letter_template, render_letter
 from workflow.letters.templates import Templates, shipped_templates
 from workflow.store.counters import current_number, next_number
-from workflow.store.database import violated_constraint
+from workflow.store.database import connection_of, violated_constraint
+from workflow.store.prepared import Prepared
 from workflow.store.records import (
     LETTER_NUMBER,
     AgencyRecord,
@@ -66,9 +67,17 @@ TEMPLATES_ENV = "WORKFLOW_LETTER_TEMPLATES"
 FORMATS_ENV = "WORKFLOW_LETTER_FORMATS"
 AT_ISSUE = (Format.HTML, Format.TEXT)  # always: the archive derives DOCX and PDF from HTML
 PROVISIONAL = "（暂定）"
-_LETTERS = LETTERS
-_INSERT_LETTER = _LETTERS.insert().returning(_LETTERS.c.id)
-_INSERT_DOCUMENTS = LETTER_DOCUMENTS.insert()
+# Compiled once: every letter of a handler's step is archived through them.
+_INSERT_LETTER = Prepared(
+    LETTERS.insert().returning(LETTERS.c.id),
+    (
+        *("case_id", "event_id", "agency_id", "kind", "number", "issued_on"),
+        *("template", "template_version", "context", "created_at"),
+    ),
+)
+_INSERT_DOCUMENTS = Prepared(
+    LETTER_DOCUMENTS.insert(), ("letter_id", "format", "content", "sha256", "created_at")
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +140,7 @@ def provisional_number(session: Session, agency: AgencyRecord, on: date, ahead: 
 
 
 def _format_number(agency: AgencyRecord, on: date, seq: int) -> str:
-    short_name = letterhead_of(agency).short_name
+    short_name = short_name_of(agency)  # not the whole letterhead: once per letter and attempt
     pattern = agency.letter_number_pattern or None
     return letter_number(
         seq, year=on.year, short_name=short_name, code=agency.code, pattern=pattern
@@ -153,16 +162,18 @@ def archive_letter(
     agency: AgencyRecord,
     letter: ComposedLetter,
     now: datetime,
+    stored_context: Mapping[str, Any] | None = None,
 ) -> int:
     """Store a rendered letter and its documents (two Core statements); return its id.
 
+    ``stored_context`` is ``letter.context.to_json()`` when the caller built it already.
     A number used twice (a pattern without ``{year}``) is refused.
     """
     number = letter.context.letter.number
-    connection = session.connection()
+    connection = connection_of(session)
     try:
-        letter_id: int = connection.execute(
-            _INSERT_LETTER,
+        ((letter_id,),) = _INSERT_LETTER.rows(
+            connection,
             {
                 "case_id": case_id,
                 "event_id": event_id,
@@ -172,10 +183,10 @@ def archive_letter(
                 "issued_on": letter.context.letter.issued_on,
                 "template": letter.rendered.template,
                 "template_version": letter.rendered.template_version,
-                "context": letter.context.to_json(),
+                "context": letter.context.to_json() if stored_context is None else stored_context,
                 "created_at": now,
             },
-        ).scalar_one()
+        )
     except IntegrityError as error:
         if violated_constraint(error) != LETTER_NUMBER:
             raise
@@ -184,8 +195,8 @@ def archive_letter(
             "number pattern must contain {year} (set it with `workflow agency set "
             f"{agency.code} --letter-number-pattern ...`)"
         ) from None
-    connection.execute(
-        _INSERT_DOCUMENTS,
+    _INSERT_DOCUMENTS.run(
+        connection,
         [
             {
                 "letter_id": letter_id,
@@ -197,7 +208,7 @@ def archive_letter(
             for fmt, content in letter.rendered.documents.items()
         ],
     )
-    return letter_id
+    return int(letter_id)
 
 
 class ArchivingIssuer:

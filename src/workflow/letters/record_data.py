@@ -26,11 +26,16 @@ def given(value: str | None) -> str | None:
     return value.strip() if value is not None and value.strip() else None
 
 
+def short_name_of(agency: AgencyRecord) -> str:
+    """The name a letter number (文号) is made with."""
+    return given(agency.short_name) or agency.code
+
+
 def letterhead_of(agency: AgencyRecord) -> LetterheadData:
     return LetterheadData(
         code=agency.code,
         name=agency.name,
-        short_name=given(agency.short_name) or agency.code,
+        short_name=short_name_of(agency),
         reconsideration_body=given(agency.reconsideration_body) or GENERIC_RECONSIDERATION_BODY,
         court=given(agency.court) or GENERIC_COURT,
         seal_text=given(agency.seal_text) or DEFAULT_SEAL,

@@ -10,7 +10,11 @@ A template's *version* is the SHA-256 over its own source, every template it ext
 includes or imports (transitively) and the stylesheet, each with its name. A letter is
 rendered from exactly the sources its version was computed from (a snapshot), so the
 version archived with a letter says which templates made it, even while someone edits
-the files.
+the files. The snapshot is kept, and every load checks it is still current with one
+``stat`` per file it read or looked for (size, modification time, inode): an edited,
+replaced, added or removed template is read again by the next letter, without a letter
+reading and hashing every source each time. (An edit that keeps a file's size within the
+file system's timestamp resolution, a few milliseconds, is not seen; no editor makes one.)
 
 Rendering is sandboxed and size-bounded (``template_sandbox.BoundedSandbox``), autoescaped
 (templates write HTML) and strict: an undefined name or attribute, or a ``None`` printed, is an
@@ -20,13 +24,16 @@ error. Applicant text is only ever data, never template source.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NoReturn
 
 from jinja2 import (
@@ -52,6 +59,7 @@ SUFFIX = ".j2"
 _KIND = re.compile(r"[a-z][a-z0-9_]*")
 _OUTCOME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _CACHE_SIZE = 256
+_Signature = tuple[int, int, int, int] | None  # mtime, size, inode, ctime; None: no file
 
 
 def template_name(kind: str, outcome: str | None = None) -> str:
@@ -146,6 +154,29 @@ def _where(error: BaseException) -> str:
     return found
 
 
+def _signature(path: Path) -> _Signature:
+    """What tells an edit of ``path`` (``None`` when it is not a file, as ``is_file``)."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return (found.st_mtime_ns, found.st_size, found.st_ino, found.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A template's sources as read, with every path looked at and what it was then."""
+
+    sources: Mapping[str, str]
+    version: str
+    looked_at: tuple[tuple[Path, _Signature], ...]
+
+    def current(self) -> bool:
+        return all(_signature(path) == signature for path, signature in self.looked_at)
+
+
 class Templates:
     """The letter templates one agency uses: its override directory first, then the shipped set."""
 
@@ -156,16 +187,24 @@ class Templates:
         )
         self._references: dict[str, tuple[str, ...]] = {}
         self._compiled: OrderedDict[str, LoadedTemplate] = OrderedDict()
+        self._snapshots: dict[str, _Snapshot] = {}
         self._lock = threading.Lock()
         self._parser = Environment()
 
     def source(self, name: str) -> str:
         """The text of one template (or the stylesheet), override first."""
+        return self._read(name, [])
+
+    def _read(self, name: str, looked_at: list[tuple[Path, _Signature]]) -> str:
+        """``source``, adding each path it looked at to ``looked_at`` (with its signature
+        taken before reading, so an edit while reading is read again next time)."""
         if name.startswith("/") or ".." in Path(name).parts or "\\" in name:
             raise LetterError(f"bad template name {name!r}")
         for directory in self.search_path:
             path = directory / name
-            if path.is_file():
+            signature = _signature(path)
+            looked_at.append((path, signature))
+            if signature is not None:
                 try:
                     return read_text(path)
                 except UnreadableFile as error:
@@ -186,31 +225,44 @@ class Templates:
 
     def sources(self, name: str) -> dict[str, str]:
         """``name``, every template it uses (transitively) and the stylesheet, with their text."""
+        return dict(self._snapshot(name).sources)
+
+    def version(self, name: str) -> str:
+        return self._snapshot(name).version
+
+    def _snapshot(self, name: str) -> _Snapshot:
+        """The sources of ``name`` as they are now: the last ones read, if still current."""
+        with self._lock:
+            snapshot = self._snapshots.get(name)
+        if snapshot is not None and snapshot.current():
+            return snapshot
+        looked_at: list[tuple[Path, _Signature]] = []
         found: dict[str, str] = {}
         pending = [name]
         while pending:
             current = pending.pop()
             if current in found:
                 continue
-            text = self.source(current)
+            text = self._read(current, looked_at)
             found[current] = text
             pending.extend(self._referenced(current, text))
-        found[STYLESHEET] = self.source(STYLESHEET)
-        return found
-
-    def version(self, name: str) -> str:
-        return _digest(self.sources(name).items())
+        found[STYLESHEET] = self._read(STYLESHEET, looked_at)
+        snapshot = _Snapshot(MappingProxyType(found), _digest(found.items()), tuple(looked_at))
+        with self._lock:
+            self._snapshots[name] = snapshot
+        return snapshot
 
     def load(self, name: str) -> LoadedTemplate:
         """The template compiled from a snapshot of its current sources."""
-        sources = self.sources(name)
-        version = _digest(sources.items())
+        snapshot = self._snapshot(name)
+        version = snapshot.version
         key = f"{name}\0{version}"
         with self._lock:
             loaded = self._compiled.get(key)
             if loaded is not None:
                 self._compiled.move_to_end(key)
                 return loaded
+        sources = snapshot.sources
         try:
             template = _environment(sources).get_template(name)
         except TemplateError as error:

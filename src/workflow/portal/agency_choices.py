@@ -10,8 +10,22 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.store.database import connection_of
 from workflow.store.portal_records import PortalAgencyRecord
+from workflow.store.prepared import Prepared
 from workflow.store.records import AgencyRecord
+
+# Every submission reads this list: columns, not records, compiled once.
+_PUBLIC = Prepared(
+    select(
+        AgencyRecord.code,
+        AgencyRecord.name,
+        AgencyRecord.short_name,
+        PortalAgencyRecord.id_copy_required,  # None without a row: the default, False
+    )
+    .outerjoin(PortalAgencyRecord, PortalAgencyRecord.agency_id == AgencyRecord.id)
+    .order_by(AgencyRecord.name)
+)
 
 
 @dataclass(frozen=True)
@@ -39,13 +53,10 @@ def choose(session: Session, agency_id: int, choice: AgencyChoice, by: str, now:
 def public_agencies(session: Session, search: str | None = None) -> list[tuple[str, str, bool]]:
     """The deployment's agencies (code, name, identity copy required), by name; ``search``
     keeps those whose name or short name contains it."""
-    query = select(
-        AgencyRecord.code, AgencyRecord.name, AgencyRecord.short_name, PortalAgencyRecord
-    ).outerjoin(PortalAgencyRecord, PortalAgencyRecord.agency_id == AgencyRecord.id)
     found = []
     needle = (search or "").strip()
-    for code, name, short, choice in session.execute(query.order_by(AgencyRecord.name)):
+    for code, name, short, required in _PUBLIC.rows(connection_of(session), {}):
         if needle and needle not in name and needle not in (short or ""):
             continue
-        found.append((code, name, bool(choice is not None and choice.id_copy_required)))
+        found.append((code, name, bool(required)))
     return found

@@ -12,21 +12,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from workflow.application import Application
 from workflow.codes import ClockStatus
 from workflow.deadlines import derive
 from workflow.deadlines.ledger import ClockEntry, EntryKind
-from workflow.letters.archive import letters_of
 from workflow.portal import query_codes
 from workflow.portal.files import RELEASED
 from workflow.portal.form import ApplicationForm
-from workflow.portal.submissions import APPLICATION, SUBMITTED, WITHDRAWN, pending_correction
+from workflow.portal.submissions import pending_correction
+from workflow.store.database import connection_of
 from workflow.store.ledgers import load_ledgers
-from workflow.store.portal_records import PortalFileRecord, PortalSubmissionRecord
-from workflow.store.records import AgencyRecord, CaseEventRecord, CaseRecord
+from workflow.store.portal_records import (
+    APPLICATION,
+    SUBMITTED,
+    WITHDRAWN,
+    PortalFileRecord,
+    PortalSubmissionRecord,
+)
+from workflow.store.prepared import Prepared
+from workflow.store.records import CaseEventRecord, CaseRecord
+from workflow.store.tables import AGENCIES, CASE_EVENTS, LETTERS
 
 # The shipped definition's states, as an applicant would say them; any other state is
 # shown with its definition's label.
@@ -41,6 +49,19 @@ PLAIN_STATES = {
     "appealed": "已答复，行政复议或行政诉讼中",
 }
 WITHDRAWN_OUTCOME = "other.withdrawn"
+# Every answer to a submission and every follow page reads these: compiled once.
+_AGENCY_NAME = Prepared(select(AGENCIES.c.name).where(AGENCIES.c.id == bindparam("b_id")))
+_LETTERS = Prepared(  # number, kind and date as issued (``letters_of``), not the contexts
+    select(LETTERS.c.number, LETTERS.c.kind, LETTERS.c.issued_on)
+    .join(CASE_EVENTS, CASE_EVENTS.c.id == LETTERS.c.event_id)
+    .where(LETTERS.c.case_id == bindparam("b_case_id"))
+    .order_by(CASE_EVENTS.c.seq, LETTERS.c.id)
+)
+_RELEASED = Prepared(  # not the files' bytes
+    select(PortalFileRecord.id, PortalFileRecord.filename, PortalFileRecord.size)
+    .where(PortalFileRecord.case_id == bindparam("b_case_id"), PortalFileRecord.kind == RELEASED)
+    .order_by(PortalFileRecord.id)
+)
 
 
 def lookup(session: Session, key: str, code: str) -> PortalSubmissionRecord | None:
@@ -133,9 +154,9 @@ def masked_name(name: str) -> str:
 
 def progress(application: Application, session: Session, row: PortalSubmissionRecord) -> Progress:
     form = ApplicationForm.from_json(row.data["form"])
-    agency = session.get(AgencyRecord, row.agency_id)
-    assert agency is not None
-    common = _Common(row.reference, row.submitted_on, masked_name(form.name), agency.name)
+    connection = connection_of(session)
+    ((agency_name,),) = _AGENCY_NAME.rows(connection, {"b_id": row.agency_id})
+    common = _Common(row.reference, row.submitted_on, masked_name(form.name), agency_name)
     if row.case_id is None:
         waiting = "已提交，等待机关确认（确认之日为收到申请之日）"
         return Progress(
@@ -149,7 +170,7 @@ def progress(application: Application, session: Session, row: PortalSubmissionRe
     assert case is not None
     definition = application.registry.for_case(session, case.definition_id, case.definition_version)
     today = application.clock.today()
-    ledgers = load_ledgers(session.connection(), case.id)
+    ledgers = load_ledgers(connection, case.id)
     answer = _clock(application, ledgers.get("answer"), definition.clocks["answer"].label, today)
     closed = definition.is_closed(case.state)
     if case.outcome == WITHDRAWN_OUTCOME:
@@ -162,22 +183,14 @@ def progress(application: Application, session: Session, row: PortalSubmissionRe
     correction = None
     if case.state == "needs_correction":
         correction = _correction(application, session, case, ledgers.get("correction"), today)
+    titles = definition.letters
     letters = tuple(
-        Letter(
-            letter.number,
-            definition.letters[letter.kind].title if letter.kind in definition.letters else "",
-            letter.issued_on,
-            letter.kind,
-        )
-        for letter in letters_of(session, case.number)
+        Letter(number, titles[kind].title if kind in titles else "", on, kind)
+        for number, kind, on in _LETTERS.rows(connection, {"b_case_id": case.id})
     )
     files = tuple(
-        ReleasedFile(file.id, file.filename, file.size)
-        for file in session.scalars(
-            select(PortalFileRecord)
-            .where(PortalFileRecord.case_id == case.id, PortalFileRecord.kind == RELEASED)
-            .order_by(PortalFileRecord.id)
-        )
+        ReleasedFile(file_id, filename, size)
+        for file_id, filename, size in _RELEASED.rows(connection, {"b_case_id": case.id})
     )
     return Progress(
         **common.__dict__,

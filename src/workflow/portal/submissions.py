@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from workflow.application import Application
@@ -29,40 +29,49 @@ from workflow.portal.agency_choices import agency_choice
 from workflow.portal.config import PortalConfig
 from workflow.portal.files import ATTACHMENT, ID_COPY, store_file
 from workflow.portal.form import ApplicationForm
+from workflow.portal.repeats import Submitted, applicant_key, existing, fingerprint
+from workflow.portal.throttle import SUBMIT, count_hit
 from workflow.store.counters import next_number
-from workflow.store.portal_records import PortalSubmissionRecord
-from workflow.store.records import AgencyRecord, CaseRecord, OutboxRecord
+from workflow.store.database import connection_of
+from workflow.store.portal_records import (
+    APPLICATION,
+    CONFIRMED,
+    CORRECTION,
+    SUBMITTED,
+    WITHDRAWN,
+    PortalAgencyRecord,
+    PortalSubmissionRecord,
+)
+from workflow.store.prepared import Prepared
+from workflow.store.records import CaseRecord, OutboxRecord
+from workflow.store.tables import AGENCIES, table_of
 
-APPLICATION, CORRECTION = "application", "correction"
-SUBMITTED, CONFIRMED, WITHDRAWN = "submitted", "confirmed", "withdrawn"
 AUTOMATIC = "system"  # who confirms when the agency confirms automatically
 APPLICANT = "applicant:portal"  # who withdraws or corrects online
 TOKEN_TAKEN = "uq_portal_submissions_token_hash"
-SIMILAR_DAYS = 365
+_SUBMISSIONS = table_of(PortalSubmissionRecord)
+_PORTAL_AGENCIES = table_of(PortalAgencyRecord)
+# A submission's own statements, compiled once (``store.prepared``).
+_AGENCY = Prepared(
+    select(AGENCIES.c.id, AGENCIES.c.name, _PORTAL_AGENCIES.c.auto_confirm)
+    .outerjoin(_PORTAL_AGENCIES, _PORTAL_AGENCIES.c.agency_id == AGENCIES.c.id)
+    .where(AGENCIES.c.code == bindparam("b_code"))
+)
+_SUBMISSION_COLUMNS = (
+    *("reference", "kind", "agency_id", "case_id", "status", "token_hash", "code_salt"),
+    *("code_hash", "sealed_code", "fingerprint", "applicant_key", "data", "submitted_at"),
+    *("submitted_on", "confirmed_on", "confirmed_by"),
+)
+_INSERT_SUBMISSION = Prepared(
+    _SUBMISSIONS.insert().returning(_SUBMISSIONS.c.id), _SUBMISSION_COLUMNS
+)
+_INSERT_OUTBOX = table_of(OutboxRecord).insert()
 
 
 @dataclass(frozen=True)
 class Upload:
     filename: str
     content: bytes
-
-
-@dataclass(frozen=True)
-class Submitted:
-    reference: str
-    code: str | None  # to show now; None for a repeat the token does not unlock
-    repeat: bool
-    case_number: str | None
-
-
-def applicant_key(form: ApplicationForm) -> str:
-    who = f"{form.agency}\n{form.id_type}\n{form.id_number}\n{form.name}"
-    return hashlib.sha256(f"applicant:{who}".encode()).hexdigest()
-
-
-def fingerprint(key: str, request: str, on: date) -> str:
-    words = "".join(request.split())
-    return hashlib.sha256(f"{key}\n{words}\n{on.isoformat()}".encode()).hexdigest()
 
 
 def _reference(session: Session, on: date) -> str:
@@ -75,13 +84,21 @@ def submit(
     form: ApplicationForm,
     token: str,
     id_copy: Upload | None = None,
+    *,
+    address: str | None = None,
 ) -> Submitted:
-    """Submit an application form that passed ``read_form``; a repeat returns the first."""
+    """Submit an application form that passed ``read_form``; a repeat returns the first.
+
+    The sending ``address``, when given, is counted for its limits in the same write
+    transaction (on SQLite each one is a lock and a sync of its own)."""
     application.cases  # noqa: B018 (built outside the transaction: it reads the store)
     for attempt in (1, 2):
         try:
             with application.database.transaction() as session:
-                return _submit_in(session, application, config, form, token, id_copy)
+                submitted = _submit_in(session, application, config, form, token, id_copy)
+                if address is not None:
+                    count_hit(session, SUBMIT, address, application.clock.now())
+                return submitted
         except ConstraintViolation as error:  # the same token, committed meanwhile
             if error.constraint != TOKEN_TAKEN or attempt == 2:
                 raise
@@ -96,31 +113,40 @@ def _submit_in(
     token: str,
     id_copy: Upload | None,
 ) -> Submitted:
+    """The submission's rows, written with Core statements (the unit of work's cost per
+    object was more than the statements'): the case first when the agency confirms
+    automatically, so the submission is inserted once, already confirmed."""
     today, now = application.clock.today(), application.clock.now()
     first = existing(session, form, token, today)
     if first is not None:
         return first
     key = applicant_key(form)
-    same = fingerprint(key, form.request_text, today)
-    agency = session.scalars(select(AgencyRecord).where(AgencyRecord.code == form.agency)).one()
+    connection = connection_of(session)
+    ((agency_id, agency_name, auto_confirm),) = _AGENCY.rows(connection, {"b_code": form.agency})
+    reference = _reference(session, today)
+    case = _register(session, application, form, today, AUTOMATIC) if auto_confirm else None
     code, salt = query_codes.new_code(), query_codes.new_salt()
-    submission = PortalSubmissionRecord(
-        reference=_reference(session, today),
-        kind=APPLICATION,
-        agency_id=agency.id,
-        status=SUBMITTED,
-        token_hash=query_codes.token_digest(token),
-        code_salt=salt,
-        code_hash=query_codes.digest(code, salt),
-        sealed_code=query_codes.seal(code, token),
-        fingerprint=same,
-        applicant_key=key,
-        data={"form": form.to_json()},
-        submitted_at=now,
-        submitted_on=today,
+    ((submission_id,),) = _INSERT_SUBMISSION.rows(
+        connection,
+        {
+            "reference": reference,
+            "kind": APPLICATION,
+            "agency_id": agency_id,
+            "case_id": None if case is None else case.id,
+            "status": SUBMITTED if case is None else CONFIRMED,
+            "token_hash": query_codes.token_digest(token),
+            "code_salt": salt,
+            "code_hash": query_codes.digest(code, salt),
+            "sealed_code": query_codes.seal(code, token),
+            "fingerprint": fingerprint(key, form.request_text, today),
+            "applicant_key": key,
+            "data": {"form": form.to_json()},
+            "submitted_at": now,
+            "submitted_on": today,
+            "confirmed_on": None if case is None else today,
+            "confirmed_by": None if case is None else AUTOMATIC,
+        },
     )
-    session.add(submission)
-    session.flush()
     if id_copy is not None:
         store_file(
             session,
@@ -130,87 +156,21 @@ def _submit_in(
             content=id_copy.content,
             by=APPLICANT,
             now=now,
-            submission_id=submission.id,
+            submission_id=submission_id,
         )
     if form.email:
-        subject = f"政府信息公开申请已提交（{submission.reference}）"
+        subject = f"政府信息公开申请已提交（{reference}）"
         body = (
-            f"您向{agency.name}提交的政府信息公开申请已收到，"
-            f"网上申请编号 {submission.reference}，查询码 {query_codes.shown(code)}。\n"
+            f"您向{agency_name}提交的政府信息公开申请已收到，"
+            f"网上申请编号 {reference}，查询码 {query_codes.shown(code)}。\n"
             "查询码只发送这一次，请妥善保存；凭编号和查询码可在本网站查询办理进度。"
             "机关确认后，以确认之日为收到申请之日。"
         )
-        _mail(session, submission, form.email, "submitted", now, subject, body)
-    case_number = None
-    if agency_choice(session, agency.id).auto_confirm:
-        case_number = _confirm_application(session, application, submission, AUTOMATIC).number
-    return Submitted(submission.reference, code, False, case_number)
-
-
-def existing(session: Session, form: ApplicationForm, token: str, today: date) -> Submitted | None:
-    """The first submission this one repeats: the same token (the code shown again), or
-    the same request by the same applicant today (the code not shown)."""
-    first = session.scalars(
-        select(PortalSubmissionRecord).where(
-            PortalSubmissionRecord.token_hash == query_codes.token_digest(token)
-        )
-    ).one_or_none()
-    if first is not None:
-        return _repeat(session, first, query_codes.unseal(first.sealed_code, token))
-    same = fingerprint(applicant_key(form), form.request_text, today)
-    first = session.scalars(
-        select(PortalSubmissionRecord).where(
-            PortalSubmissionRecord.fingerprint == same,
-            PortalSubmissionRecord.status != WITHDRAWN,
-        )
-    ).first()
-    return None if first is None else _repeat(session, first, None)
-
-
-def _repeat(session: Session, first: PortalSubmissionRecord, code: str | None) -> Submitted:
-    number = None
-    if first.case_id is not None:
-        number = session.scalar(select(CaseRecord.number).where(CaseRecord.id == first.case_id))
-    return Submitted(first.reference, code, True, number)
-
-
-def similar_earlier(
-    session: Session, form: ApplicationForm, agency_id: int, today: date
-) -> list[PortalSubmissionRecord]:
-    """Earlier applications of the same applicant (name and identity) at the same agency
-    in the last year, not withdrawn before confirmation, whose request shares much of this
-    one's wording (character pairs: Chinese has no spaces between words)."""
-    rows = session.scalars(
-        select(PortalSubmissionRecord)
-        .where(
-            PortalSubmissionRecord.agency_id == agency_id,
-            PortalSubmissionRecord.applicant_key == applicant_key(form),
-            PortalSubmissionRecord.kind == APPLICATION,
-            PortalSubmissionRecord.status != WITHDRAWN,
-            PortalSubmissionRecord.submitted_on >= today - timedelta(days=SIMILAR_DAYS),
-        )
-        .order_by(PortalSubmissionRecord.id.desc())
-        .limit(50)
-    )
-    wanted = _bigrams(form.info_name + form.doc_number + form.description)
-    return [
-        row
-        for row in rows
-        if _overlap(wanted, _bigrams(_sought(ApplicationForm.from_json(row.data["form"])))) >= 0.3
-    ][:5]
-
-
-def _sought(form: ApplicationForm) -> str:
-    return form.info_name + form.doc_number + form.description
-
-
-def _bigrams(text: str) -> set[str]:
-    compact = "".join(text.split())
-    return {compact[i : i + 2] for i in range(len(compact) - 1)} or {compact}
-
-
-def _overlap(one: set[str], other: set[str]) -> float:
-    return len(one & other) / max(1, len(one | other))
+        _mail(session, reference, form.email, "submitted", now, subject, body)
+    if case is None:
+        return Submitted(reference, code, False, None)
+    _registered_mail(session, application, reference, form, case)
+    return Submitted(reference, code, False, case.number)
 
 
 # -- corrections -------------------------------------------------------------------
@@ -296,31 +256,49 @@ def _confirm_application(
     session: Session, application: Application, submission: PortalSubmissionRecord, by: str
 ) -> CaseRecord:
     form = ApplicationForm.from_json(submission.data["form"])
+    case = _register(session, application, form, submission.submitted_on, by)
+    submission.case_id = case.id
+    _confirmed(submission, application.clock.today(), by)
+    _registered_mail(session, application, submission.reference, form, case)
+    return case
+
+
+def _register(
+    session: Session, application: Application, form: ApplicationForm, submitted_on: date, by: str
+) -> CaseRecord:
+    """The case of an application confirmed today: today is its receipt date (Art. 31(3))."""
     new = NewCase(
         agency=form.agency,
         applicant=form.name,
         applicant_type=form.applicant_type,
         channel="online",
         received_on=application.clock.today(),
-        arrived_on=submission.submitted_on,
+        arrived_on=submitted_on,
         request=form.request_text,
         contact=form.contact_text or None,
         by=by,
     )
-    case = application.cases.open_in(session, new)
-    submission.case_id = case.id
-    _confirmed(submission, application.clock.today(), by)
-    if form.email:
-        subject = f"政府信息公开申请已登记（{case.number}）"
-        body = (
-            f"您的网上申请 {submission.reference} 已于{case.received_on:%Y年%m月%d日}确认登记，"
-            f"申请编号 {case.number}。\n以确认之日为收到申请之日"
-            "（《中华人民共和国政府信息公开条例》第三十一条）。"
-            "凭申请编号（或网上申请编号）和查询码可在本网站查询办理进度、下载登记回执。"
-        )
-        now = application.clock.now()
-        _mail(session, submission, form.email, "confirmed", now, subject, body, case.id)
-    return case
+    return application.cases.open_in(session, new)
+
+
+def _registered_mail(
+    session: Session,
+    application: Application,
+    reference: str,
+    form: ApplicationForm,
+    case: CaseRecord,
+) -> None:
+    if not form.email:
+        return
+    subject = f"政府信息公开申请已登记（{case.number}）"
+    body = (
+        f"您的网上申请 {reference} 已于{case.received_on:%Y年%m月%d日}确认登记，"
+        f"申请编号 {case.number}。\n以确认之日为收到申请之日"
+        "（《中华人民共和国政府信息公开条例》第三十一条）。"
+        "凭申请编号（或网上申请编号）和查询码可在本网站查询办理进度、下载登记回执。"
+    )
+    now = application.clock.now()
+    _mail(session, reference, form.email, "confirmed", now, subject, body, case.id)
 
 
 def _confirm_correction(
@@ -360,7 +338,7 @@ def withdraw_case(application: Application, number: str) -> None:
 
 def _mail(
     session: Session,
-    submission: PortalSubmissionRecord,
+    reference: str,
     address: str,
     what: str,
     now: datetime,
@@ -369,18 +347,19 @@ def _mail(
     case_id: int | None = None,
 ) -> None:
     """A message to the applicant through the outbox, written with the change."""
-    session.add(
-        OutboxRecord(
-            key=f"portal:{submission.reference}:{what}",
-            case_id=case_id,
-            kind="portal",
-            channel=Transport.EMAIL.value,
-            recipient=address,
-            subject=subject,
-            body=body,
-            status=OutboxStatus.PENDING.value,
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-        )
+    connection_of(session).execute(
+        _INSERT_OUTBOX,
+        {
+            "key": f"portal:{reference}:{what}",
+            "case_id": case_id,
+            "kind": "portal",
+            "channel": Transport.EMAIL.value,
+            "recipient": address,
+            "subject": subject,
+            "body": body,
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        },
     )

@@ -15,11 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from workflow.errors import ConfigError
+from workflow.store.database import connection_of
 from workflow.store.portal_records import PortalHitRecord
+from workflow.store.prepared import Prepared
+from workflow.store.tables import table_of
 
 SUBMIT, LOOKUP, FAILED = "submit", "lookup", "failed"
 WINDOWS = {SUBMIT: timedelta(hours=1), LOOKUP: timedelta(minutes=15), FAILED: timedelta(minutes=15)}
@@ -28,6 +31,15 @@ ENVIRONMENT = {
     LOOKUP: "WORKFLOW_PORTAL_LOOKUPS_PER_15_MINUTES",
     FAILED: "WORKFLOW_PORTAL_FAILURES_PER_15_MINUTES",
 }
+
+# Every submission and lookup runs these: compiled once (``store.prepared``).
+_HITS = table_of(PortalHitRecord)
+_OF = (_HITS.c.action == bindparam("b_action"), _HITS.c.address == bindparam("b_address"))
+_COUNTED = Prepared(
+    select(func.count(), func.min(_HITS.c.at)).where(*_OF, _HITS.c.at > bindparam("b_since"))
+)
+_PRUNE = Prepared(delete(_HITS).where(*_OF, _HITS.c.at <= bindparam("b_before")))
+_INSERT_HIT = Prepared(_HITS.insert(), ("action", "address", "at"))
 
 
 @dataclass(frozen=True)
@@ -57,14 +69,8 @@ def wait_needed(
     session: Session, limits: PortalLimits, action: str, address: str, now: datetime
 ) -> int | None:
     """Seconds until ``address`` may do ``action`` again, or None when it may now."""
-    since = now - WINDOWS[action]
-    count, first = session.execute(
-        select(func.count(), func.min(PortalHitRecord.at)).where(
-            PortalHitRecord.action == action,
-            PortalHitRecord.address == address,
-            PortalHitRecord.at > since,
-        )
-    ).one()
+    params = {"b_action": action, "b_address": address, "b_since": now - WINDOWS[action]}
+    ((count, first),) = _COUNTED.rows(connection_of(session), params)
     if count < limits.limit(action):
         return None
     oldest = first.replace(tzinfo=now.tzinfo) if first.tzinfo is None else first
@@ -73,11 +79,7 @@ def wait_needed(
 
 def count_hit(session: Session, action: str, address: str, now: datetime) -> None:
     """Count one; the address's hits older than the window go (they count no more)."""
-    session.execute(
-        delete(PortalHitRecord).where(
-            PortalHitRecord.action == action,
-            PortalHitRecord.address == address,
-            PortalHitRecord.at <= now - WINDOWS[action],
-        )
-    )
-    session.add(PortalHitRecord(action=action, address=address[:64], at=now))
+    connection = connection_of(session)
+    params = {"b_action": action, "b_address": address, "b_before": now - WINDOWS[action]}
+    _PRUNE.run(connection, params)
+    _INSERT_HIT.run(connection, {"action": action, "address": address[:64], "at": now})

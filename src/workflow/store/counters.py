@@ -3,34 +3,47 @@
 One upsert increments the counter row inside the caller's transaction: a rollback
 returns the number, and concurrent writers queue on the row (PostgreSQL's row lock;
 SQLite's write lock taken by BEGIN IMMEDIATE).
+
+A handler's step takes a number for its case and for each of its letters, each attempt
+(``letters/ahead.py``): the statements are built and compiled once per dialect
+(``Prepared``), since building an upsert cost more than running it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session
 
+from workflow.store.database import connection_of
+from workflow.store.prepared import Prepared
 from workflow.store.tables import COUNTERS, upsert
+
+_TAKE: dict[str, Prepared] = {}  # per dialect
+_CURRENT = Prepared(select(COUNTERS.c.value).where(COUNTERS.c.scope == bindparam("b_scope")))
+
+
+def _take(dialect: str) -> Prepared:
+    prepared = _TAKE.get(dialect)
+    if prepared is None:
+        statement = upsert(dialect, COUNTERS, ("scope",), lambda _: {"value": COUNTERS.c.value + 1})
+        taken = statement.values(scope=bindparam("b_scope"), value=1)
+        prepared = _TAKE[dialect] = Prepared(taken.returning(COUNTERS.c.value))
+    return prepared
 
 
 def next_number(session: Session, scope: str) -> int:
     """The scope's next number, taken."""
-    statement = upsert(
-        session.get_bind().dialect.name,
-        COUNTERS,
-        ("scope",),
-        lambda _: {"value": COUNTERS.c.value + 1},
-    )
-    taken = statement.values(scope=scope, value=1).returning(COUNTERS.c.value)
-    return int(session.execute(taken).scalar_one())
+    connection = connection_of(session)
+    ((value,),) = _take(connection.dialect.name).rows(connection, {"b_scope": scope})
+    return int(value)
 
 
 def current_number(session: Session, scope: str) -> int:
     """The last number the scope gave (0 for none)."""
-    value = session.scalar(select(COUNTERS.c.value).where(COUNTERS.c.scope == scope))
-    return int(value or 0)
+    rows = _CURRENT.rows(connection_of(session), {"b_scope": scope})
+    return int(rows[0][0]) if rows else 0
 
 
 def advance_counters(session: Session, highest: Iterable[tuple[str, int]]) -> None:

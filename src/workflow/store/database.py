@@ -21,8 +21,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
-from typing import Any
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -40,7 +40,6 @@ from sqlalchemy.exc import (
     OperationalError,
     StatementError,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.errors import (
     ConstraintViolation,
@@ -50,7 +49,9 @@ from workflow.errors import (
     WorkflowError,
 )
 from workflow.settings import LOCK_WAIT_SECONDS
-from workflow.store.records import every_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class Database:
@@ -74,10 +75,21 @@ class Database:
                 f"not a store URL: {url!r} ({error}); use sqlite:///FILE or "
                 "postgresql://USER@HOST/DATABASE"
             ) from None
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(
-            self.engine.execution_options(workflow_read_only=True), expire_on_commit=False
-        )
+        self._read_engine = self.engine.execution_options(workflow_read_only=True)
+
+    # The ORM is imported when a session is first asked for: a read of rows
+    # (``reading_rows``) needs none.
+    @cached_property
+    def _sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def _read_sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self._read_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -102,6 +114,13 @@ class Database:
         """A read-only unit of work (reports, listings)."""
         with self.translated(), self._read_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading_rows(self) -> Iterator[Connection]:
+        """A read-only unit of work on a Core connection, for a read that needs rows, not
+        records (``case show``): the same transaction as ``reading``, without the ORM."""
+        with self.translated(), self._read_engine.connect() as connection, connection.begin():
+            yield connection
 
     @contextmanager
     def translated(self) -> Iterator[None]:
@@ -245,6 +264,8 @@ def violated_constraint(error: IntegrityError) -> str | None:
 @cache
 def _unique_constraints() -> dict[tuple[str, ...], str]:
     """Every table's, the staff-access ones included (read when a write is first refused)."""
+    from workflow.store.records import every_table
+
     found: dict[tuple[str, ...], str] = {}
     for table in every_table().tables.values():
         for constraint in table.constraints:

@@ -17,6 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.store.records import Base, Bounded, name_bounded_columns
 
+APPLICATION, CORRECTION = "application", "correction"  # a submission's kind
+SUBMITTED, CONFIRMED, WITHDRAWN = "submitted", "confirmed", "withdrawn"  # its status
+
 
 class PortalSubmissionRecord(Base):
     """An application or a corrected application sent through the portal.

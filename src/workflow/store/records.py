@@ -1,9 +1,10 @@
-"""The tables, as SQLAlchemy 2 typed models. ORM classes end in ``Record``.
+"""The ORM's typed models of the tables, mapped onto the Core tables of ``tables.py``.
+ORM classes end in ``Record``.
 
-The event log (``case_events``, ``clock_entries``) is the truth; ``cases`` and
-``clocks`` are projections of it that ``workflow verify`` re-derives. Timers,
-the outbox and letters are written in the same transaction as the event that
-caused them.
+The tables, their columns, constraints and indexes are declared once, in ``tables.py``;
+each record names its table (``__table__``) and annotates the columns it maps for the
+type checker. A write path uses the records; a read that needs only rows (``case show``)
+uses the tables and never imports this module.
 """
 
 from __future__ import annotations
@@ -12,114 +13,84 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    literal_column,
-    text,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import JSON, DateTime, Index, MetaData, literal_column, text
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from workflow.codes import TimerStatus
-from workflow.errors import InvalidInput
-
-# Stable constraint names: Alembic batch mode on SQLite needs them.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Bounded(TypeDecorator[str]):
-    """``String(length)``, its length checked on every write: PostgreSQL refuses a longer
-    value, SQLite would store it, and a store must move from one to the other."""
-
-    impl = String
-    cache_ok = True
-
-    def __init__(self, length: int) -> None:
-        super().__init__(length)
-        self.length = length
-        self.column = "a value"  # "table.column", named once the tables are declared
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is not None and len(value) > self.length:
-            raise InvalidInput(
-                f"{self.column} is longer than {self.length} characters ({len(value)} given)"
-            )
-        return value
-
-
-# Constraints the code recognises by name when the store refuses a write.
-EVENT_SEQUENCE = "uq_case_events_case_id"  # a concurrent step took the event's number
-OUTBOX_KEY = "uq_outbox_key"  # the message was queued already
-LETTER_NUMBER = "uq_letters_agency_id"  # the agency's letter number is taken
-CASE_NUMBER = "uq_cases_number"
+from workflow.store.tables import (
+    AGENCIES,
+    APPEALS,
+    APPLICANTS,
+    CALENDAR_CHANGES,
+    CALENDAR_YEARS,
+    CASE_EVENTS,
+    CASES,
+    CLOCK_ENTRIES,
+    CLOCKS,
+    COUNTERS,
+    DEFINITION_VERSIONS,
+    LETTER_DOCUMENTS,
+    LETTERS,
+    METADATA,
+    OUTBOX,
+    SWEEP_RUNS,
+    TIMERS,
+    name_bounded,
+)
+from workflow.store.tables import CASE_NUMBER as CASE_NUMBER
+from workflow.store.tables import EVENT_SEQUENCE as EVENT_SEQUENCE
+from workflow.store.tables import LETTER_NUMBER as LETTER_NUMBER
+from workflow.store.tables import OUTBOX_KEY as OUTBOX_KEY
+from workflow.store.tables import Bounded as Bounded
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = METADATA
+    # for the staff-access and portal records, declared with ``mapped_column``
     type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}  # noqa: RUF012
 
 
 class AgencyRecord(Base):
     """An agency (行政机关) that receives applications; agencies form a hierarchy."""
 
-    __tablename__ = "agencies"
+    __table__ = AGENCIES
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(Bounded(64), unique=True)
-    name: Mapped[str] = mapped_column(Bounded(200))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
-    # letterhead data, used by letters; editable without touching templates
-    short_name: Mapped[str | None] = mapped_column(Bounded(64))
-    address: Mapped[str | None] = mapped_column(Bounded(300))
-    postcode: Mapped[str | None] = mapped_column(Bounded(16))
-    phone: Mapped[str | None] = mapped_column(Bounded(64))
-    email: Mapped[str | None] = mapped_column(Bounded(200))
-    seal_text: Mapped[str | None] = mapped_column(Bounded(200))
-    reconsideration_body: Mapped[str | None] = mapped_column(Bounded(200))
-    court: Mapped[str | None] = mapped_column(Bounded(200))
-    head: Mapped[str | None] = mapped_column(Bounded(100))  # approves extensions, gets digests
-    case_number_pattern: Mapped[str | None] = mapped_column(Bounded(100))
-    letter_number_pattern: Mapped[str | None] = mapped_column(Bounded(100))
+    id: Mapped[int]
+    code: Mapped[str]
+    name: Mapped[str]
+    parent_id: Mapped[int | None]
+    short_name: Mapped[str | None]
+    address: Mapped[str | None]
+    postcode: Mapped[str | None]
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
+    seal_text: Mapped[str | None]
+    reconsideration_body: Mapped[str | None]
+    court: Mapped[str | None]
+    head: Mapped[str | None]
+    case_number_pattern: Mapped[str | None]
+    letter_number_pattern: Mapped[str | None]
 
 
 class ApplicantRecord(Base):
-    __tablename__ = "applicants"
+    __table__ = APPLICANTS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(Bounded(200))
-    type: Mapped[str] = mapped_column(Bounded(32))
-    contact: Mapped[str | None] = mapped_column(Bounded(300))
+    id: Mapped[int]
+    name: Mapped[str]
+    type: Mapped[str]
+    contact: Mapped[str | None]
 
 
 class DefinitionVersionRecord(Base):
     """Every definition version a case ever started on, with its source, so it can be replayed."""
 
-    __tablename__ = "definition_versions"
-    __table_args__ = (UniqueConstraint("definition_id", "version"),)
+    __table__ = DEFINITION_VERSIONS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    definition_id: Mapped[str] = mapped_column(Bounded(64))
-    version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(Bounded(64))
-    source: Mapped[str] = mapped_column(Text)
+    id: Mapped[int]
+    definition_id: Mapped[str]
+    version: Mapped[int]
+    content_hash: Mapped[str]
+    source: Mapped[str]
     registered_at: Mapped[datetime]
 
 
@@ -127,134 +98,114 @@ class CalendarYearRecord(Base):
     """A working-day calendar year the store's deadlines are counted with: every process
     (commands, scheduler, web service, on any host) reads these rows, not files."""
 
-    __tablename__ = "calendar_years"
+    __table__ = CALENDAR_YEARS
 
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    days: Mapped[dict[str, Any]]  # holidays (days off, make-up days) and notices, as JSON
-    origin: Mapped[str] = mapped_column(String(16))  # shipped | notice | file
-    source_name: Mapped[str] = mapped_column(String(300))  # the file or notice it was read from
-    source_text: Mapped[str] = mapped_column(Text)  # that file's or notice's text, verbatim
-    content_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of days and notices
-    loaded_by: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int]
+    days: Mapped[dict[str, Any]]
+    origin: Mapped[str]
+    source_name: Mapped[str]
+    source_text: Mapped[str]
+    content_hash: Mapped[str]
+    loaded_by: Mapped[str]
     loaded_at: Mapped[datetime]
 
 
 class CalendarChangeRecord(Base):
     """Audit of the calendar: a year loaded, replaced or kept, and the due dates it moved."""
 
-    __tablename__ = "calendar_changes"
+    __table__ = CALENDAR_CHANGES
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
-    action: Mapped[str] = mapped_column(String(32))  # loaded | replaced | corrected | kept
-    origin: Mapped[str] = mapped_column(String(16))  # of the version offered
-    source_name: Mapped[str] = mapped_column(String(300))
-    previous_hash: Mapped[str | None] = mapped_column(String(64))
-    content_hash: Mapped[str] = mapped_column(String(64))
-    by: Mapped[str] = mapped_column(String(100))
+    id: Mapped[int]
+    year: Mapped[int]
+    action: Mapped[str]
+    origin: Mapped[str]
+    source_name: Mapped[str]
+    previous_hash: Mapped[str | None]
+    content_hash: Mapped[str]
+    by: Mapped[str]
     at: Mapped[datetime]
-    # what it changed: the deadlines recomputed ([{case, clock, before, after}]), a note
     detail: Mapped[dict[str, Any] | None]
 
 
 class CaseRecord(Base):
     """One application: the current-state projection of its events."""
 
-    __tablename__ = "cases"
-    __table_args__ = (
-        Index("ix_cases_agency_received", "agency_id", "received_on"),
-        Index("ix_cases_agency_closed", "agency_id", "first_closed_on"),
-        Index("ix_cases_recorded", "recorded_on", "received_on"),
-        Index("ix_cases_closure_recorded", "first_closed_recorded_on", "first_closed_on"),
-        # the report's carried-in cases: closed from 1 January on, received before it
-        Index("ix_cases_agency_closed_received", "agency_id", "first_closed_on", "received_on"),
-    )
+    __table__ = CASES
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(Bounded(64), unique=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
-    applicant_type: Mapped[str] = mapped_column(Bounded(32))  # as at application, for reports
-    channel: Mapped[str] = mapped_column(Bounded(32))
-    received_on: Mapped[date] = mapped_column(Date)
-    # Ordinary post and internet channels: the day the application arrived, beside the day
-    # it was confirmed (the receipt date, Art. 31(2)-(3)), so a late confirmation shows.
-    arrived_on: Mapped[date | None] = mapped_column(Date)
-    request: Mapped[str] = mapped_column(Text)
-    handler: Mapped[str | None] = mapped_column(Bounded(100), index=True)
-    definition_id: Mapped[str] = mapped_column(Bounded(64))
-    definition_version: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(Bounded(64), index=True)
-    outcome: Mapped[str | None] = mapped_column(Bounded(64))  # the latest decision
-    closed_on: Mapped[date | None] = mapped_column(Date)  # null while open
-    # The closure the annual report counts: an application is counted once, at its
-    # first closure; a decision re-made after a corrected appeal is not a new one.
-    first_closed_on: Mapped[date | None] = mapped_column(Date)
-    first_outcome: Mapped[str | None] = mapped_column(Bounded(64))
-    last_event_on: Mapped[date] = mapped_column(Date)
-    event_count: Mapped[int] = mapped_column(Integer)
-    imported: Mapped[bool] = mapped_column(Boolean, default=False)
-    version: Mapped[int] = mapped_column(Integer)
-    # When the store learned of the case and of its first closure: the China dates of
-    # the events' recorded_at, so a report "as of D" counts only what was recorded by D
-    # without reading the event log. Null until stamped: imports write them, and
-    # reporting/stamps.py derives the others from the events before each report.
-    recorded_on: Mapped[date | None] = mapped_column(Date)
-    first_closed_recorded_on: Mapped[date | None] = mapped_column(Date)
+    id: Mapped[int]
+    number: Mapped[str]
+    agency_id: Mapped[int]
+    applicant_id: Mapped[int]
+    applicant_type: Mapped[str]
+    channel: Mapped[str]
+    received_on: Mapped[date]
+    arrived_on: Mapped[date | None]
+    request: Mapped[str]
+    handler: Mapped[str | None]
+    definition_id: Mapped[str]
+    definition_version: Mapped[int]
+    state: Mapped[str]
+    outcome: Mapped[str | None]
+    closed_on: Mapped[date | None]
+    first_closed_on: Mapped[date | None]
+    first_outcome: Mapped[str | None]
+    last_event_on: Mapped[date]
+    event_count: Mapped[int]
+    imported: Mapped[bool]
+    version: Mapped[int]
+    recorded_on: Mapped[date | None]
+    first_closed_recorded_on: Mapped[date | None]
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": CASES.c.version}  # noqa: RUF012
 
 
 class CaseEventRecord(Base):
     """Append-only: one row per trigger fired (or synthesized by an import)."""
 
-    __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq", name=EVENT_SEQUENCE),)
+    __table__ = CASE_EVENTS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    seq: Mapped[int] = mapped_column(Integer)
-    trigger: Mapped[str] = mapped_column(Bounded(64))
-    from_state: Mapped[str | None] = mapped_column(Bounded(64))
-    to_state: Mapped[str] = mapped_column(Bounded(64))
-    occurred_on: Mapped[date] = mapped_column(Date)  # the legal date the handler states
-    recorded_at: Mapped[datetime]  # server time, for audit
-    actor: Mapped[str] = mapped_column(Bounded(100))
+    id: Mapped[int]
+    case_id: Mapped[int]
+    seq: Mapped[int]
+    trigger: Mapped[str]
+    from_state: Mapped[str | None]
+    to_state: Mapped[str]
+    occurred_on: Mapped[date]
+    recorded_at: Mapped[datetime]
+    actor: Mapped[str]
     payload: Mapped[dict[str, Any]]
-    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported: Mapped[bool]
 
 
 class ClockEntryRecord(Base):
     """One dated ledger entry of one statutory clock of a case."""
 
-    __tablename__ = "clock_entries"
-    __table_args__ = (Index("ix_clock_entries_case_clock", "case_id", "clock", "seq"),)
+    __table__ = CLOCK_ENTRIES
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"))
-    clock: Mapped[str] = mapped_column(Bounded(64))
-    seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(Bounded(16))
-    on: Mapped[date] = mapped_column(Date)
-    days: Mapped[int | None] = mapped_column(Integer)
-    due_on: Mapped[date | None] = mapped_column(Date)
-    reason: Mapped[str | None] = mapped_column(Bounded(300))
-    approver: Mapped[str | None] = mapped_column(Bounded(100))
+    id: Mapped[int]
+    case_id: Mapped[int]
+    event_id: Mapped[int]
+    clock: Mapped[str]
+    seq: Mapped[int]
+    kind: Mapped[str]
+    on: Mapped[date]
+    days: Mapped[int | None]
+    due_on: Mapped[date | None]
+    reason: Mapped[str | None]
+    approver: Mapped[str | None]
 
 
 class ClockRecord(Base):
     """Projection: each clock's derived due date, for due-soon and overdue queries."""
 
-    __tablename__ = "clocks"
-    __table_args__ = (Index("ix_clocks_status_due", "status", "due_on"),)
+    __table__ = CLOCKS
 
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
-    name: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
-    status: Mapped[str] = mapped_column(Bounded(16))
-    due_on: Mapped[date | None] = mapped_column(Date)
-    extended_by: Mapped[int] = mapped_column(Integer, default=0)
-    version: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[int]
+    name: Mapped[str]
+    status: Mapped[str]
+    due_on: Mapped[date | None]
+    extended_by: Mapped[int]
+    version: Mapped[int]
 
 
 _IS_PENDING = f"status = '{TimerStatus.PENDING.value}'"
@@ -270,124 +221,115 @@ class TimerRecord(Base):
     timer twice is impossible. ``fired_on`` is the day it was fired or sent.
     """
 
-    __tablename__ = "timers"
-    __table_args__ = (
-        # every timer of a case, whatever its status (calendar recompute): a step's new
-        # timers sit together in it, one page. The partial indexes: `_pending_indexes`.
-        Index("ix_timers_case_id", "case_id"),
-    )
+    __table__ = TIMERS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(Bounded(200), unique=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    clock: Mapped[str] = mapped_column(Bounded(64))
-    clock_version: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(Bounded(16))  # reminder | lapse
-    name: Mapped[str] = mapped_column(Bounded(64))  # e.g. before_5, on_due, overdue, lapse_fee
-    trigger: Mapped[str | None] = mapped_column(Bounded(64))  # for a lapse
-    due_on: Mapped[date] = mapped_column(Date)
-    deadline_due_on: Mapped[date | None] = mapped_column(Date)  # None: a row from before 0011
-    status: Mapped[str] = mapped_column(Bounded(16))  # a TimerStatus
+    id: Mapped[int]
+    key: Mapped[str]
+    case_id: Mapped[int]
+    clock: Mapped[str]
+    clock_version: Mapped[int]
+    kind: Mapped[str]
+    name: Mapped[str]
+    trigger: Mapped[str | None]
+    due_on: Mapped[date]
+    deadline_due_on: Mapped[date | None]
+    status: Mapped[str]
     created_at: Mapped[datetime]
     fired_at: Mapped[datetime | None]
-    fired_on: Mapped[date | None] = mapped_column(Date)
+    fired_on: Mapped[date | None]
     detail: Mapped[dict[str, Any] | None]
 
 
 class OutboxRecord(Base):
     """A message that must leave the system, written with the change that caused it."""
 
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table__ = OUTBOX
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(Bounded(200), unique=True)  # the receiver's dedupe key
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(Bounded(32))  # reminder | digest | letter
-    channel: Mapped[str] = mapped_column(Bounded(32))  # a Transport (not an application's)
-    recipient: Mapped[str] = mapped_column(Bounded(300))
-    subject: Mapped[str] = mapped_column(Bounded(300))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Bounded(16))  # an OutboxStatus
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    id: Mapped[int]
+    key: Mapped[str]
+    case_id: Mapped[int | None]
+    kind: Mapped[str]
+    channel: Mapped[str]
+    recipient: Mapped[str]
+    subject: Mapped[str]
+    body: Mapped[str]
+    status: Mapped[str]
+    attempts: Mapped[int]
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None]
 
 
 class LetterRecord(Base):
     """A letter issued with an event: its number (文号), template and frozen inputs."""
 
-    __tablename__ = "letters"
-    __table_args__ = (UniqueConstraint("agency_id", "number", name=LETTER_NUMBER),)
+    __table__ = LETTERS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    kind: Mapped[str] = mapped_column(Bounded(64))
-    number: Mapped[str] = mapped_column(Bounded(100))
-    issued_on: Mapped[date] = mapped_column(Date)
-    template: Mapped[str] = mapped_column(Bounded(200))
-    template_version: Mapped[str] = mapped_column(Bounded(64))
-    context: Mapped[dict[str, Any]]  # the inputs, frozen at issue
+    id: Mapped[int]
+    case_id: Mapped[int]
+    event_id: Mapped[int]
+    agency_id: Mapped[int]
+    kind: Mapped[str]
+    number: Mapped[str]
+    issued_on: Mapped[date]
+    template: Mapped[str]
+    template_version: Mapped[str]
+    context: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
 
 
 class LetterDocumentRecord(Base):
     """The rendered bytes of a letter in one format; re-rendering returns these bytes."""
 
-    __tablename__ = "letter_documents"
+    __table__ = LETTER_DOCUMENTS
 
-    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), primary_key=True)
-    format: Mapped[str] = mapped_column(Bounded(8), primary_key=True)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(Bounded(64))
+    letter_id: Mapped[int]
+    format: Mapped[str]
+    content: Mapped[bytes]
+    sha256: Mapped[str]
     created_at: Mapped[datetime]
 
 
 class AppealRecord(Base):
     """A reconsideration or lawsuit about a decision (table 四)."""
 
-    __tablename__ = "appeals"
+    __table__ = APPEALS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(Bounded(64))
-    filed_on: Mapped[date] = mapped_column(Date)
-    result: Mapped[str | None] = mapped_column(Bounded(32))
-    decided_on: Mapped[date | None] = mapped_column(Date)
-    imported: Mapped[bool] = mapped_column(Boolean, default=False)
-    # When the filing and the result were recorded (China dates), for reports as of a
-    # date; stamped like the case's (null until then).
-    filed_recorded_on: Mapped[date | None] = mapped_column(Date)
-    decided_recorded_on: Mapped[date | None] = mapped_column(Date)
+    id: Mapped[int]
+    case_id: Mapped[int]
+    kind: Mapped[str]
+    filed_on: Mapped[date]
+    result: Mapped[str | None]
+    decided_on: Mapped[date | None]
+    imported: Mapped[bool]
+    filed_recorded_on: Mapped[date | None]
+    decided_recorded_on: Mapped[date | None]
 
 
 class CounterRecord(Base):
     """Gapless sequences (case numbers, letter numbers) per scope, e.g. ``case:zbgd:2026``."""
 
-    __tablename__ = "counters"
+    __table__ = COUNTERS
 
-    scope: Mapped[str] = mapped_column(Bounded(200), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str]
+    value: Mapped[int]
 
 
 class SweepRunRecord(Base):
     """One scheduler sweep: when, what it fired and what failed."""
 
-    __tablename__ = "sweep_runs"
+    __table__ = SWEEP_RUNS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    as_of: Mapped[date] = mapped_column(Date)
+    id: Mapped[int]
+    as_of: Mapped[date]
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    timers_fired: Mapped[int] = mapped_column(Integer, default=0)
-    lapses_fired: Mapped[int] = mapped_column(Integer, default=0)
-    reminders_queued: Mapped[int] = mapped_column(Integer, default=0)
-    dropped: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[int] = mapped_column(Integer, default=0)
+    timers_fired: Mapped[int]
+    lapses_fired: Mapped[int]
+    reminders_queued: Mapped[int]
+    dropped: Mapped[int]
+    errors: Mapped[int]
     detail: Mapped[dict[str, Any] | None]
 
 
@@ -407,9 +349,8 @@ def _pending_indexes() -> tuple[Index, ...]:
     index's ``postgresql_where`` makes SQLAlchemy import its PostgreSQL dialect with every
     driver, a tenth of a command's start-up on a SQLite store. Only DDL and schema checks
     read an ``Index``; the migrations create these."""
-    timers = TimerRecord.__table__
     return tuple(
-        Index(name, *(timers.c[column] for column in columns),
+        Index(name, *(TIMERS.c[column] for column in columns),
               sqlite_where=text(_IS_PENDING), postgresql_where=text(_IS_PENDING))
         for name, columns in (
             ("ix_timers_pending_due", ("due_on", "id")),
@@ -433,12 +374,6 @@ def every_table() -> MetaData:
 def name_bounded_columns(module: str) -> None:
     """Name each ``Bounded`` column of the tables declared in ``module`` for its message."""
     for mapper in Base.registry.mappers:
-        if mapper.class_.__module__ != module:
-            continue
-        for table in mapper.tables:
-            for column in table.columns:
-                if isinstance(column.type, Bounded):
-                    column.type.column = f"{table.name}.{column.name}"
-
-
-name_bounded_columns(__name__)
+        if mapper.class_.__module__ == module:
+            for table in mapper.tables:
+                name_bounded(table)

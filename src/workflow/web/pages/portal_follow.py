@@ -19,14 +19,9 @@ from workflow.letters.render import Format
 from workflow.portal.files import ATTACHMENT, MAX_BYTES, RELEASED, download, upload_problem
 from workflow.portal.form import text_problem
 from workflow.portal.progress import lookup, progress
-from workflow.portal.submissions import (
-    SUBMITTED,
-    submit_correction,
-    withdraw_case,
-    withdraw_unconfirmed,
-)
+from workflow.portal.submissions import submit_correction, withdraw_case, withdraw_unconfirmed
 from workflow.portal.throttle import FAILED, LOOKUP, count_hit, wait_needed
-from workflow.store.portal_records import PortalFileRecord, PortalSubmissionRecord
+from workflow.store.portal_records import SUBMITTED, PortalFileRecord, PortalSubmissionRecord
 from workflow.store.records import CaseRecord
 from workflow.web.auth import address_of
 from workflow.web.dependencies import AppDep

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from workflow.application import Application
@@ -49,16 +50,17 @@ def upload(form: FormData, name: str, cap: int) -> Upload | None:
     return Upload(value.filename, value.file.read(cap + 1))
 
 
-def throttle_message(request: Request, application: Application, action: str) -> str | None:
+def throttle_message(
+    request: Request, application: Application, session: Session, action: str
+) -> str | None:
     """What to tell an address that has done ``action`` too often, or None."""
-    with application.database.reading() as session:
-        wait = wait_needed(
-            session,
-            portal_config(request).limits,
-            action,
-            address_of(request),
-            application.clock.now(),
-        )
+    wait = wait_needed(
+        session,
+        portal_config(request).limits,
+        action,
+        address_of(request),
+        application.clock.now(),
+    )
     return None if wait is None else wait_text(wait)
 
 

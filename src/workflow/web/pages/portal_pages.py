@@ -13,7 +13,7 @@ from sqlalchemy import select
 from workflow.application import Application
 from workflow.cases.registry import DEFAULT_DEFINITION
 from workflow.portal import query_codes
-from workflow.portal.agency_choices import agency_choice, public_agencies
+from workflow.portal.agency_choices import public_agencies
 from workflow.portal.files import ID_COPY, MAX_BYTES, upload_problem
 from workflow.portal.form import (
     APPLICANT_TYPES,
@@ -24,8 +24,9 @@ from workflow.portal.form import (
     read_form,
 )
 from workflow.portal.progress import lookup, progress
-from workflow.portal.submissions import Submitted, existing, similar_earlier, submit
-from workflow.portal.throttle import SUBMIT, count_hit
+from workflow.portal.repeats import Earlier, Submitted, existing, similar_earlier
+from workflow.portal.submissions import submit
+from workflow.portal.throttle import SUBMIT
 from workflow.store.records import AgencyRecord
 from workflow.web.auth import address_of
 from workflow.web.dependencies import AppDep
@@ -142,29 +143,29 @@ def apply(request: Request, application: AppDep, posted: PostedForm) -> Response
             advice="请从申请页面重新填写提交。",
             detail="表单缺少有效的提交标识。",
         )
-    agencies, _ = _agency_options(application)
-    form, errors = read_form(raw, agencies)
+    config = portal_config(request)
+    id_copy = upload(posted, "id_copy", MAX_BYTES[ID_COPY])
+    today = application.clock.today()
+    with application.database.reading() as session:  # every check's reads at once
+        agencies = {code: (name, required) for code, name, required in public_agencies(session)}
+        form, errors = read_form(raw, {code: name for code, (name, _) in agencies.items()})
+        wait = throttle_message(request, application, session, SUBMIT)
+        repeated: Submitted | None = None
+        similar: list[Earlier] = []
+        if wait is None:
+            repeated = existing(session, form, token, today)
+        look_for_similar = not errors and raw.get("similar_seen") != "yes"
+        if wait is None and repeated is None and look_for_similar:
+            agency = select(AgencyRecord.id).where(AgencyRecord.code == form.agency)
+            similar = similar_earlier(session, form, session.scalars(agency).one(), today)
     shown = form.to_json()
-    wait = throttle_message(request, application, SUBMIT)
     if wait is not None:
         return _form_page(
             request, application, shown, errors, token=token, status=429, throttle_message=wait
         )
-    config = portal_config(request)
-    id_copy = upload(posted, "id_copy", MAX_BYTES[ID_COPY])
-    with application.database.reading() as session:
-        agency_id = (
-            session.scalar(select(AgencyRecord.id).where(AgencyRecord.code == form.agency))
-            if form.agency in agencies
-            else None
-        )
-        required = agency_id is not None and agency_choice(session, agency_id).id_copy_required
-        repeated = existing(session, form, token, application.clock.today())
-        similar = []
-        if repeated is not None:
-            return submitted_page(request, application, repeated)
-        if not errors and agency_id is not None and raw.get("similar_seen") != "yes":
-            similar = similar_earlier(session, form, agency_id, application.clock.today())
+    if repeated is not None:
+        return submitted_page(request, application, repeated)
+    required = form.agency in agencies and agencies[form.agency][1]
     if id_copy is not None:
         problem = upload_problem(id_copy.content, ID_COPY, config.vault)
         if problem:
@@ -178,14 +179,12 @@ def apply(request: Request, application: AppDep, posted: PostedForm) -> Response
             {
                 "reference": row.reference,
                 "on": f"{row.submitted_on:%Y年%m月%d日}",
-                "sought": _sought(row.data["form"]),
+                "sought": _sought(row.form),
             }
             for row in similar
         ]
         return _form_page(request, application, shown, {}, token=token, similar=earlier)
-    submitted = submit(application, config, form, token, id_copy)
-    with application.database.transaction() as session:
-        count_hit(session, SUBMIT, address_of(request), application.clock.now())
+    submitted = submit(application, config, form, token, id_copy, address=address_of(request))
     return submitted_page(request, application, submitted)
 
 

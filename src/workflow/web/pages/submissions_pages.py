@@ -20,8 +20,13 @@ from workflow.errors import CaseNotFound
 from workflow.portal.agency_choices import AgencyChoice, agency_choice, choose
 from workflow.portal.files import download
 from workflow.portal.form import ID_TYPES, ApplicationForm, label
-from workflow.portal.submissions import APPLICATION, SUBMITTED, confirm
-from workflow.store.portal_records import PortalFileRecord, PortalSubmissionRecord
+from workflow.portal.submissions import confirm
+from workflow.store.portal_records import (
+    APPLICATION,
+    SUBMITTED,
+    PortalFileRecord,
+    PortalSubmissionRecord,
+)
 from workflow.store.records import AgencyRecord, CaseRecord
 from workflow.web.auth import Caller
 from workflow.web.dependencies import AppDep
