@@ -162,7 +162,10 @@ class CaseRecord(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_agency_received", "agency_id", "received_on"),
+        # The lists' order within an agency and the state they keep (open or not), and
+        # the same under a handler: a page and its count read only the index.
+        Index("ix_cases_agency_listed", "agency_id", "received_on", "number", "state"),
+        Index("ix_cases_handler_listed", "handler", "agency_id", "received_on", "number", "state"),
         Index("ix_cases_agency_closed", "agency_id", "first_closed_on"),
         Index("ix_cases_recorded", "recorded_on", "received_on"),
         Index("ix_cases_closure_recorded", "first_closed_recorded_on", "first_closed_on"),
@@ -181,7 +184,7 @@ class CaseRecord(Base):
     # it was confirmed (the receipt date, Art. 31(2)-(3)), so a late confirmation shows.
     arrived_on: Mapped[date | None] = mapped_column(Date)
     request: Mapped[str] = mapped_column(Text)
-    handler: Mapped[str | None] = mapped_column(Bounded(100), index=True)
+    handler: Mapped[str | None] = mapped_column(Bounded(100))
     definition_id: Mapped[str] = mapped_column(Bounded(64))
     definition_version: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(Bounded(64), index=True)
@@ -258,6 +261,7 @@ class ClockRecord(Base):
 
 
 _IS_PENDING = f"status = '{TimerStatus.PENDING.value}'"
+_IS_UNDATED = "due_on IS NULL"
 
 
 class TimerRecord(Base):
@@ -418,6 +422,16 @@ def _pending_indexes() -> tuple[Index, ...]:
     )  # fmt: skip
 
 
+@cache
+def _undated_clock_index() -> Index:
+    """The clocks without a due date (flagged): few, so a list asks cheaply whether any of
+    its candidates has one before it lets the store order the page. Declared lazily for
+    the reason ``_pending_indexes`` gives."""
+    clocks = ClockRecord.__table__
+    return Index("ix_clocks_undated", clocks.c.status, clocks.c.case_id,
+                 sqlite_where=text(_IS_UNDATED), postgresql_where=text(_IS_UNDATED))  # fmt: skip
+
+
 def every_table() -> MetaData:
     """The metadata with every table and index, the staff-access and portal tables
     (``access_records``, ``portal_records``, on the same metadata) included: for
@@ -427,6 +441,7 @@ def every_table() -> MetaData:
     from workflow.store import access_records, portal_records  # noqa: F401
 
     _pending_indexes()
+    _undated_clock_index()
     return Base.metadata
 
 
