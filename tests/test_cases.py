@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.stores import TestApplication
-from workflow.cases.case_list import CaseFilter, list_cases
+from workflow.cases.case_list import CaseFilter, known_handlers, list_cases
 from workflow.cases.service import NewCase
 from workflow.cases.verify import verify_cases
 from workflow.cases.views import show_case
@@ -427,3 +428,60 @@ def test_unknown_filter_values_are_refused_with_the_known_ones(app: TestApplicat
         ]:
             with pytest.raises(InvalidInput, match=re.escape(message)):
                 list_cases(session, app.registry, app.calendar, criteria, RECEIVED)
+
+
+def test_the_stores_pages_are_the_pages_of_the_whole_list(app: TestApplication) -> None:
+    """A page the store orders and counts (stored due dates) is the same slice of the
+    list ordered in Python (no limit): the nearest due date first, the date received and
+    the number next, a case with no running clock last."""
+    late = open_case(app, received=date(2026, 3, 2))
+    extended = open_case(app, received=date(2026, 2, 12))
+    fire(app, extended, "extend", date(2026, 2, 20), approver="王主任")
+    paused = open_case(app, received=date(2026, 2, 20), by="王五")
+    fire(app, paused, "consult_third_party", date(2026, 2, 24), party="某科技有限公司")
+    decided = open_case(app, received=date(2026, 2, 12))
+    fire(app, decided, "decide", date(2026, 2, 13), outcome="disclosed.provided")
+    same_day = [open_case(app, received=date(2026, 2, 16), by="王五") for _ in range(3)]
+    city = open_case(app, received=date(2026, 2, 16), agency="city", by="赵六")
+    as_of = date(2026, 3, 10)
+    with app.database.reading() as session:
+        zbgd = session.scalar(select(func.min(CaseRecord.agency_id)))
+    for criteria in [
+        CaseFilter(open_only=True, order="urgency"),
+        CaseFilter(open_only=True),
+        CaseFilter(order="urgency", agency_ids=frozenset({zbgd or 0})),
+        CaseFilter(open_only=True, order="urgency", handler="王五"),
+    ]:
+        with app.database.reading() as session:
+            whole = list_cases(session, app.registry, app.calendar, criteria, as_of)
+            pages = [
+                list_cases(
+                    session, app.registry, app.calendar,
+                    replace(criteria, limit=2, offset=offset), as_of,
+                )
+                for offset in range(0, whole.total + 2, 2)
+            ]  # fmt: skip
+        assert [page.total for page in pages] == [whole.total] * len(pages)
+        assert [row for page in pages for row in page.rows] == list(whole.rows)
+    with app.database.reading() as session:
+        urgent = list_cases(
+            session, app.registry, app.calendar, CaseFilter(order="urgency"), as_of
+        ).rows
+    # the third party's period first (the answer paused), then due on the same day in
+    # the order received and of their numbers, the extended case, the decided one last
+    assert [row.number for row in urgent] == [
+        paused, city, *same_day, late, extended, decided
+    ]  # fmt: skip
+    assert [row.paused for row in urgent] == [True] + [False] * 7
+    assert urgent[-1].next_due is None
+
+
+def test_the_handlers_offered_are_those_of_the_scope(app: TestApplication) -> None:
+    open_case(app, by="王五")
+    open_case(app, by="李四")
+    open_case(app, agency="city", by="赵六")
+    with app.database.reading() as session:
+        zbgd = session.scalar(select(func.min(CaseRecord.agency_id)))
+        assert known_handlers(session, None) == ["李四", "王五", "赵六"]
+        assert known_handlers(session, frozenset({zbgd or 0})) == ["李四", "王五"]
+        assert known_handlers(session, frozenset()) == []

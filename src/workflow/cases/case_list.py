@@ -9,11 +9,11 @@ before it is compared: the limit never counts a case the filter drops.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, nulls_last, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from workflow.cases.ledger_store import derive_undated
@@ -53,6 +53,9 @@ class CaseFilter:
     offset: int = 0  # a page: the rows after the first ``offset`` the filter keeps
 
 
+_ClockRow = tuple[int, str, str, date | None]  # case, clock, status, due date
+
+
 @dataclass(frozen=True)
 class _Due:
     """A running clock's due date, or (flagged) only its working days left."""
@@ -85,10 +88,12 @@ def list_cases(
     paged = _page_in_sql(session, criteria, selecting, windows)
     if paged is not None:  # ordered and counted by the store: only the page is read
         kept, total = paged
-        nearest = _nearest(session, calendar, as_of, _only(kept), windows)
+        clocks = _clocks_of(session, kept, windows)
+        nearest = _nearest(session, calendar, as_of, clocks)
     else:
         candidates = list(session.scalars(selecting))
-        nearest = _nearest(session, calendar, as_of, selecting, windows)
+        clocks = _clocks_of(session, selecting, windows)
+        nearest = _nearest(session, calendar, as_of, clocks)
         kept = [
             case_id
             for case_id in candidates
@@ -102,7 +107,8 @@ def list_cases(
     ledgers = load_ledgers_of(
         session.connection(), [case_id for case_id in kept if case_id in nearest]
     )
-    paused = _paused(session, kept, windows)
+    # a consultation, a correction: shown as paused
+    paused = {case_id for case_id, _, status, _ in clocks if status == ClockStatus.PAUSED}
     steps: dict[tuple[tuple[str, int], str, str | None], str | None] = {}
     rows = []
     for case, agency, applicant in _full_rows(session, kept):
@@ -147,58 +153,43 @@ def _page_in_sql(
         return None
     if criteria.due_within is not None:
         return None
-    running = and_(
-        ClockRecord.status == ClockStatus.RUNNING,
-        ClockRecord.name.not_in(windows),
-        ClockRecord.case_id.in_(candidates.order_by(None).scalar_subquery()),
+    unordered = candidates.order_by(None)
+    undated = (
+        select(ClockRecord.case_id)
+        .where(
+            ClockRecord.status == ClockStatus.RUNNING,
+            ClockRecord.due_on.is_(None),
+            ClockRecord.name.not_in(windows),
+            # Correlated: the store walks the (few) undated clocks, not the candidates.
+            unordered.where(CaseRecord.id == ClockRecord.case_id).exists(),
+        )
+        .limit(1)
     )
-    if session.scalar(
-        select(ClockRecord.case_id).where(running, ClockRecord.due_on.is_(None)).limit(1)
-    ):
+    if session.scalar(undated) is not None:
         return None
-    total = session.scalar(select(func.count()).select_from(candidates.order_by(None).subquery()))
+    total = session.scalar(select(func.count()).select_from(unordered.subquery()))
     query = candidates
     if criteria.order == URGENCY:
+        # Each candidate's earliest running due date, read by its key: no grouping of
+        # every candidate's clocks before the page is cut. The running clocks are chosen
+        # inside the minimum, so that the case is the only column the store can look the
+        # clocks up by (without statistics, SQLite would walk every running clock).
+        running = and_(ClockRecord.status == ClockStatus.RUNNING, ClockRecord.name.not_in(windows))
         nearest = (
-            select(ClockRecord.case_id, func.min(ClockRecord.due_on).label("due_on"))
-            .where(running)
-            .group_by(ClockRecord.case_id)
-            .subquery()
+            select(func.min(sql_case((running, ClockRecord.due_on))))
+            .where(ClockRecord.case_id == CaseRecord.id)
+            .scalar_subquery()
         )
-        query = (
-            candidates.order_by(None)
-            .outerjoin(nearest, nearest.c.case_id == CaseRecord.id)
-            .order_by(nearest.c.due_on.is_(None), nearest.c.due_on, CaseRecord.received_on,
-                      CaseRecord.number)
-        )  # fmt: skip
+        # NULLS LAST, not "IS NULL" first: the subquery is then evaluated once a row
+        query = unordered.order_by(nulls_last(nearest), CaseRecord.received_on, CaseRecord.number)
     page = session.scalars(query.limit(criteria.limit).offset(criteria.offset))
     return list(page), int(total or 0)
-
-
-def _only(case_ids: list[int]) -> Select[int]:
-    return select(CaseRecord.id).where(CaseRecord.id.in_(case_ids))
 
 
 def _urgency(due: _Due | None) -> tuple[bool, bool, date, int]:
     if due is None:
         return (True, True, date.max, 0)
     return (False, due.due_on is None, due.due_on or date.max, due.remaining or 0)
-
-
-def _paused(session: Session, case_ids: list[int], windows: list[str]) -> set[int]:
-    """The cases among ``case_ids`` with a paused clock (a consultation, a correction)."""
-    found: set[int] = set()
-    for start in range(0, len(case_ids), 500):
-        found.update(
-            session.scalars(
-                select(ClockRecord.case_id).where(
-                    ClockRecord.case_id.in_(case_ids[start : start + 500]),
-                    ClockRecord.status == ClockStatus.PAUSED,
-                    ClockRecord.name.not_in(windows),
-                )
-            )
-        )
-    return found
 
 
 def _refuse_unknown(session: Session, registry: DefinitionRegistry, criteria: CaseFilter) -> None:
@@ -232,11 +223,26 @@ def _refuse_unknown(session: Session, registry: DefinitionRegistry, criteria: Ca
 
 
 def known_handlers(session: Session, agency_ids: frozenset[int] | None) -> list[str]:
-    """The handlers of the cases in these agencies (None: all), by name."""
-    query = select(CaseRecord.handler).where(CaseRecord.handler.is_not(None))
+    """The handlers of the cases in these agencies (None: all), by name.
+
+    A loose scan of the handler index: each name found by one seek past the one before
+    (a recursive query), and kept if a case of the scope has it, rather than a walk over
+    every case that has a handler."""
+    first = select(func.min(CaseRecord.handler)).scalar_subquery()
+    names = select(first.label("name")).cte("handler_names", recursive=True)
+    following = (
+        select(func.min(CaseRecord.handler)).where(CaseRecord.handler > names.c.name)
+    ).scalar_subquery()
+    names = names.union_all(select(following).where(names.c.name.is_not(None)))
+    query = select(names.c.name).where(names.c.name.is_not(None))
     if agency_ids is not None:
-        query = query.where(CaseRecord.agency_id.in_(sorted(agency_ids)))
-    return [name for name in session.scalars(query.distinct().order_by(CaseRecord.handler)) if name]
+        query = query.where(
+            exists().where(
+                CaseRecord.handler == names.c.name,
+                CaseRecord.agency_id.in_(sorted(agency_ids)),
+            )
+        )
+    return [name for name in session.scalars(query.order_by(names.c.name)) if name]
 
 
 def _horizon(calendar: WorkingCalendar, as_of: date, due_within: int | None) -> date | None:
@@ -332,12 +338,12 @@ def _nearest(
     session: Session,
     calendar: WorkingCalendar,
     as_of: date,
-    candidates: Select[int],
-    windows: list[str],
+    clocks: list[_ClockRow],
 ) -> dict[int, _Due]:
-    """Each candidate's most urgent running clock: the earliest due date; a flagged clock
+    """Each case's most urgent running clock: the earliest due date; a flagged clock
     (due after every loaded day) only when none has a date, the fewest days left first."""
-    running = list(_running_clocks(session, candidates, windows))
+    running = [(case_id, _Due(name, due_on)) for case_id, name, status, due_on in clocks
+               if status == ClockStatus.RUNNING]  # fmt: skip
     derived = derive_undated(
         session.connection(),
         calendar,
@@ -366,18 +372,26 @@ def _wanted(due: _Due | None, criteria: CaseFilter, horizon: date | None, as_of:
     return True
 
 
-def _running_clocks(
-    session: Session, candidates: Select[int], windows: list[str]
-) -> Iterable[tuple[int, _Due]]:
-    """The candidates' running clocks, in one statement (the candidates as a subquery)."""
-    rows = session.execute(
-        select(ClockRecord.case_id, ClockRecord.name, ClockRecord.due_on)
-        .where(
-            ClockRecord.case_id.in_(candidates.order_by(None).scalar_subquery()),
-            ClockRecord.status == ClockStatus.RUNNING,
-            ClockRecord.name.not_in(windows),
-        )
-        .order_by(ClockRecord.case_id, ClockRecord.name)
+def _clocks_of(
+    session: Session, cases: Select[int] | list[int], windows: list[str]
+) -> list[_ClockRow]:
+    """The clocks of these cases but the windows, by case and name: the candidates (a
+    subquery) or the ids of a page. Chosen by case alone, the status compared after: with
+    a status to compare and no statistics, SQLite walks every running clock by
+    ``ix_clocks_status_due`` rather than look the cases up."""
+    columns = (ClockRecord.case_id, ClockRecord.name, ClockRecord.status, ClockRecord.due_on)
+    chunks = (
+        [ClockRecord.case_id.in_(cases.order_by(None).scalar_subquery())]
+        if not isinstance(cases, list)
+        else [ClockRecord.case_id.in_(cases[i : i + 500]) for i in range(0, len(cases), 500)]
     )
-    for case_id, name, due_on in rows:
-        yield case_id, _Due(name, due_on)
+    found: list[_ClockRow] = []
+    for chosen in chunks:
+        query = select(*columns).where(chosen, ClockRecord.name.not_in(windows))
+        found.extend(
+            (case_id, name, status, due_on)
+            for case_id, name, status, due_on in session.execute(
+                query.order_by(ClockRecord.case_id, ClockRecord.name)
+            )
+        )
+    return found

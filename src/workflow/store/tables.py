@@ -190,7 +190,7 @@ CASES = _table(
     # it was confirmed (the receipt date, Art. 31(2)-(3)), so a late confirmation shows.
     _optional("arrived_on", Date),
     _required("request", Text),
-    _optional("handler", Bounded(100), index=True),
+    _optional("handler", Bounded(100)),
     _required("definition_id", Bounded(64)),
     _required("definition_version", Integer),
     _required("state", Bounded(64), index=True),
@@ -210,7 +210,10 @@ CASES = _table(
     # reporting/stamps.py derives the others from the events before each report.
     _optional("recorded_on", Date),
     _optional("first_closed_recorded_on", Date),
-    Index("ix_cases_agency_received", "agency_id", "received_on"),
+    # The lists' order within an agency and the state they keep (open or not), and
+    # the same under a handler: a page and its count read only the index.
+    Index("ix_cases_agency_listed", "agency_id", "received_on", "number", "state"),
+    Index("ix_cases_handler_listed", "handler", "agency_id", "received_on", "number", "state"),
     Index("ix_cases_agency_closed", "agency_id", "first_closed_on"),
     Index("ix_cases_recorded", "recorded_on", "received_on"),
     Index("ix_cases_closure_recorded", "first_closed_recorded_on", "first_closed_on"),
