@@ -3,7 +3,7 @@ raise the error tree's classes, and stay visible to statement listeners."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -11,8 +11,9 @@ from sqlalchemy import event, select
 
 from tests.stores import TestApplication
 from tests.test_cases import open_case
+from workflow.clock import CHINA
 from workflow.codes import TimerStatus
-from workflow.errors import ConstraintViolation
+from workflow.errors import ConstraintViolation, InvalidInput
 from workflow.lifecycle import StepInput
 from workflow.store.case_rows import insert_events, lock_case_row
 from workflow.store.ledgers import load_ledgers
@@ -121,3 +122,36 @@ def test_statement_listeners_see_a_steps_prepared_statements(app: TestApplicatio
         "INSERT INTO timers",
     ):
         assert statement in written, (statement, written)
+
+
+def test_a_value_over_its_length_is_refused_as_core_refuses_it(app: TestApplication) -> None:
+    case_id = _case_id(app, open_case(app))
+    # a date refused as well, later in the row: the first refusal is the one raised
+    row = {**_timer(case_id, "k" * 201, None, app), "fired_on": "not a date"}
+    refusals = []
+    for insert in (
+        lambda connection: insert_timers(connection, [row]),
+        lambda connection: connection.execute(TIMERS.insert(), row),
+    ):
+        with pytest.raises(InvalidInput) as refused, app.database.transaction() as session:
+            insert(session.connection())
+        refusals.append(str(refused.value))
+    assert refusals[0] == refusals[1]
+    assert "timers.key is longer than 200 characters (201 given)" in refusals[0]
+
+
+def test_a_datetime_for_a_date_is_stored_as_core_stores_it(app: TestApplication) -> None:
+    case_id = _case_id(app, open_case(app))
+    moment = datetime(2026, 3, 23, 17, 30, tzinfo=CHINA)
+    with app.database.transaction() as session:
+        connection = session.connection()
+        insert_timers(connection, [{**_timer(case_id, "prepared", None, app), "due_on": moment}])
+        connection.execute(
+            TIMERS.insert(), {**_timer(case_id, "core", None, app), "due_on": moment}
+        )
+    with app.database.engine.connect() as connection:
+        stored = connection.exec_driver_sql(
+            "SELECT due_on, detail FROM timers WHERE key IN ('prepared', 'core')"
+        ).all()
+    assert stored[0] == stored[1]
+    assert str(stored[0][0]) == "2026-03-23"

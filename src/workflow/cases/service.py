@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol, TypeVar, runtime_checkable
+from functools import cache
+from typing import Protocol, TypeGuard, TypeVar, runtime_checkable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -128,6 +129,17 @@ class LetterAttempts(LetterIssuer, Protocol):
 @runtime_checkable
 class RendersAhead(Protocol):
     def ahead(self) -> LetterAttempts: ...
+
+
+def _renders_ahead(issuer: LetterIssuer | None) -> TypeGuard[RendersAhead]:
+    return issuer is not None and _renders_ahead_class(type(issuer))
+
+
+@cache
+def _renders_ahead_class(issuer: type[object]) -> bool:
+    """Asked once per issuer class: a protocol's ``isinstance`` cost a handler's step
+    more than one of its statements."""
+    return issubclass(issuer, RendersAhead)
 
 
 class _Unrendered(Exception):
@@ -339,7 +351,7 @@ class CaseService:
         open, and the command runs again; so the write lock is held for the command's
         statements, never for a template.
         """
-        if not isinstance(self.letters, RendersAhead):
+        if not _renders_ahead(self.letters):
             with self.database.transaction() as session:
                 return command(session, self.letters)
         ahead = self.letters.ahead()

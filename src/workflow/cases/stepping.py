@@ -18,7 +18,7 @@ from typing import Any, overload
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from workflow.cases.appeal_store import Appeal, apply_appeal, load_appeals, write_appeals
 from workflow.cases.ledger_store import write_clock_changes
@@ -28,6 +28,7 @@ from workflow.deadlines import ClockEntry, WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.errors import StaleCase, TransitionRejected
 from workflow.lifecycle import CaseSnapshot, Decision, PastStep, StepInput
+from workflow.lifecycle.facts import StepFacts
 from workflow.lifecycle.projection import CaseProjection, event_row, project
 from workflow.store import case_rows
 from workflow.store.database import connection_of
@@ -36,7 +37,7 @@ from workflow.store.records import CaseEventRecord, CaseRecord
 from workflow.store.tables import CASE_EVENTS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fired:
     """What a trigger did: for the CLI's answer and the sweeper's counts."""
 
@@ -50,7 +51,7 @@ class Fired:
     warnings: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _PendingEvent:
     values: dict[str, Any]
     entries: dict[str, list[ClockEntry]]
@@ -62,7 +63,7 @@ class _PendingEvent:
         return CaseEventRecord(id=self.id, **self.values)
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseWork:
     """A case's working copy while steps are applied to it in memory."""
 
@@ -83,24 +84,33 @@ class CaseWork:
 
 class StepsSoFar(Sequence[PastStep]):
     """A case's steps so far, read from its events the first time a guard looks at them
-    (two guards do, for a few triggers); the steps applied since are added in memory."""
+    (two guards do, for a few triggers); the steps applied since are added in memory, as
+    their facts (a handler's step is applied once, and nothing looks at it after)."""
 
-    def __init__(self, read: Callable[[], list[PastStep]] | None) -> None:
+    def __init__(
+        self, read: Callable[[], list[PastStep]] | None, steps: Iterable[PastStep] = ()
+    ) -> None:
         self._read = read  # None: read already (a batch reads every case's at once)
-        self._steps: list[PastStep] = []
+        self._steps: list[PastStep] = list(steps)
+        self._applied: list[StepFacts] = []
 
-    def add(self, step: PastStep) -> None:
-        self._steps.append(step)
+    def add(self, facts: StepFacts) -> None:
+        self._applied.append(facts)
 
     def written(self) -> None:
         """The steps added are in the store now: a later read finds them there."""
         if self._read is not None:
-            self._steps = []
+            self._applied = []
 
     def _all(self) -> list[PastStep]:
         if self._read is not None:
             self._steps = [*self._read(), *self._steps]
             self._read = None
+        if self._applied:
+            self._steps.extend(
+                PastStep(facts.trigger, facts.on, facts.stored_payload()) for facts in self._applied
+            )
+            self._applied = []
         return self._steps
 
     @overload
@@ -189,7 +199,7 @@ class Stepper:
         if appeal and not apply_appeal(work.appeals, case.id, appeal, step.on, self.clock.today()):
             reason = "no pending appeal to resolve"
             raise TransitionRejected(case.number, trigger, decision.source, (), (reason,))
-        work.history.add(PastStep(trigger, step.on, facts.stored_payload()))
+        work.history.add(facts)
         work.events.append(
             _PendingEvent(
                 values=event_row(case.id, work.projection, facts, self.clock.now()),
@@ -236,9 +246,9 @@ class Stepper:
         for changed, group in groups.items():
             _update_cases(connection, changed, group)
             for work in group:  # the record as now stored: the letters read it
-                for key in changed:
-                    set_committed_value(work.record, key, getattr(work.projection, key))
-                set_committed_value(work.record, "version", work.loaded_version + 1)
+                stored = {key: getattr(work.projection, key) for key in changed}
+                stored["version"] = work.loaded_version + 1
+                _set_stored(work.record, stored)
                 work.written = work.projection
         events = [(work, event) for work in works for event in work.events]
         ids = case_rows.insert_events(connection, [event.values for _, event in events])
@@ -268,6 +278,25 @@ class Stepper:
         return written
 
 
+def _set_stored(record: CaseRecord, values: dict[str, Any]) -> None:
+    """Set ``values`` on ``record`` as loaded values, unchanged since its load. A record
+    outside any session with nothing changed or expired (``lock_case_row``'s) takes them
+    as its loading set them, into its ``__dict__``; ``set_committed_value`` does the same
+    through the attributes' events, a step's cost worth saving."""
+    state = instance_state(record)
+    if (
+        state.session_id is None
+        and not state.committed_state
+        and not state.expired
+        and not state.expired_attributes
+        and not state.callables
+    ):
+        record.__dict__.update(values)
+        return
+    for key, value in values.items():
+        set_committed_value(record, key, value)
+
+
 def load_history(connection: Connection, case_ids: list[int]) -> dict[int, list[PastStep]]:
     """The steps so far of each case, oldest first (one statement for the batch)."""
     history: dict[int, list[PastStep]] = {}
@@ -290,10 +319,7 @@ def _steps_so_far(
     connection: Connection, case_id: int, loaded: dict[int, list[PastStep]] | None
 ) -> StepsSoFar:
     if loaded is not None:
-        steps = StepsSoFar(None)
-        for past in loaded.get(case_id, []):
-            steps.add(past)
-        return steps
+        return StepsSoFar(None, loaded.get(case_id, []))
     return StepsSoFar(lambda: [PastStep(*row) for row in case_rows.history(connection, case_id)])
 
 

@@ -45,7 +45,7 @@ class EntryKind(StrEnum):
     STOP = "stop"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClockEntry:
     """One dated fact about a clock."""
 
@@ -87,7 +87,7 @@ class ClockEntry:
         return cls(EntryKind.STOP, on, reason=reason)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One line of an explanation, with the due date as it stood after the step."""
 
@@ -97,7 +97,7 @@ class Step:
     due_on: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     """What a clock's ledger means: its due date, status and explanation."""
 

@@ -15,14 +15,14 @@ from workflow.definition.schema import LAPSE
 from workflow.lifecycle.step import StepInput
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AppealAction:
     action: str  # "file" | "resolve"
     kind: str | None = None
     result: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EffectPlan:
     """What a step does besides changing state: appended per clock, in order."""
 
@@ -33,7 +33,7 @@ class EffectPlan:
         self.clock_entries.setdefault(clock, []).append(entry)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EffectContext:
     definition: WorkflowDefinition
     calendar: WorkingCalendar

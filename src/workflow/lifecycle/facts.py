@@ -27,7 +27,7 @@ FACTS_KEY = "facts"
 _SETS_PERIOD = frozenset({EntryKind.START, EntryKind.RESTART, EntryKind.EXTEND, EntryKind.SET_DUE})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """A period a step set (or that lapsed): its clock, working days and last day.
 
@@ -78,7 +78,7 @@ class StoredEvent(Protocol):
     def imported(self) -> bool: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepFacts:
     """What happened in one step: everything its event row stores."""
 

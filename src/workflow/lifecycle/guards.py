@@ -25,7 +25,7 @@ from workflow.lifecycle.step import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     reason: str
     warning: bool = False  # allowed, but recorded
@@ -35,7 +35,7 @@ class Verdict:
     what: str = ""  # what to give, in Chinese, where the input's own description is not enough
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GuardContext:
     definition: WorkflowDefinition
     calendar: WorkingCalendar

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from transitions import Event, EventData, Machine
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """What firing a trigger on a case means; nothing is persisted yet."""
 

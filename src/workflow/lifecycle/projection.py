@@ -22,7 +22,7 @@ OPEN_TRIGGER = "open"  # registering an application
 IMPORT_TRIGGER = "import"  # a past case or appeal brought in by an importer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseProjection:
     """The columns of a case row that its events determine."""
 

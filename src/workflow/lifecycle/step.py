@@ -22,7 +22,7 @@ REASONS = "reasons"  # the applicant's time to state reasons (Art. 35)
 ALWAYS_ACCEPTED = frozenset({"on", "by", "note"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepInput:
     """The handler's inputs for one trigger (the CLI's options, the web form's fields)."""
 
@@ -114,7 +114,7 @@ INPUT_HELP: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PastStep:
     """A step already on the case: what guards that depend on an earlier step look at
     (a third party's objection, the notice that answered it)."""
@@ -124,7 +124,7 @@ class PastStep:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseSnapshot:
     """The facts about a case that guards and effects look at."""
 

@@ -30,7 +30,7 @@ DAILY_OVERDUE = "overdue"  # re-armed for the next working day each time it is s
 REARM_WAITS_FOR = "rearm_waits_for"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimerPlan:
     key: str
     clock: str

@@ -80,12 +80,6 @@ class Database:
     # The ORM is imported when a session is first asked for: a read of rows
     # (``reading_rows``) needs none.
     @cached_property
-    def _sessions(self) -> sessionmaker[Session]:
-        from sqlalchemy.orm import sessionmaker
-
-        return sessionmaker(self.engine, expire_on_commit=False)
-
-    @cached_property
     def _read_sessions(self) -> sessionmaker[Session]:
         from sqlalchemy.orm import sessionmaker
 
@@ -101,13 +95,35 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One use case, one transaction: commit on success, roll back on any error."""
-        with self.translated(), self._sessions() as session, session.begin():
-            session.info[_CONNECTION] = None  # taken by the first connection_of
+        """One use case, one transaction: commit on success, roll back on any error.
+
+        The session is bound to a connection of its own, and a step's statements run on
+        that connection: the session's own transaction is begun only if the ORM is used,
+        and joins the connection's (a handler's step spent more in the session's begin
+        and commit than in one of its statements)."""
+        from sqlalchemy.orm import Session
+
+        with self.translated(), self.engine.connect() as connection:
+            session = Session(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+            session.info[_CONNECTION] = connection
             try:
                 yield session
+                session.flush()  # objects added and not yet flushed
+                if session.in_transaction():
+                    session.commit()  # the connection's too, when the session began it
+                if connection.in_transaction():
+                    connection.commit()
+            except BaseException:
+                if session.in_transaction():
+                    session.rollback()
+                if connection.in_transaction():
+                    connection.rollback()
+                raise
             finally:
-                del session.info[_CONNECTION]
+                if _used(session):  # detach what it holds (the step's statements hold nothing)
+                    session.close()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -141,16 +157,19 @@ class Database:
 _CONNECTION = "workflow.connection"
 
 
+def _used(session: Session) -> bool:
+    return bool(session.in_transaction() or session.identity_map or session.new or session.deleted)
+
+
 def connection_of(session: Session) -> Connection:
-    """The connection of a session's transaction, asked of the session once per
-    ``Database.transaction`` (``Session.connection()`` costs a handler's step more than
-    a statement); a session from elsewhere is asked every time."""
-    if _CONNECTION not in session.info:
+    """The connection of a session's transaction, its transaction begun on first use; a
+    session from elsewhere is asked every time (``Session.connection()``)."""
+    connection = session.info.get(_CONNECTION)
+    if connection is None:
         return session.connection()
-    connection = session.info[_CONNECTION]
-    if not isinstance(connection, Connection):
-        connection = session.info[_CONNECTION] = session.connection()
-    return connection
+    if not connection.in_transaction():
+        connection.begin()
+    return connection  # type: ignore[no-any-return]
 
 
 def normalize_url(url: str) -> str:

@@ -58,6 +58,8 @@ _SET_CLOCK = update(CLOCKS).where(
     CLOCKS.c.case_id == bindparam("b_case_id"), CLOCKS.c.name == bindparam("b_name")
 )
 _UPSERTS: dict[str, Prepared] = {}  # per dialect
+# A lookup first: ``EntryKind(value)`` cost a step more than reading its row.
+_KINDS = {kind.value: kind for kind in EntryKind}
 
 
 def load_ledgers(connection: Connection, case_id: int) -> Ledgers:
@@ -67,7 +69,7 @@ def load_ledgers(connection: Connection, case_id: int) -> Ledgers:
         connection, {"b_case_id": case_id}
     ):
         ledgers.setdefault(clock, []).append(
-            ClockEntry(EntryKind(kind), on, days, due_on, reason, approver)
+            ClockEntry(_KINDS.get(kind) or EntryKind(kind), on, days, due_on, reason, approver)
         )
     return {clock: tuple(entries) for clock, entries in ledgers.items()}
 
@@ -83,7 +85,7 @@ def load_ledgers_of(connection: Connection, case_ids: Sequence[int]) -> dict[int
             _LOAD_MANY, {"b_case_ids": chunk}
         ):
             found.setdefault(case_id, {}).setdefault(clock, []).append(
-                ClockEntry(EntryKind(kind), on, days, due_on, reason, approver)
+                ClockEntry(_KINDS.get(kind) or EntryKind(kind), on, days, due_on, reason, approver)
             )
     return {
         case_id: {clock: tuple(entries) for clock, entries in ledgers.items()}
