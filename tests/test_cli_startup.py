@@ -72,3 +72,19 @@ def test_case_show_loads_the_read_path_only(db: str, capsys: pytest.CaptureFixtu
     assert loaded & unused == set()
     if db.startswith("sqlite"):
         assert "sqlalchemy.dialects.postgresql" not in loaded
+
+
+def test_a_step_is_a_process_of_its_own(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer's commands run one per process: a step's records are the first the
+    process builds, with no query before it that would have set the ORM up."""
+    opened = run(capsys, "case", "open", "--agency", "zbgd", "--applicant", "张三",
+                 "--applicant-type", "自然人", "--channel", "互联网", "--received", "2026-11-20",
+                 "--request", "财政预算执行情况")  # fmt: skip
+    number = opened.out.strip()
+    step = ["case", "fire", number, "consult_third_party", "--party", "某科技有限公司"]
+    done = subprocess.run(
+        [sys.executable, "-m", "workflow", *step], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "→ 征求第三方意见 [third_party_consultation]" in done.stdout
+    assert "政府信息公开征求第三方意见书" in done.stdout

@@ -26,11 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.instrumentation import manager_of_class
 
 from workflow.deadlines import ClockEntry, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
@@ -63,6 +61,7 @@ from workflow.store.records import (
     ApplicantRecord,
     CaseEventRecord,
     CaseRecord,
+    as_loaded,
 )
 from workflow.store.tables import AGENCIES, APPLICANTS, CASE_EVENTS, CASES, CLOCK_ENTRIES
 
@@ -92,14 +91,6 @@ _CORRECTIONS = Prepared(
     .where(CASE_EVENTS.c.case_id == bindparam("b_case_id"), CASE_EVENTS.c.seq <= bindparam("b_seq"))
     .order_by(CASE_EVENTS.c.seq)
 )
-_Record = TypeVar("_Record", AgencyRecord, ApplicantRecord)
-
-
-def _record(kind: type[_Record], columns: Sequence[str], values: Sequence[Any]) -> _Record:
-    """A record holding a row's values as loaded values, outside the unit of work."""
-    record: _Record = manager_of_class(kind).new_instance()
-    record.__dict__.update(zip(columns, values, strict=True))
-    return record
 
 
 @dataclass(frozen=True)
@@ -159,8 +150,8 @@ class StepLetters:
         if not found:  # foreign keys make this impossible
             raise CorruptCase(case.number, "its agency or applicant record is missing")
         split = len(_AGENCY_COLUMNS)
-        self.agency = _record(AgencyRecord, _AGENCY_COLUMNS, found[0][:split])
-        self.applicant = _record(ApplicantRecord, _APPLICANT_COLUMNS, found[0][split:])
+        self.agency = as_loaded(AgencyRecord, _AGENCY_COLUMNS, found[0][:split])
+        self.applicant = as_loaded(ApplicantRecord, _APPLICANT_COLUMNS, found[0][split:])
         self.facts = StepFacts.of_event(event)
         self.step = StepInput.from_payload(event.occurred_on, event.actor, self.facts.payload)
         # Entries up to this step's: a batch writes several steps before their letters.

@@ -12,10 +12,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm.instrumentation import manager_of_class
 
 from workflow.store.prepared import Prepared, inserted_ids
-from workflow.store.records import CaseRecord
+from workflow.store.records import CaseRecord, as_loaded
 from workflow.store.tables import CASE_EVENTS, CASES
 
 PastRow = tuple[str, date, dict[str, Any]]  # trigger, legal date, payload
@@ -45,12 +44,7 @@ def lock_case_row(connection: Connection, number: str) -> CaseRecord | None:
     rows = _LOCK.rows(connection, {"b_number": number})
     if not rows:
         return None
-    # The row's values set as loaded values, as the ORM's own loading sets them: building
-    # the record through its constructor (attribute events, history) cost a step more
-    # than reading the row.
-    record: CaseRecord = manager_of_class(CaseRecord).new_instance()
-    record.__dict__.update(zip(_CASE_COLUMNS, rows[0], strict=True))
-    return record
+    return as_loaded(CaseRecord, _CASE_COLUMNS, rows[0])
 
 
 def history(connection: Connection, case_id: int) -> list[PastRow]:

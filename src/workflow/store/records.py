@@ -9,12 +9,14 @@ uses the tables and never imports this module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, Index, MetaData, literal_column, text
-from sqlalchemy.orm import DeclarativeBase, Mapped
+from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 from workflow.codes import TimerStatus
 from workflow.store.tables import (
@@ -368,6 +370,20 @@ def _undated_clock_index() -> Index:
     clocks = ClockRecord.__table__
     return Index("ix_clocks_undated", clocks.c.status, clocks.c.case_id,
                  sqlite_where=text(_IS_UNDATED), postgresql_where=text(_IS_UNDATED))  # fmt: skip
+
+
+_Record = TypeVar("_Record", bound=Base)
+
+
+def as_loaded(kind: type[_Record], columns: Sequence[str], values: Sequence[Any]) -> _Record:
+    """A record holding a row's values as loaded values, outside the unit of work, as the
+    ORM's own loading builds one: its constructor (attribute events, history) cost a step
+    more than reading the row. The mappers are configured first, as a query would have:
+    a process's first record may be built here, before any ORM query ran."""
+    configure_mappers()
+    record: _Record = manager_of_class(kind).new_instance()
+    record.__dict__.update(zip(columns, values, strict=True))
+    return record
 
 
 def every_table() -> MetaData:
