@@ -22,12 +22,10 @@ from workflow.deadlines import ClockStatus, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.errors import CaseNotFound
 from workflow.store.ledgers import load_ledgers
-from workflow.store.tables import AGENCIES, APPEALS, APPLICANTS, CASE_EVENTS, CASES, LETTERS
+from workflow.store.tables import AGENCIES, APPEALS, APPLICANTS, CASE_EVENTS, CASES
 
-if TYPE_CHECKING:  # a view of a step; `case show` does not load the write path, nor the ORM
+if TYPE_CHECKING:  # `case show` does not load the ORM
     from sqlalchemy.orm import Session
-
-    from workflow.cases.stepping import Fired
 
 # Steps that are not triggers of the definition: how a case came into the store.
 ENTRY_LABELS = {"open": "登记", "import": "导入"}
@@ -247,82 +245,6 @@ class CaseList:
 
     def to_json(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "cases": [row.to_json() for row in self.rows]}
-
-
-@dataclass(frozen=True)
-class IssuedLetter:
-    number: str  # 文号
-    kind: str
-    title: str
-
-
-@dataclass(frozen=True)
-class StepView:
-    """What ``workflow case fire`` did: the transition, its labels, the letters it issued."""
-
-    number: str
-    trigger: str
-    trigger_label: str
-    from_state: str
-    from_label: str
-    to_state: str
-    to_label: str
-    outcome: str | None
-    outcome_label: str | None
-    event: int
-    version: int
-    warnings: tuple[str, ...]
-    letters: tuple[IssuedLetter, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "trigger": self.trigger,
-            "from_state": self.from_state,
-            "to_state": self.to_state,
-            "outcome": self.outcome,
-            "event": self.event,
-            "version": self.version,
-            "warnings": list(self.warnings),
-            "letters": [
-                {"number": letter.number, "kind": letter.kind, "title": letter.title}
-                for letter in self.letters
-            ],
-        }
-
-
-def step_view(session: Session, registry: DefinitionRegistry, fired: Fired) -> StepView:
-    """The view of a step just fired (read in a transaction after it)."""
-    from workflow.cases.lookup import find_case
-
-    case = find_case(session, fired.number)
-    definition = registry.for_case(session, case.definition_id, case.definition_version)
-    letters = session.execute(
-        select(LETTERS.c.number, LETTERS.c.kind)
-        .join(CASE_EVENTS, CASE_EVENTS.c.id == LETTERS.c.event_id)
-        .where(CASE_EVENTS.c.case_id == case.id, CASE_EVENTS.c.seq == fired.event_seq)
-        .order_by(LETTERS.c.id)
-    )
-    return StepView(
-        number=fired.number,
-        trigger=fired.trigger,
-        trigger_label=trigger_label(definition, fired.trigger),
-        from_state=fired.source,
-        from_label=definition.states[fired.source].label,
-        to_state=fired.dest,
-        to_label=definition.states[fired.dest].label,
-        outcome=fired.outcome,
-        outcome_label=outcome_label(definition, fired.outcome),
-        event=fired.event_seq,
-        version=fired.version,
-        warnings=fired.warnings,
-        letters=tuple(
-            IssuedLetter(
-                number, kind, spec.title if (spec := definition.letters.get(kind)) else kind
-            )
-            for number, kind in letters
-        ),
-    )
 
 
 def outcome_label(definition: WorkflowDefinition, code: str | None) -> str | None:

@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from workflow.cases.receipt import confirmation_warning
-from workflow.cases.views import show_case, step_view
+from workflow.cases.step_view import step_view
+from workflow.cases.views import show_case
 from workflow.cli.case_text import case_lines, list_lines, step_lines
 from workflow.cli.choices import CodeParam, CodesCommand
 from workflow.cli.context import COUNT, DATE, POSITIVE, app

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from workflow.cases.views import CaseList, CaseView, DeadlineView, StepView
+from workflow.cases.step_view import StepView
+from workflow.cases.views import CaseList, CaseView, DeadlineView
 
 
 def coded(label: str | None, code: str | None) -> str:
