@@ -42,9 +42,9 @@ def test_the_case_commands_import_no_report_letter_or_scheduler_library() -> Non
 
 
 def test_case_show_loads_the_read_path_only(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """No migration tool, no write path, no template engine, no staff-access tables and, on
-    SQLite, no PostgreSQL dialect: what `case show` does not use it does not import. It reads
-    rows with Core statements on the tables, so not even the ORM and its records."""
+    """No migration tool, no write path, no template engine, no staff-access tables, no ORM:
+    what `case show` does not use it does not import. Its reads are plain SQL; on SQLite
+    they run on `sqlite3` alone, and SQLAlchemy is not imported at all."""
     opened = run(capsys, "case", "open", "--agency", "zbgd", "--applicant", "张三",
                  "--applicant-type", "自然人", "--channel", "互联网", "--received", "2026-11-20",
                  "--request", "财政预算执行情况")  # fmt: skip
@@ -71,7 +71,7 @@ def test_case_show_loads_the_read_path_only(db: str, capsys: pytest.CaptureFixtu
     }
     assert loaded & unused == set()
     if db.startswith("sqlite"):
-        assert "sqlalchemy.dialects.postgresql" not in loaded
+        assert not any(name.split(".")[0] == "sqlalchemy" for name in loaded)
 
 
 def test_a_step_is_a_process_of_its_own(db: str, capsys: pytest.CaptureFixture[str]) -> None:

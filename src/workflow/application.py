@@ -11,6 +11,8 @@ where no initialised store is in reach, the shipped year files (and ``--calendar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from workflow.cases.service import CaseService, LetterIssuer
     from workflow.deadlines import WorkingCalendar
     from workflow.store.database import Database
+    from workflow.store.rows import Rows
 
 
 class Application:
@@ -35,9 +38,32 @@ class Application:
     @cached_property
     def has_store(self) -> bool:
         """Whether the store has a schema (``workflow init``); asking creates nothing."""
+        from workflow.store.rows import sqlite_file, sqlite_revision
+
+        path = sqlite_file(self.settings.db_url)
+        if path is not None:  # read as ``reading_rows`` reads, without SQLAlchemy
+            if not path.exists():
+                return False
+            with self.reading_rows() as rows:
+                return sqlite_revision(rows) is not None
         from workflow.store import schema
 
         return schema.is_initialised(self.database)
+
+    @contextmanager
+    def reading_rows(self) -> Iterator[Rows]:
+        """A read-only unit of work for plain SQL reads (``store.rows``): on a SQLite
+        store's file by ``sqlite3`` alone, so a command that only reads a case imports no
+        SQLAlchemy (60 % of its start-up); on any other store, a Core connection."""
+        from workflow.store.rows import CoreRows, sqlite_file, sqlite_rows
+
+        path = sqlite_file(self.settings.db_url)
+        if path is not None:
+            with sqlite_rows(path, self.settings.lock_wait) as rows:
+                yield rows
+            return
+        with self.database.reading_rows() as connection:
+            yield CoreRows(connection)
 
     @cached_property
     def calendar_years(self) -> list[YearVersion]:
@@ -47,8 +73,8 @@ class Application:
         from workflow.cases.calendar_years import read_years
         from workflow.errors import StoreUnavailable
 
-        with self.database.reading_rows() as connection:
-            years = read_years(connection)
+        with self.reading_rows() as rows:
+            years = read_years(rows)
         if not years:
             raise StoreUnavailable(
                 "the store holds no calendar years: run `workflow init` to load the shipped ones"

@@ -20,18 +20,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from workflow.cases.calendar_years import (
-    NOTICE,
-    SHIPPED,
-    YearVersion,
+from workflow.cases.calendar_changes import (
     already_recorded,
     attach_deadlines,
-    calendar_of,
-    read_years,
     record_change,
     unfinished_loads,
     write_year,
 )
+from workflow.cases.calendar_years import NOTICE, SHIPPED, YearVersion, calendar_of, read_years
 from workflow.cases.recompute import RecomputeReport, recompute
 from workflow.cases.registry import DefinitionRegistry
 from workflow.clock import Clock

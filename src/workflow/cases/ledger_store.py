@@ -17,8 +17,8 @@ from workflow.codes import TimerStatus
 from workflow.deadlines import ClockEntry, Deadline, WorkingCalendar, derive
 from workflow.definition import WorkflowDefinition
 from workflow.lifecycle.timers import TimerPlan, plan_timers
+from workflow.store.ledger_rows import Ledgers
 from workflow.store.ledgers import (
-    Ledgers,
     clock_row,
     entry_row,
     insert_entries,

@@ -35,7 +35,8 @@ from workflow.lifecycle.timers import (
     plan_timers,
     rearm,
 )
-from workflow.store.ledgers import ClockRow, Ledgers, clock_rows_of, load_ledgers_of
+from workflow.store.ledger_rows import Ledgers
+from workflow.store.ledgers import ClockRow, clock_rows_of, load_ledgers_of
 from workflow.store.records import CaseRecord
 from workflow.store.timers import StoredTimer, timers_of
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy import Row, select
+from typing import TYPE_CHECKING, NamedTuple
 
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition, load_definition
 from workflow.errors import DefinitionError
 from workflow.lifecycle import Lifecycle, vocabulary
-from workflow.store.tables import DEFINITION_VERSIONS, insert_or_ignore
+from workflow.store.rows import Rows, one, rows_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -93,6 +91,9 @@ class DefinitionRegistry:
         stored = self._stored(session, *definition.key)
         if stored is None:
             # Two first cases may race to register the version: insert-if-absent, reread.
+            # Core's, imported here: a command that only reads a case imports no SQLAlchemy.
+            from workflow.store.tables import DEFINITION_VERSIONS, insert_or_ignore
+
             insert = insert_or_ignore(
                 session.get_bind().dialect.name, DEFINITION_VERSIONS, ("definition_id", "version")
             )
@@ -112,7 +113,7 @@ class DefinitionRegistry:
         self._checked.add(definition.key)
 
     def for_case(
-        self, session: Session | Connection, definition_id: str, version: int
+        self, session: Rows | Session | Connection, definition_id: str, version: int
     ) -> WorkflowDefinition:
         """The exact definition a case started on."""
         key = (definition_id, version)
@@ -134,19 +135,26 @@ class DefinitionRegistry:
 
     @staticmethod
     def _stored(
-        session: Session | Connection, definition_id: str, version: int
-    ) -> Row[str, str] | None:
-        """The stored version's content hash and source. A Core statement: reading a case
-        needs no mapped record (see ``views.show_case``)."""
-        return session.execute(
-            select(DEFINITION_VERSIONS.c.content_hash, DEFINITION_VERSIONS.c.source).where(
-                DEFINITION_VERSIONS.c.definition_id == definition_id,
-                DEFINITION_VERSIONS.c.version == version,
-            )
-        ).one_or_none()
+        reader: Rows | Session | Connection, definition_id: str, version: int
+    ) -> _Stored | None:
+        """The stored version's content hash and source: plain SQL, so reading a case
+        imports no SQLAlchemy on SQLite (``store.rows``)."""
+        row = one(rows_of(reader), _STORED, {"definition_id": definition_id, "version": version})
+        return _Stored(*row) if row is not None else None
 
 
-def _refuse_if_changed(definition: WorkflowDefinition, stored: Row[str, str] | None) -> None:
+class _Stored(NamedTuple):
+    content_hash: str
+    source: str
+
+
+_STORED = (
+    "SELECT content_hash, source FROM definition_versions"
+    " WHERE definition_id = :definition_id AND version = :version"
+)
+
+
+def _refuse_if_changed(definition: WorkflowDefinition, stored: _Stored | None) -> None:
     """A file whose content differs from the version cases started on is refused."""
     if stored is not None and stored.content_hash != definition.content_hash:
         raise DefinitionError(

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from workflow.cases.registry import DefinitionRegistry
 from workflow.cases.views import outcome_label, trigger_label
-from workflow.store.tables import CASE_EVENTS, LETTERS
+from workflow.store.rows import rows_of
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -60,18 +58,20 @@ class StepView:
         }
 
 
+# The letters of one event (plain SQL, ``store.rows``: ``case show`` imports this module).
+_LETTERS = (
+    "SELECT l.number, l.kind FROM letters AS l JOIN case_events AS e ON e.id = l.event_id"
+    " WHERE e.case_id = :case_id AND e.seq = :seq ORDER BY l.id"
+)
+
+
 def step_view(session: Session, registry: DefinitionRegistry, fired: Fired) -> StepView:
     """The view of a step just fired (read in a transaction after it)."""
     from workflow.cases.lookup import find_case  # the ORM: `case show` imports this module
 
     case = find_case(session, fired.number)
     definition = registry.for_case(session, case.definition_id, case.definition_version)
-    letters = session.execute(
-        select(LETTERS.c.number, LETTERS.c.kind)
-        .join(CASE_EVENTS, CASE_EVENTS.c.id == LETTERS.c.event_id)
-        .where(CASE_EVENTS.c.case_id == case.id, CASE_EVENTS.c.seq == fired.event_seq)
-        .order_by(LETTERS.c.id)
-    )
+    letters = rows_of(session).all(_LETTERS, {"case_id": case.id, "seq": fired.event_seq})
     return StepView(
         number=fired.number,
         trigger=fired.trigger,

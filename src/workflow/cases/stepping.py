@@ -32,7 +32,8 @@ from workflow.lifecycle.facts import StepFacts
 from workflow.lifecycle.projection import CaseProjection, event_row, project
 from workflow.store import case_rows
 from workflow.store.database import connection_of
-from workflow.store.ledgers import Ledgers, load_ledgers_of
+from workflow.store.ledger_rows import Ledgers
+from workflow.store.ledgers import load_ledgers_of
 from workflow.store.records import CaseEventRecord, CaseRecord
 from workflow.store.tables import CASE_EVENTS
 

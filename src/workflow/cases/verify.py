@@ -23,7 +23,8 @@ from workflow.clock import china_date
 from workflow.deadlines import WorkingCalendar, derive
 from workflow.lifecycle.facts import StepFacts
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, project
-from workflow.store.ledgers import Ledgers, load_ledgers
+from workflow.store.ledger_rows import Ledgers
+from workflow.store.ledgers import load_ledgers
 from workflow.store.records import AppealRecord, CaseEventRecord, CaseRecord, ClockRecord
 
 

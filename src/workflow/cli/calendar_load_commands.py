@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from workflow import bounded_yaml
+from workflow.cases.calendar_changes import history_rows
 from workflow.cases.calendar_loading import (
     CORRECTED,
     KEPT,
@@ -22,7 +23,7 @@ from workflow.cases.calendar_loading import (
     explicit,
     notice_version,
 )
-from workflow.cases.calendar_years import YearVersion, history_rows, year_file
+from workflow.cases.calendar_years import YearVersion, year_file
 from workflow.cli.context import AppContext, app
 from workflow.deadlines import YearSchedule
 from workflow.deadlines.calendar_files import dump_year, parse_year, year_files

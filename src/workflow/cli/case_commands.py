@@ -93,10 +93,8 @@ def open_case(
         )
     )
     if as_json:
-        with context.database.reading_rows() as connection:
-            view = show_case(
-                connection, context.registry, context.calendar, case.number, received_on
-            )
+        with context.reading_rows() as rows:
+            view = show_case(rows, context.registry, context.calendar, case.number, received_on)
         emit(view, True, case_lines)
         return
     click.echo(case.number)
@@ -151,8 +149,8 @@ def show(ctx: click.Context, number: str, as_of: date | None, as_json: bool) -> 
     """A case: state, handler, deadlines with explanations, history."""
     context = app(ctx)
     effective = context.effective_date(as_of)
-    with context.database.reading_rows() as connection:
-        view = show_case(connection, context.registry, context.calendar, number, effective)
+    with context.reading_rows() as rows:
+        view = show_case(rows, context.registry, context.calendar, number, effective)
     emit(view, as_json, case_lines)
 
 

@@ -41,14 +41,9 @@ from sqlalchemy.exc import (
     StatementError,
 )
 
-from workflow.errors import (
-    ConstraintViolation,
-    InvalidInput,
-    StoreBusy,
-    StoreUnavailable,
-    WorkflowError,
-)
+from workflow.errors import InvalidInput, WorkflowError
 from workflow.settings import LOCK_WAIT_SECONDS
+from workflow.store.driver_errors import classify, first_line
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -227,40 +222,13 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool, lock_wait: flo
     return engine
 
 
-# SQLSTATEs (PostgreSQL) and result codes (SQLite) of a lock not had in time.
-_BUSY_STATES = {"55P03", "40001", "40P01"}  # lock_not_available, serialization, deadlock
-_BUSY_CODES = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_TIMEOUT"}
-_MISSING_STATES = {"42P01", "42703"}  # undefined_table, undefined_column
-# A write the disk refused: full (ENOSPC: SQLITE_FULL, PostgreSQL's disk_full), or over a
-# file size limit (EFBIG, which SQLite reports as a failed write).
-_FULL_STATES = {"53100"}
-_FULL_CODES = {"SQLITE_FULL", "SQLITE_IOERR_WRITE"}
-
-
 def store_error(error: DBAPIError, lock_wait: float = LOCK_WAIT_SECONDS) -> WorkflowError:
     """The error tree's class for a driver error a unit of work could not get past."""
-    cause = _first_line(error)
-    state = getattr(error.orig, "sqlstate", None)
-    code = getattr(error.orig, "sqlite_errorname", None)
-    if state in _BUSY_STATES or code in _BUSY_CODES:
-        return StoreBusy(lock_wait)
-    if isinstance(error, IntegrityError) or state == "P0001":  # P0001: a trigger's RAISE
-        constraint = violated_constraint(error) if isinstance(error, IntegrityError) else None
-        return ConstraintViolation(constraint, cause)
-    if state in _FULL_STATES or code in _FULL_CODES:
-        return StoreUnavailable(
-            f"the store could not write to its disk ({cause}): the disk is full or the file "
-            "is over its size limit; nothing of this command was stored: free space, then "
-            "run it again"
+    if isinstance(error, IntegrityError):
+        return classify(
+            _driver_error(error), lock_wait, integrity=True, constraint=violated_constraint(error)
         )
-    if state in _MISSING_STATES or cause.startswith(("no such table", "no such column")):
-        return StoreUnavailable(
-            f"the store has no workflow schema, or an older one ({cause}): run `workflow init` "
-            "to create or upgrade it"
-        )
-    if (state or "").startswith("22") or code in ("SQLITE_TOOBIG", "SQLITE_MISMATCH"):
-        return InvalidInput(f"the store refused a value: {cause}")  # data exception class
-    return StoreUnavailable(f"the store cannot be used: {cause}")
+    return classify(_driver_error(error), lock_wait)
 
 
 def violated_constraint(error: IntegrityError) -> str | None:
@@ -272,7 +240,7 @@ def violated_constraint(error: IntegrityError) -> str | None:
     diag = getattr(error.orig, "diag", None)
     if diag is not None:
         return getattr(diag, "constraint_name", None)
-    cause = _first_line(error)
+    cause = first_line(_driver_error(error))
     prefix = "UNIQUE constraint failed: "
     if not cause.startswith(prefix):
         return None
@@ -294,6 +262,5 @@ def _unique_constraints() -> dict[tuple[str, ...], str]:
     return found
 
 
-def _first_line(error: DBAPIError) -> str:
-    text = str(error.orig) if error.orig is not None else str(error)
-    return (text.strip().splitlines() or [type(error.orig).__name__])[0]
+def _driver_error(error: DBAPIError) -> BaseException:
+    return error.orig if error.orig is not None else error

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import Insert, bindparam, select, update
 from sqlalchemy.engine import Connection
 
-from workflow.deadlines import ClockEntry, Deadline, EntryKind
+from workflow.deadlines import ClockEntry, Deadline
+from workflow.store.ledger_rows import Ledgers, clock_entry
 from workflow.store.prepared import Prepared
 from workflow.store.tables import CLOCK_ENTRIES, CLOCKS, upsert
 
-Ledgers = dict[str, tuple[ClockEntry, ...]]
 ClockRow = tuple[str, date | None, int, int]  # status, due date, days extended, version
 
 _ENTRY_COLUMNS = (
@@ -58,8 +58,6 @@ _SET_CLOCK = update(CLOCKS).where(
     CLOCKS.c.case_id == bindparam("b_case_id"), CLOCKS.c.name == bindparam("b_name")
 )
 _UPSERTS: dict[str, Prepared] = {}  # per dialect
-# A lookup first: ``EntryKind(value)`` cost a step more than reading its row.
-_KINDS = {kind.value: kind for kind in EntryKind}
 
 
 def load_ledgers(connection: Connection, case_id: int) -> Ledgers:
@@ -68,9 +66,7 @@ def load_ledgers(connection: Connection, case_id: int) -> Ledgers:
     for clock, kind, on, days, due_on, reason, approver in _LOAD.rows(
         connection, {"b_case_id": case_id}
     ):
-        ledgers.setdefault(clock, []).append(
-            ClockEntry(_KINDS.get(kind) or EntryKind(kind), on, days, due_on, reason, approver)
-        )
+        ledgers.setdefault(clock, []).append(clock_entry(kind, on, days, due_on, reason, approver))
     return {clock: tuple(entries) for clock, entries in ledgers.items()}
 
 
@@ -85,7 +81,7 @@ def load_ledgers_of(connection: Connection, case_ids: Sequence[int]) -> dict[int
             _LOAD_MANY, {"b_case_ids": chunk}
         ):
             found.setdefault(case_id, {}).setdefault(clock, []).append(
-                ClockEntry(_KINDS.get(kind) or EntryKind(kind), on, days, due_on, reason, approver)
+                clock_entry(kind, on, days, due_on, reason, approver)
             )
     return {
         case_id: {clock: tuple(entries) for clock, entries in ledgers.items()}

@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from workflow.errors import CorruptData
 from workflow.store.database import Database
+from workflow.store.rows import VERSION_TABLE, only_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-VERSION_TABLE = "alembic_version"  # Alembic's default, which env.py keeps
 
 
 def alembic_config() -> Config:
@@ -44,10 +43,7 @@ def current_revision(database: Database) -> str | None:
         if not inspect(connection).has_table(VERSION_TABLE):
             return None
         revisions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
-    if len(revisions) > 1:  # the migrations are one line: one head
-        heads = ", ".join(str(revision) for (revision,) in revisions)
-        raise CorruptData(f"the store's {VERSION_TABLE} names several revisions: {heads}")
-    return str(revisions[0][0]) if revisions else None
+    return only_revision([str(revision) for (revision,) in revisions])
 
 
 def is_initialised(database: Database) -> bool:

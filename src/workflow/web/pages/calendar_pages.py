@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from workflow.access.roles import Permission
 from workflow.application import Application
+from workflow.cases.calendar_changes import history_rows
 from workflow.cases.calendar_loading import CalendarLoad, explicit, notice_version
-from workflow.cases.calendar_years import describe_years, history_rows
+from workflow.cases.calendar_years import describe_years
 from workflow.errors import InvalidInput, NoticeParseError
 from workflow.store.records import CaseRecord
 from workflow.web.auth import Caller
