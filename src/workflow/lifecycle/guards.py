@@ -1,8 +1,8 @@
-"""Named guards and routing conditions a definition may refer to.
+"""Named guards a definition's triggers may refer to.
 
 A guard returns ``None`` when the step may go ahead, or a ``Verdict``: a refusal
 with the reason the handler sees, or (under a `warn` policy) a warning recorded
-with the event. A routing condition only chooses between transitions.
+with the event. A routing condition only chooses between transitions (``conditions.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 from workflow.codes import AppealKind, AppealResult
 from workflow.deadlines import ClockStatus, Deadline, EntryKind, WorkingCalendar, derive
 from workflow.definition.model import LateCorrectionPolicy, TriggerSpec, WorkflowDefinition
-from workflow.lifecycle.facts import FACTS_KEY
+from workflow.lifecycle.conditions import CONDITIONS, standing_objection
 from workflow.lifecycle.step import (
     ANSWER,
     CORRECTION,
@@ -61,7 +61,6 @@ class GuardContext:
 
 
 Guard = Callable[[GuardContext], Verdict | None]
-Condition = Callable[[GuardContext], bool]
 
 
 def first_correction(ctx: GuardContext) -> Verdict | None:
@@ -304,7 +303,7 @@ def outcome_requirement_met(ctx: GuardContext) -> Verdict | None:
 
 
 def objection_recorded(ctx: GuardContext) -> Verdict | None:
-    if _standing_objection(ctx) is None:
+    if standing_objection(ctx) is None:
         return Verdict(
             f"{ctx.trigger.name} answers a third party's objection; none is recorded "
             "(receive_third_party_reply --objection TEXT)"
@@ -336,51 +335,6 @@ def reconsideration_before_suit(ctx: GuardContext) -> Verdict | None:
             "first (appeal --kind reconsideration), or file the suit as litigation_direct"
         )
     return None
-
-
-def _standing_objection(ctx: GuardContext) -> int | None:
-    """The index in the history of a third party's objection not yet answered in writing."""
-    standing: int | None = None
-    for index, past in enumerate(ctx.case.history):
-        if past.payload.get("objection"):
-            standing = index
-        elif past.trigger == "notify_third_party":
-            standing = None
-    return standing
-
-
-def objection_answered(ctx: GuardContext) -> bool:
-    """No third party's objection stands unanswered: none was made, or the third party was
-    told in writing of the decision to disclose (Art. 32)."""
-    return _standing_objection(ctx) is None
-
-
-def reasons_asked(ctx: GuardContext) -> bool:
-    """The applicant was asked to state reasons (Art. 35): the reasons clock was started."""
-    return REASONS in ctx.case.ledgers
-
-
-def correction_received(ctx: GuardContext) -> bool:
-    """A correction notice went out and the corrected application came in (Art. 30), as
-    the steps so far stored it."""
-    stated = [past.payload.get(FACTS_KEY) or {} for past in ctx.case.history]
-    return any(facts.get("correction_requested") for facts in stated) and any(
-        facts.get("corrected_application") for facts in stated
-    )
-
-
-def answer_extended(ctx: GuardContext) -> bool:
-    deadline = ctx.deadline(ANSWER)
-    return deadline is not None and deadline.extended_by > 0
-
-
-def other_appeals_pending(ctx: GuardContext) -> bool:
-    return len(ctx.case.pending_appeals) > 1
-
-
-def appeal_pending(ctx: GuardContext) -> bool:
-    """An appeal against the failure to answer is still pending when the answer is made."""
-    return bool(ctx.case.pending_appeals)
 
 
 GUARDS: dict[str, Guard] = {
@@ -424,16 +378,4 @@ CLOCKS_READ: dict[str, tuple[str, ...]] = {
     "answer_overdue_if_open": (ANSWER,),
     "answer_extended": (ANSWER,),
     "reasons_asked": (REASONS,),
-}
-
-CONDITIONS: dict[str, Condition] = {
-    condition.__name__: condition
-    for condition in (
-        answer_extended,
-        other_appeals_pending,
-        appeal_pending,
-        reasons_asked,
-        correction_received,
-        objection_answered,
-    )
 }

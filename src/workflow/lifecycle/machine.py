@@ -33,9 +33,10 @@ from workflow.definition.model import (
     WorkflowDefinition,
 )
 from workflow.errors import InvalidInput, MissingInputs, Needed, TransitionRejected, WorkflowError
+from workflow.lifecycle.conditions import CONDITIONS, Condition
 from workflow.lifecycle.effects import EffectPlan, plan_effects
 from workflow.lifecycle.facts import StepFacts, period_set
-from workflow.lifecycle.guards import CONDITIONS, GUARDS, Condition, Guard, GuardContext
+from workflow.lifecycle.guards import GUARDS, Guard, GuardContext
 from workflow.lifecycle.projection import OPEN_TRIGGER
 from workflow.lifecycle.step import INPUT_HELP, CaseSnapshot, StepInput
 

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workflow.definition.vocabulary import Vocabulary, template_checker
+from workflow.lifecycle.conditions import CONDITIONS
 from workflow.lifecycle.effects import EFFECTS
-from workflow.lifecycle.guards import CLOCKS_READ, CONDITIONS, GUARDS
+from workflow.lifecycle.guards import CLOCKS_READ, GUARDS
 from workflow.lifecycle.step import INPUT_NAMES
 
 
