@@ -3,13 +3,8 @@
 from workflow.codes import ClockStatus
 from workflow.deadlines.calendar import Holiday, Notice, WorkingCalendar, YearSchedule
 from workflow.deadlines.calendar_files import load_calendar
-from workflow.deadlines.ledger import (
-    ClockEntry,
-    Deadline,
-    EntryKind,
-    derive,
-    status_of,
-)
+from workflow.deadlines.entries import ClockEntry, Deadline, EntryKind
+from workflow.deadlines.ledger import derive, status_of
 
 __all__ = [
     "ClockEntry",

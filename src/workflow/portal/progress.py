@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from workflow.application import Application
 from workflow.codes import ClockStatus
 from workflow.deadlines import derive
-from workflow.deadlines.ledger import ClockEntry, EntryKind
+from workflow.deadlines.entries import ClockEntry, EntryKind
 from workflow.portal import query_codes
 from workflow.portal.files import RELEASED
 from workflow.portal.form import ApplicationForm
