@@ -84,11 +84,11 @@ def _identify(request: Request, application: Application, form_token: str | None
     address = address_of(request)
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and secret:
-        with application.database.reading() as session:
-            token = live_token(session, secret.strip(), now)
+        with application.database.reading_rows() as connection:
+            token = live_token(connection, secret.strip(), now)
             if token is None:
                 raise NotAuthenticated("the API token is unknown, expired or revoked")
-            principal = token_principal(session, token)
+            principal = token_principal(connection, token)
             touch = token_needs_touch(token, now)
         if touch:
             with application.database.transaction() as session:

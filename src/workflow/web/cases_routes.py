@@ -42,7 +42,7 @@ def case_view(application: Application, caller: Caller, number: str, as_of: date
     write transaction of one insert, before the view is returned: the store's write lock
     is held for the entry, not for reading the case."""
     with application.database.reading() as session:
-        case = scoped_case(session, caller, number)
+        case = scoped_case(session.connection(), caller, number)
         view = show_case(
             session, application.registry, application.calendar, number, as_of
         ).to_json()
@@ -155,10 +155,10 @@ def fire_one(
     application: Application, caller: Caller, number: str, body: FireBody
 ) -> dict[str, Any]:
     """Fire a trigger on a case the caller may advance; the answer names the new version."""
-    with application.database.reading() as session:
-        case = scoped_case(session, caller, number, Permission.FIRE)
+    with application.database.reading_rows() as connection:
+        case = scoped_case(connection, caller, number, Permission.FIRE)
         definition = application.registry.for_case(
-            session, case.definition_id, case.definition_version
+            connection, case.definition_id, case.definition_version
         )
     spec = definition.triggers.get(body.trigger)
     step = body.step(application.clock.today(), caller.principal.name)
