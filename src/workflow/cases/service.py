@@ -163,9 +163,20 @@ class CaseService:
 
     # -- registering --------------------------------------------------------------
 
-    def open(self, new: NewCase) -> CaseRecord:
-        """Register an application in its own transaction (its letters rendered ahead)."""
-        return self._command(lambda session, letters: self._open(session, new, letters))
+    def open(
+        self, new: NewCase, *, also: Callable[[Session, CaseRecord], None] | None = None
+    ) -> CaseRecord:
+        """Register an application in its own transaction (its letters rendered ahead);
+        ``also`` writes what the caller records of it in the same transaction (an audit
+        entry: one commit, where a write transaction of its own cost another)."""
+
+        def attempt(session: Session, letters: LetterIssuer | None) -> CaseRecord:
+            case = self._open(session, new, letters)
+            if also is not None:
+                also(session, case)
+            return case
+
+        return self._command(attempt)
 
     def open_in(self, session: Session, new: NewCase) -> CaseRecord:
         """Register within a caller's transaction (batch paths, imports)."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workflow.access.roles import Permission
 from workflow.application import Application
@@ -41,16 +42,27 @@ def case_view(application: Application, caller: Caller, number: str, as_of: date
     audited. The view is read beside other writers; its audit entry is committed, in a
     write transaction of one insert, before the view is returned: the store's write lock
     is held for the entry, not for reading the case."""
+    agency_id, view = _read_view(application, caller, number, as_of)
+    with application.database.transaction() as session:
+        record_read(application, caller, session, agency_id, number)
+    return shown_case(caller, agency_id, view)
+
+
+def record_read(
+    application: Application, caller: Caller, session: Session, agency_id: int, number: str
+) -> None:
+    caller.audit(session, application.clock.now(), "case_read", agency_id=agency_id, case=number)
+
+
+def _read_view(
+    application: Application, caller: Caller, number: str, as_of: date
+) -> tuple[int, CaseView]:
     with application.database.reading() as session:
         case = scoped_case(session.connection(), caller, number)
         view = show_case(
             session, application.registry, application.calendar, number, as_of
         ).to_json()
-    with application.database.transaction() as session:
-        caller.audit(
-            session, application.clock.now(), "case_read", agency_id=case.agency_id, case=number
-        )
-    return shown_case(caller, case.agency_id, view)
+    return case.agency_id, view
 
 
 @router.post(
@@ -70,8 +82,16 @@ def open_case(
             agency = find_agency(session, body.agency)
         require(caller, Permission.OPEN_CASES, agency.id)
         new = NewCase(**body.model_dump(), by=caller.principal.name)
-        case = application.cases.open(new)
-        return 201, case_view(application, caller, case.number, body.received_on)
+        # The view's read is audited with the opening (a registrar may read what they
+        # open), committed before the view is read and returned.
+        case = application.cases.open(
+            new,
+            also=lambda session, case: record_read(
+                application, caller, session, case.agency_id, case.number
+            ),
+        )
+        agency_id, view = _read_view(application, caller, case.number, body.received_on)
+        return 201, shown_case(caller, agency_id, view)
 
     return idempotent(request, application, caller, body.model_dump(mode="json"), work)
 
