@@ -16,14 +16,16 @@ from workflow.application import Application
 from workflow.cases.case_list import CaseFilter, list_cases
 from workflow.cases.service import NewCase, find_agency
 from workflow.cases.views import show_case
+from workflow.definition import WorkflowDefinition
 from workflow.errors import InvalidInput, StaleCase
+from workflow.lifecycle import StepInput
 from workflow.store.records import CaseRecord
 from workflow.web.auth import Caller, CallerDep
 from workflow.web.dependencies import AppDep
 from workflow.web.errors import documented
 from workflow.web.idempotency import idempotent
 from workflow.web.models import FireBody, NewCaseBody
-from workflow.web.scope import case_number_by_id, require, scoped_case, shown_case
+from workflow.web.scope import case_number_by_id, in_scope, require, scoped_case, shown_case
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseView = dict[str, Any]
@@ -175,20 +177,20 @@ def fire_one(
     application: Application, caller: Caller, number: str, body: FireBody
 ) -> dict[str, Any]:
     """Fire a trigger on a case the caller may advance; the answer names the new version."""
-    with application.database.reading_rows() as connection:
-        case = scoped_case(connection, caller, number, Permission.FIRE)
-        definition = application.registry.for_case(
-            connection, case.definition_id, case.definition_version
-        )
-    spec = definition.triggers.get(body.trigger)
     step = body.step(application.clock.today(), caller.principal.name)
-    if spec is not None and "approver" in spec.inputs:
-        require(caller, Permission.APPROVE, case.agency_id)
-        if step.approver is None:
-            step = replace(step, approver=caller.principal.name)
+
+    def admit(case: CaseRecord, definition: WorkflowDefinition) -> StepInput:
+        in_scope(caller, number, case.agency_id, Permission.FIRE)
+        spec = definition.triggers.get(body.trigger)
+        if spec is not None and "approver" in spec.inputs:
+            require(caller, Permission.APPROVE, case.agency_id)
+            if step.approver is None:
+                return replace(step, approver=caller.principal.name)
+        return step
+
     try:
         fired = application.cases.fire(
-            number, body.trigger, step, expected_version=body.expect_version
+            number, body.trigger, step, expected_version=body.expect_version, admit=admit
         )
     except StaleCase as error:
         with application.database.reading() as session:

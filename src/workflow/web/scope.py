@@ -45,10 +45,7 @@ def case_in_scope(
     """The case, when the caller may see it (else CaseNotFound) and, with ``permission``,
     act on it (else Forbidden)."""
     case = find_case(session, number)
-    if case.agency_id not in caller.principal.agencies(Permission.READ_CASES):
-        raise CaseNotFound(number)
-    if permission is not None:
-        require(caller, permission, case.agency_id)
+    in_scope(caller, number, case.agency_id, permission)
     return case
 
 
@@ -77,12 +74,22 @@ def scoped_case(
     statement, not a record loaded into a session (a step's or a read's own statements
     read the rest)."""
     rows = _SCOPE.rows(connection, {"b_number": number})
-    if not rows or rows[0][0] not in caller.principal.agencies(Permission.READ_CASES):
+    if not rows:
         raise CaseNotFound(number)
     agency_id, definition_id, definition_version = rows[0]
+    in_scope(caller, number, agency_id, permission)
+    return ScopedCase(number, agency_id, definition_id, definition_version)
+
+
+def in_scope(
+    caller: Caller, number: str, agency_id: int, permission: Permission | None = None
+) -> None:
+    """A case of ``agency_id`` the caller may see (else CaseNotFound) and, with
+    ``permission``, act on (else Forbidden)."""
+    if agency_id not in caller.principal.agencies(Permission.READ_CASES):
+        raise CaseNotFound(number)
     if permission is not None:
         require(caller, permission, agency_id)
-    return ScopedCase(number, agency_id, definition_id, definition_version)
 
 
 def case_number_by_id(session: Session, caller: Caller, case_id: int) -> str:
