@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.web.conftest import NEW_CASE, Service
+from workflow.cases.agencies import add_agency
 from workflow.store.access_records import AuditRecord
 from workflow.store.records import CaseRecord, OutboxRecord
 
@@ -103,6 +104,41 @@ def test_fire_answers_409_and_422_as_documented(sqlite_service: Service) -> None
     )
     assert stale.status_code == 409
     assert stale.json()["error"]["details"] == {"case": number, "current_version": 2}
+
+
+def test_an_opening_audits_the_view_it_answers_once(sqlite_service: Service) -> None:
+    sqlite_service.user("li", "registrar")
+    client = sqlite_service.login("li")
+    number = _open(client)["number"]
+    refused = client.post("/api/v1/cases", json={**NEW_CASE, "applicant_type": "robot"})
+    assert refused.status_code == 422
+    with sqlite_service.application.database.reading() as session:
+        reads = session.execute(
+            select(AuditRecord.actor, AuditRecord.case_number).where(
+                AuditRecord.action == "case_read"
+            )
+        ).all()
+    assert [tuple(read) for read in reads] == [("user:li", number)]
+
+
+def test_a_case_outside_the_callers_agencies_is_not_found_whatever_version_they_expect(
+    sqlite_service: Service,
+) -> None:
+    with sqlite_service.application.database.transaction() as session:
+        add_agency(session, "other", "另一机关")
+    sqlite_service.user("li", "registrar", "handler")
+    sqlite_service.user("wu", "handler", agency="other")
+    sqlite_service.user("zhao", "registrar")  # reads the agency's cases, may not advance them
+    number = _open(sqlite_service.login("li"))["number"]
+    step = {"trigger": "consult_third_party", "party": "某科技有限公司"}
+    stranger, registrar = sqlite_service.login("wu"), sqlite_service.login("zhao")
+    for expected in (None, 1, 7):
+        body = {**step, "expect_version": expected}
+        outside = stranger.post(f"/api/v1/cases/{number}/fire", json=body)
+        assert outside.status_code == 404, outside.text
+        assert outside.json()["error"]["code"] == "case_not_found"
+        assert registrar.post(f"/api/v1/cases/{number}/fire", json=body).status_code == 403
+    assert sqlite_service.login("li").get(f"/api/v1/cases/{number}").json()["version"] == 1
 
 
 def test_an_extension_needs_the_head(sqlite_service: Service) -> None:

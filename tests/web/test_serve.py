@@ -8,11 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import pytest
+import uvloop
 from fastapi.testclient import TestClient
 
 from tests.stores import make_app
@@ -101,9 +104,13 @@ def test_workflow_serve_creates_the_store_and_serves(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/".encode() in out
 
 
-def test_connections_accepted_by_the_workers_listener_send_without_delay() -> None:
-    """Nagle's algorithm off on every accepted connection (TCP_NODELAY): a keep-alive
-    response is not held back waiting for the client's delayed ACK."""
+@pytest.mark.parametrize("run", [uvloop.run, asyncio.run], ids=["uvloop", "asyncio"])
+def test_connections_accepted_by_the_workers_listener_send_without_delay(
+    run: Callable[[Coroutine[Any, Any, int]], int],
+) -> None:
+    """Nagle's algorithm off on every accepted connection (TCP_NODELAY), on the loop the
+    service runs on and on asyncio's: a keep-alive response is not held back waiting for
+    the client's delayed ACK."""
     sock = listener("127.0.0.1", 0)
 
     async def accepted_nodelay() -> int:
@@ -127,7 +134,7 @@ def test_connections_accepted_by_the_workers_listener_send_without_delay() -> No
     # A loop of its own, in a thread of its own: the browser tests' driver keeps one running
     # in this thread.
     with ThreadPoolExecutor(1) as thread:
-        assert thread.submit(asyncio.run, accepted_nodelay()).result(timeout=60) != 0
+        assert thread.submit(run, accepted_nodelay()).result(timeout=60) != 0
 
 
 def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:

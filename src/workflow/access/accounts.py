@@ -15,7 +15,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from workflow.access.roles import AgencyTree, Grant, Principal, Role, parse_roles
@@ -27,7 +27,9 @@ from workflow.store.access_records import (
     UserRecord,
     WebSessionRecord,
 )
+from workflow.store.prepared import Prepared
 from workflow.store.records import AgencyRecord
+from workflow.store.tables import AGENCIES
 
 MIN_PASSWORD = 12
 FIRST_ADMIN = "admin"
@@ -187,10 +189,12 @@ def revoke_sessions(session: Session, user_id: int, now: datetime) -> None:
         row.revoked_at = now
 
 
-def agency_tree(session: Session) -> AgencyTree:
-    # Core on the session's connection: every request's principal reads it.
-    rows = session.connection().execute(select(AgencyRecord.id, AgencyRecord.parent_id))
-    return AgencyTree({row.id: row.parent_id for row in rows})
+_TREE = Prepared(select(AGENCIES.c.id, AGENCIES.c.parent_id))
+
+
+def agency_tree(connection: Connection) -> AgencyTree:
+    # A prepared statement: every request's principal reads it.
+    return AgencyTree(dict(_TREE.rows(connection, {})))
 
 
 def user_grants(session: Session, user_id: int) -> tuple[Grant, ...]:
@@ -202,10 +206,9 @@ def user_grants(session: Session, user_id: int) -> tuple[Grant, ...]:
 
 
 def user_principal(session: Session, user: UserRecord) -> Principal:
-    return Principal(
-        "user", user.id, user.name, user_grants(session, user.id), agency_tree(session),
-        user.agency_id,
-    )  # fmt: skip
+    grants = user_grants(session, user.id)
+    tree = agency_tree(session.connection())
+    return Principal("user", user.id, user.name, grants, tree, user.agency_id)
 
 
 def totp_required(session: Session, grants: Sequence[Grant]) -> bool:

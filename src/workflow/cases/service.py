@@ -163,9 +163,20 @@ class CaseService:
 
     # -- registering --------------------------------------------------------------
 
-    def open(self, new: NewCase) -> CaseRecord:
-        """Register an application in its own transaction (its letters rendered ahead)."""
-        return self._command(lambda session, letters: self._open(session, new, letters))
+    def open(
+        self, new: NewCase, *, also: Callable[[Session, CaseRecord], None] | None = None
+    ) -> CaseRecord:
+        """Register an application in its own transaction (its letters rendered ahead);
+        ``also`` writes what the caller records of it in the same transaction (an audit
+        entry: one commit, where a write transaction of its own cost another)."""
+
+        def attempt(session: Session, letters: LetterIssuer | None) -> CaseRecord:
+            case = self._open(session, new, letters)
+            if also is not None:
+                also(session, case)
+            return case
+
+        return self._command(attempt)
 
     def open_in(self, session: Session, new: NewCase) -> CaseRecord:
         """Register within a caller's transaction (batch paths, imports)."""
@@ -260,14 +271,26 @@ class CaseService:
         step: StepInput,
         *,
         expected_version: int | None = None,
+        admit: Callable[[CaseRecord, WorkflowDefinition], StepInput] | None = None,
     ) -> Fired:
-        """Fire a trigger on a case in its own transaction (its letters rendered ahead)."""
+        """Fire a trigger on a case in its own transaction (its letters rendered ahead).
+
+        ``admit`` is asked first of the locked case (a caller's scope, the roles its step
+        needs: a case it may not see is not found, as one that does not exist) and gives
+        the step to take, ``step`` or one amended: checked in the step's own transaction,
+        where a read of its own cost a request another."""
 
         def attempt(session: Session, letters: LetterIssuer | None) -> Fired:
             case = lock_case(session, number)
+            given = step
+            if admit is not None:
+                definition = self.registry.for_case(
+                    session, case.definition_id, case.definition_version
+                )
+                given = admit(case, definition)
             if expected_version is not None and case.version != expected_version:
                 raise StaleCase(number)
-            return self._fire_many(session, [(case, trigger, step)], letters)[0]
+            return self._fire_many(session, [(case, trigger, given)], letters)[0]
 
         try:
             return self._command(attempt)

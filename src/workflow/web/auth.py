@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from workflow.access import audit
 from workflow.access.accounts import user_principal
@@ -25,7 +26,6 @@ from workflow.access.tokens import live_token, token_principal, touch_token
 from workflow.access.tokens import needs_touch as token_needs_touch
 from workflow.application import Application
 from workflow.errors import Forbidden, NotAuthenticated
-from workflow.web.dependencies import AppDep
 
 SESSION_COOKIE = "workflow_session"
 CSRF_HEADER = "x-csrf-token"
@@ -79,16 +79,17 @@ async def form_csrf_token(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _identify(request: Request, application: Application, form_token: str | None) -> Caller:
+def identify(request: Request, application: Application, form_token: str | None) -> Caller:
+    """The caller of ``request`` (reads the store: call it in a worker thread)."""
     now = application.clock.now()
     address = address_of(request)
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and secret:
-        with application.database.reading() as session:
-            token = live_token(session, secret.strip(), now)
+        with application.database.reading_rows() as connection:
+            token = live_token(connection, secret.strip(), now)
             if token is None:
                 raise NotAuthenticated("the API token is unknown, expired or revoked")
-            principal = token_principal(session, token)
+            principal = token_principal(connection, token)
             touch = token_needs_touch(token, now)
         if touch:
             with application.database.transaction() as session:
@@ -135,18 +136,20 @@ def set_session_cookie(response: Response, request: Request, value: str) -> None
     )
 
 
-def any_caller(
-    request: Request,
-    application: AppDep,
-    form_token: Annotated[str | None, Depends(form_csrf_token)],
-) -> Caller:
-    """Logged in, possibly still owing a password change or a second factor."""
-    return _identify(request, application, form_token)
+async def any_caller(request: Request) -> Caller:
+    """Logged in, possibly still owing a password change or a second factor.
+
+    One dependency, its reads handed to the thread pool here: FastAPI solves every
+    dependency of every request anew, and the caller's own (the application, the form's
+    token) cost a call more than handing the reads over."""
+    form_token = await form_csrf_token(request)
+    application: Application = request.app.state.application
+    return await run_in_threadpool(identify, request, application, form_token)
 
 
-async def full_caller(caller: Annotated[Caller, Depends(any_caller)]) -> Caller:
-    """Logged in completely: the one-time password changed, the second factor given (a
-    coroutine: no I/O, so no hand-over to the thread pool)."""
+async def full_caller(request: Request) -> Caller:
+    """Logged in completely: the one-time password changed, the second factor given."""
+    caller = await any_caller(request)
     if caller.must_change_password:
         raise Forbidden("change the one-time password first (POST /auth/password)")
     if caller.second_factor_pending:

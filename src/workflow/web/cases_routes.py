@@ -9,20 +9,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workflow.access.roles import Permission
 from workflow.application import Application
 from workflow.cases.case_list import CaseFilter, list_cases
 from workflow.cases.service import NewCase, find_agency
 from workflow.cases.views import show_case
+from workflow.definition import WorkflowDefinition
 from workflow.errors import InvalidInput, StaleCase
+from workflow.lifecycle import StepInput
 from workflow.store.records import CaseRecord
 from workflow.web.auth import Caller, CallerDep
 from workflow.web.dependencies import AppDep
 from workflow.web.errors import documented
 from workflow.web.idempotency import idempotent
 from workflow.web.models import FireBody, NewCaseBody
-from workflow.web.scope import case_number_by_id, require, scoped_case, shown_case
+from workflow.web.scope import case_number_by_id, in_scope, require, scoped_case, shown_case
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseView = dict[str, Any]
@@ -41,16 +44,27 @@ def case_view(application: Application, caller: Caller, number: str, as_of: date
     audited. The view is read beside other writers; its audit entry is committed, in a
     write transaction of one insert, before the view is returned: the store's write lock
     is held for the entry, not for reading the case."""
+    agency_id, view = _read_view(application, caller, number, as_of)
+    with application.database.transaction() as session:
+        record_read(application, caller, session, agency_id, number)
+    return shown_case(caller, agency_id, view)
+
+
+def record_read(
+    application: Application, caller: Caller, session: Session, agency_id: int, number: str
+) -> None:
+    caller.audit(session, application.clock.now(), "case_read", agency_id=agency_id, case=number)
+
+
+def _read_view(
+    application: Application, caller: Caller, number: str, as_of: date
+) -> tuple[int, CaseView]:
     with application.database.reading() as session:
-        case = scoped_case(session, caller, number)
+        case = scoped_case(session.connection(), caller, number)
         view = show_case(
             session, application.registry, application.calendar, number, as_of
         ).to_json()
-    with application.database.transaction() as session:
-        caller.audit(
-            session, application.clock.now(), "case_read", agency_id=case.agency_id, case=number
-        )
-    return shown_case(caller, case.agency_id, view)
+    return case.agency_id, view
 
 
 @router.post(
@@ -70,8 +84,16 @@ def open_case(
             agency = find_agency(session, body.agency)
         require(caller, Permission.OPEN_CASES, agency.id)
         new = NewCase(**body.model_dump(), by=caller.principal.name)
-        case = application.cases.open(new)
-        return 201, case_view(application, caller, case.number, body.received_on)
+        # The view's read is audited with the opening (a registrar may read what they
+        # open), committed before the view is read and returned.
+        case = application.cases.open(
+            new,
+            also=lambda session, case: record_read(
+                application, caller, session, case.agency_id, case.number
+            ),
+        )
+        agency_id, view = _read_view(application, caller, case.number, body.received_on)
+        return 201, shown_case(caller, agency_id, view)
 
     return idempotent(request, application, caller, body.model_dump(mode="json"), work)
 
@@ -155,20 +177,20 @@ def fire_one(
     application: Application, caller: Caller, number: str, body: FireBody
 ) -> dict[str, Any]:
     """Fire a trigger on a case the caller may advance; the answer names the new version."""
-    with application.database.reading() as session:
-        case = scoped_case(session, caller, number, Permission.FIRE)
-        definition = application.registry.for_case(
-            session, case.definition_id, case.definition_version
-        )
-    spec = definition.triggers.get(body.trigger)
     step = body.step(application.clock.today(), caller.principal.name)
-    if spec is not None and "approver" in spec.inputs:
-        require(caller, Permission.APPROVE, case.agency_id)
-        if step.approver is None:
-            step = replace(step, approver=caller.principal.name)
+
+    def admit(case: CaseRecord, definition: WorkflowDefinition) -> StepInput:
+        in_scope(caller, number, case.agency_id, Permission.FIRE)
+        spec = definition.triggers.get(body.trigger)
+        if spec is not None and "approver" in spec.inputs:
+            require(caller, Permission.APPROVE, case.agency_id)
+            if step.approver is None:
+                return replace(step, approver=caller.principal.name)
+        return step
+
     try:
         fired = application.cases.fire(
-            number, body.trigger, step, expected_version=body.expect_version
+            number, body.trigger, step, expected_version=body.expect_version, admit=admit
         )
     except StaleCase as error:
         with application.database.reading() as session:

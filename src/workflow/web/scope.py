@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from workflow.access.masking import mask_text, mask_values
 from workflow.access.roles import Permission
 from workflow.cases.lookup import find_agency, find_case
 from workflow.errors import CaseNotFound, Forbidden, InvalidInput
+from workflow.store.prepared import Prepared
 from workflow.store.records import AgencyRecord, CaseRecord
+from workflow.store.tables import CASES
 from workflow.web.auth import Caller
 
 WHAT = {
@@ -43,10 +45,7 @@ def case_in_scope(
     """The case, when the caller may see it (else CaseNotFound) and, with ``permission``,
     act on it (else Forbidden)."""
     case = find_case(session, number)
-    if case.agency_id not in caller.principal.agencies(Permission.READ_CASES):
-        raise CaseNotFound(number)
-    if permission is not None:
-        require(caller, permission, case.agency_id)
+    in_scope(caller, number, case.agency_id, permission)
     return case
 
 
@@ -61,25 +60,36 @@ class ScopedCase:
     definition_version: int
 
 
-def scoped_case(
-    session: Session, caller: Caller, number: str, permission: Permission | None = None
-) -> ScopedCase:
-    """``case_in_scope`` for a route that needs only those columns: one Core row, not a
-    record loaded into the session (a step's or a read's own statements read the rest)."""
-    row = (
-        session.connection()
-        .execute(
-            select(
-                CaseRecord.agency_id, CaseRecord.definition_id, CaseRecord.definition_version
-            ).where(CaseRecord.number == number)
-        )
-        .one_or_none()
+_SCOPE = Prepared(
+    select(CASES.c.agency_id, CASES.c.definition_id, CASES.c.definition_version).where(
+        CASES.c.number == bindparam("b_number")
     )
-    if row is None or row.agency_id not in caller.principal.agencies(Permission.READ_CASES):
+)
+
+
+def scoped_case(
+    connection: Connection, caller: Caller, number: str, permission: Permission | None = None
+) -> ScopedCase:
+    """``case_in_scope`` for a route that needs only those columns: one row by a prepared
+    statement, not a record loaded into a session (a step's or a read's own statements
+    read the rest)."""
+    rows = _SCOPE.rows(connection, {"b_number": number})
+    if not rows:
+        raise CaseNotFound(number)
+    agency_id, definition_id, definition_version = rows[0]
+    in_scope(caller, number, agency_id, permission)
+    return ScopedCase(number, agency_id, definition_id, definition_version)
+
+
+def in_scope(
+    caller: Caller, number: str, agency_id: int, permission: Permission | None = None
+) -> None:
+    """A case of ``agency_id`` the caller may see (else CaseNotFound) and, with
+    ``permission``, act on (else Forbidden)."""
+    if agency_id not in caller.principal.agencies(Permission.READ_CASES):
         raise CaseNotFound(number)
     if permission is not None:
-        require(caller, permission, row.agency_id)
-    return ScopedCase(number, row.agency_id, row.definition_id, row.definition_version)
+        require(caller, permission, agency_id)
 
 
 def case_number_by_id(session: Session, caller: Caller, case_id: int) -> str:

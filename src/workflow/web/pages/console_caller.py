@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from workflow.errors import NotAuthenticated
-from workflow.web.auth import Caller, any_caller, form_csrf_token
+from workflow.web.auth import Caller, form_csrf_token, identify
 from workflow.web.dependencies import AppDep
 from workflow.web.pages.rendering import PageRedirect, login_location
 
@@ -24,7 +24,7 @@ def pending_console_caller(
 ) -> Caller:
     """Logged in, possibly still owing a password change or a second factor."""
     try:
-        return any_caller(request, application, form_token)
+        return identify(request, application, form_token)
     except NotAuthenticated:
         raise PageRedirect(login_location(request)) from None
 
