@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,9 @@ from workflow.store.database import connection_of
 from workflow.store.portal_records import APPLICATION, WITHDRAWN, PortalSubmissionRecord
 from workflow.store.prepared import Prepared
 from workflow.store.tables import CASES, table_of
+
+if TYPE_CHECKING:
+    from workflow.portal.progress import Progress
 
 SIMILAR_DAYS = 365
 _SUBMISSIONS = table_of(PortalSubmissionRecord)
@@ -62,6 +65,7 @@ class Submitted:
     code: str | None  # to show now; None for a repeat the token does not unlock
     repeat: bool
     case_number: str | None
+    view: Progress | None = None  # what the answer shows, read as it was written; not a repeat's
 
 
 def applicant_key(form: ApplicationForm) -> str:

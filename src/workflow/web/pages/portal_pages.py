@@ -196,8 +196,8 @@ def _sought(form: dict[str, Any]) -> str:
 def submitted_page(request: Request, application: Application, submitted: Submitted) -> Response:
     """The answer to a submission: its numbers, the code (when it may be shown), the
     receipt date and the latest answer date once confirmed."""
-    view = None
-    if submitted.code is not None:
+    view = submitted.view
+    if view is None and submitted.code is not None:  # a repeat: read now
         with application.database.reading() as session:
             row = lookup(session, submitted.reference, submitted.code)
             assert row is not None
