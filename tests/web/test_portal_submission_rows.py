@@ -18,6 +18,9 @@ from tests.stores import TestApplication, make_app, store_url
 from workflow.portal import query_codes
 from workflow.portal.agency_choices import AgencyChoice, choose
 from workflow.portal.config import PortalConfig
+from workflow.portal.form import read_form
+from workflow.portal.progress import lookup, progress
+from workflow.portal.submissions import submit
 from workflow.portal.throttle import SUBMIT, PortalLimits
 from workflow.store.portal_records import PortalHitRecord, PortalSubmissionRecord
 from workflow.store.records import AgencyRecord, CaseRecord, LetterRecord, OutboxRecord
@@ -86,3 +89,33 @@ def test_an_automatic_submission_and_its_repeats(
     assert len(_rows(application, CaseRecord)) == 1
     hits = _rows(application, PortalHitRecord)
     assert [hit.action for hit in hits] == [SUBMIT]  # the repeats, answered before, count none
+
+
+@pytest.mark.parametrize("automatically", [True, False], ids=["automatic", "waiting"])
+def test_the_answer_shows_what_following_the_submission_shows(
+    automatic: tuple[TestApplication, TestClient], automatically: bool
+) -> None:
+    """The answer's view is read in the submission's own transaction, from what it wrote:
+    it is the view the follow page reads afterwards, with the case's clock and receipt."""
+    application, _ = automatic
+    if not automatically:
+        with application.database.transaction() as session:
+            zbgd = session.scalars(select(AgencyRecord).where(AgencyRecord.code == "zbgd")).one()
+            choose(session, zbgd.id, AgencyChoice(), "test", application.clock.now())
+    form, errors = read_form(FIELDS, {"zbgd": "淄博高端装备及现代服务业产业园管理中心"})
+    assert not errors
+    submitted = submit(application, PortalConfig(), form, query_codes.new_token())
+    assert submitted.code is not None
+    assert submitted.view is not None
+    with application.database.reading() as session:
+        row = lookup(session, submitted.reference, submitted.code)
+        assert row is not None
+        assert submitted.view == progress(application, session, row)
+    if automatically:
+        assert submitted.view.case_number == submitted.case_number is not None
+        assert submitted.view.answer is not None
+        assert submitted.view.answer.due_on is not None
+        assert [letter.kind for letter in submitted.view.letters] == ["acknowledgement"]
+    else:
+        assert submitted.view.case_number is None
+        assert submitted.view.may_withdraw

@@ -22,11 +22,11 @@ from workflow.deadlines.entries import ClockEntry, EntryKind
 from workflow.portal import query_codes
 from workflow.portal.files import RELEASED
 from workflow.portal.form import ApplicationForm
-from workflow.portal.submissions import pending_correction
 from workflow.store.database import connection_of
 from workflow.store.ledgers import load_ledgers
 from workflow.store.portal_records import (
     APPLICATION,
+    CORRECTION,
     SUBMITTED,
     WITHDRAWN,
     PortalFileRecord,
@@ -81,6 +81,17 @@ def lookup(session: Session, key: str, code: str) -> PortalSubmissionRecord | No
         row = None
     salt, stored = (row.code_salt, row.code_hash) if row is not None else (None, None)
     return row if query_codes.matches(code, salt, stored) else None
+
+
+def pending_correction(session: Session, case_id: int) -> PortalSubmissionRecord | None:
+    """The corrected application of a case that waits for the office's confirmation."""
+    return session.scalars(
+        select(PortalSubmissionRecord).where(
+            PortalSubmissionRecord.case_id == case_id,
+            PortalSubmissionRecord.kind == CORRECTION,
+            PortalSubmissionRecord.status == SUBMITTED,
+        )
+    ).first()
 
 
 @dataclass(frozen=True)
@@ -154,20 +165,47 @@ def masked_name(name: str) -> str:
 
 def progress(application: Application, session: Session, row: PortalSubmissionRecord) -> Progress:
     form = ApplicationForm.from_json(row.data["form"])
-    connection = connection_of(session)
-    ((agency_name,),) = _AGENCY_NAME.rows(connection, {"b_id": row.agency_id})
+    ((agency_name,),) = _AGENCY_NAME.rows(connection_of(session), {"b_id": row.agency_id})
     common = _Common(row.reference, row.submitted_on, masked_name(form.name), agency_name)
-    if row.case_id is None:
+    case = None if row.case_id is None else session.get(CaseRecord, row.case_id)
+    assert case is not None or row.case_id is None
+    return _progress(application, session, common, row.status, case)
+
+
+def submitted_progress(
+    application: Application,
+    session: Session,
+    *,
+    reference: str,
+    submitted_on: date,
+    name: str,
+    agency_name: str,
+    status: str,
+    case: CaseRecord | None,
+) -> Progress:
+    """``progress`` of a submission in its own transaction, from what it has just written
+    (its case none until confirmed): the answer to it reads no row a second time."""
+    common = _Common(reference, submitted_on, masked_name(name), agency_name)
+    return _progress(application, session, common, status, case)
+
+
+def _progress(
+    application: Application,
+    session: Session,
+    common: _Common,
+    submission_status: str,
+    case: CaseRecord | None,
+) -> Progress:
+    if case is None:
         waiting = "已提交，等待机关确认（确认之日为收到申请之日）"
         return Progress(
             **common.__dict__,
-            status="已撤回" if row.status == WITHDRAWN else waiting,
+            status="已撤回" if submission_status == WITHDRAWN else waiting,
             case_number=None, received_on=None, arrived_on=None, answer=None,
             correction=None, letters=(), files=(),
-            may_withdraw=row.status == SUBMITTED, decided=False,
+            may_withdraw=submission_status == SUBMITTED, decided=False,
         )  # fmt: skip
-    case = session.get(CaseRecord, row.case_id)
-    assert case is not None
+    connection = connection_of(session)
     definition = application.registry.for_case(session, case.definition_id, case.definition_version)
     today = application.clock.today()
     ledgers = load_ledgers(connection, case.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -22,16 +22,22 @@ from workflow.portal.form import ApplicationForm
 from workflow.store.database import connection_of
 from workflow.store.portal_records import APPLICATION, WITHDRAWN, PortalSubmissionRecord
 from workflow.store.prepared import Prepared
-from workflow.store.tables import CASES, table_of
+from workflow.store.tables import AGENCIES, CASES, table_of
+
+if TYPE_CHECKING:
+    from workflow.portal.progress import Progress
 
 SIMILAR_DAYS = 365
 _SUBMISSIONS = table_of(PortalSubmissionRecord)
 _BY_TOKEN = _SUBMISSIONS.c.token_hash == bindparam("b_token")
+# The form's agency by its code, inside the statement (no query of its own): a constant
+# subquery on SQLite, and the search still runs on ix_portal_submissions_applicant.
+_AGENCY_ID = select(AGENCIES.c.id).where(AGENCIES.c.code == bindparam("b_agency")).scalar_subquery()
 # Every submission asks these (the repeats twice: before and in its transaction): compiled once.
 _EARLIER = Prepared(
     select(_SUBMISSIONS.c.reference, _SUBMISSIONS.c.submitted_on, _SUBMISSIONS.c.data)
     .where(
-        _SUBMISSIONS.c.agency_id == bindparam("b_agency_id"),
+        _SUBMISSIONS.c.agency_id == _AGENCY_ID,
         _SUBMISSIONS.c.applicant_key == bindparam("b_applicant_key"),
         _SUBMISSIONS.c.kind == APPLICATION,
         _SUBMISSIONS.c.status != WITHDRAWN,
@@ -62,6 +68,7 @@ class Submitted:
     code: str | None  # to show now; None for a repeat the token does not unlock
     repeat: bool
     case_number: str | None
+    view: Progress | None = None  # what the answer shows, read as it was written; not a repeat's
 
 
 def applicant_key(form: ApplicationForm) -> str:
@@ -100,14 +107,12 @@ class Earlier:
     form: dict[str, Any]
 
 
-def similar_earlier(
-    session: Session, form: ApplicationForm, agency_id: int, today: date
-) -> list[Earlier]:
-    """Earlier applications of the same applicant (name and identity) at the same agency
+def similar_earlier(session: Session, form: ApplicationForm, today: date) -> list[Earlier]:
+    """Earlier applications of the same applicant (name and identity) at the form's agency
     in the last year, not withdrawn before confirmation, whose request shares much of this
     one's wording (character pairs: Chinese has no spaces between words)."""
     params = {
-        "b_agency_id": agency_id,
+        "b_agency": form.agency,
         "b_applicant_key": applicant_key(form),
         "b_since": today - timedelta(days=SIMILAR_DAYS),
     }

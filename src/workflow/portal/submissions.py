@@ -29,6 +29,7 @@ from workflow.portal.agency_choices import agency_choice
 from workflow.portal.config import PortalConfig
 from workflow.portal.files import ATTACHMENT, ID_COPY, store_file
 from workflow.portal.form import ApplicationForm
+from workflow.portal.progress import pending_correction, submitted_progress
 from workflow.portal.repeats import Submitted, applicant_key, existing, fingerprint
 from workflow.portal.throttle import SUBMIT, count_hit
 from workflow.store.counters import next_number
@@ -167,10 +168,13 @@ def _submit_in(
             "机关确认后，以确认之日为收到申请之日。"
         )
         _mail(session, reference, form.email, "submitted", now, subject, body)
-    if case is None:
-        return Submitted(reference, code, False, None)
-    _registered_mail(session, application, reference, form, case)
-    return Submitted(reference, code, False, case.number)
+    if case is not None:
+        _registered_mail(session, application, reference, form, case)
+    view = submitted_progress(
+        application, session, reference=reference, submitted_on=today, name=form.name,
+        agency_name=agency_name, status=SUBMITTED if case is None else CONFIRMED, case=case,
+    )  # fmt: skip
+    return Submitted(reference, code, False, None if case is None else case.number, view)
 
 
 # -- corrections -------------------------------------------------------------------
@@ -223,16 +227,6 @@ def submit_correction(
         if agency_choice(session, case.agency_id).auto_confirm:
             _confirm_correction(session, application, submission, AUTOMATIC)
         return submission
-
-
-def pending_correction(session: Session, case_id: int) -> PortalSubmissionRecord | None:
-    return session.scalars(
-        select(PortalSubmissionRecord).where(
-            PortalSubmissionRecord.case_id == case_id,
-            PortalSubmissionRecord.kind == CORRECTION,
-            PortalSubmissionRecord.status == SUBMITTED,
-        )
-    ).first()
 
 
 # -- confirmation ------------------------------------------------------------------

@@ -4,14 +4,17 @@ SQLite: WAL, foreign keys on, a busy timeout, ``synchronous=FULL`` (an
 acknowledged step survives power loss), and every write transaction starts
 with ``BEGIN IMMEDIATE``. The driver's default deferred transactions let two
 read-then-write transactions interleave and silently lose an update; taking
-the write lock up front makes writers queue instead.
+the write lock up front makes writers queue instead. The writers of one
+process queue on a lock of their own before it (``_Turn``): SQLite's busy
+handler sleeps between polls of a held lock, so a threaded server's writers
+slept while it was free.
 
 PostgreSQL (psycopg 3): READ COMMITTED; concurrent changes to one case are
 caught by the case row's version column, and the sweeper claims timers with
 ``FOR UPDATE SKIP LOCKED``.
 
-Both wait at most ``lock_wait`` seconds for a lock (SQLite's busy timeout,
-PostgreSQL's ``lock_timeout``). The driver's errors never leave a unit of work
+Both wait at most ``lock_wait`` seconds for a lock (SQLite's busy timeout, and
+as long for the turn; PostgreSQL's ``lock_timeout``). The driver's errors never leave a unit of work
 raw: ``store_error`` turns each into the error tree's class for who can act on
 it (a busy store, an unreachable one, a refused value or constraint).
 """
@@ -19,6 +22,7 @@ it (a busy store, an unreachable one, a refused value or constraint).
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, cached_property
@@ -71,6 +75,9 @@ class Database:
                 "postgresql://USER@HOST/DATABASE"
             ) from None
         self._read_engine = self.engine.execution_options(workflow_read_only=True)
+        # SQLite's busy handler polls a held lock with sleeps of 1, 2, 5, 10 ... ms, so a
+        # threaded server's writers slept while the lock was free: they take turns here.
+        self._writers = threading.Lock() if self.is_sqlite else None
 
     # The ORM is imported when a session is first asked for: a read of rows
     # (``reading_rows``) needs none.
@@ -98,7 +105,10 @@ class Database:
         and commit than in one of its statements)."""
         from sqlalchemy.orm import Session
 
+        turn = _Turn(self._writers) if self._writers is not None else None
         with self.translated(), self.engine.connect() as connection:
+            if turn is not None:
+                connection.execution_options(workflow_turn=turn)
             session = Session(
                 bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
             )
@@ -117,6 +127,8 @@ class Database:
                     connection.rollback()
                 raise
             finally:
+                if turn is not None:
+                    turn.end()
                 if _used(session):  # detach what it holds (the step's statements hold nothing)
                     session.close()
 
@@ -150,6 +162,29 @@ class Database:
 
 
 _CONNECTION = "workflow.connection"
+
+
+class _Turn:
+    """A write transaction's turn among this process's writers on one SQLite store: taken
+    when it begins (``BEGIN IMMEDIATE``), given back once it has committed or rolled back,
+    so the next writer is woken at once. Writers of other processes still meet at the
+    store's own lock."""
+
+    def __init__(self, writers: threading.Lock) -> None:
+        self._writers = writers
+        self._held = False
+
+    def take(self, wait: float) -> None:
+        if self._held:
+            return
+        if not self._writers.acquire(timeout=wait):
+            raise StoreBusy(wait)
+        self._held = True
+
+    def end(self) -> None:
+        if self._held:
+            self._held = False
+            self._writers.release()
 
 
 def _used(session: Session) -> bool:
@@ -214,6 +249,9 @@ def _engine(url: str, dialect: str, synchronous: str, echo: bool, lock_wait: flo
         # Straight to the driver: BEGIN has no parameters and no result, and a
         # handler's step is short enough that a full statement execution shows.
         statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        turn = connection.get_execution_options().get("workflow_turn")
+        if turn is not None and not read_only:
+            turn.take(lock_wait)
         try:
             connection.connection.driver_connection.execute(statement)
         except sqlite3.Error as error:  # a lock not had in time: as SQLAlchemy would raise it

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from workflow.application import Application
 from workflow.cases.registry import DEFAULT_DEFINITION
@@ -27,7 +26,6 @@ from workflow.portal.progress import lookup, progress
 from workflow.portal.repeats import Earlier, Submitted, existing, similar_earlier
 from workflow.portal.submissions import submit
 from workflow.portal.throttle import SUBMIT
-from workflow.store.records import AgencyRecord
 from workflow.web.auth import address_of
 from workflow.web.dependencies import AppDep
 from workflow.web.pages.portal_forms import (
@@ -156,8 +154,7 @@ def apply(request: Request, application: AppDep, posted: PostedForm) -> Response
             repeated = existing(session, form, token, today)
         look_for_similar = not errors and raw.get("similar_seen") != "yes"
         if wait is None and repeated is None and look_for_similar:
-            agency = select(AgencyRecord.id).where(AgencyRecord.code == form.agency)
-            similar = similar_earlier(session, form, session.scalars(agency).one(), today)
+            similar = similar_earlier(session, form, today)
     shown = form.to_json()
     if wait is not None:
         return _form_page(
@@ -196,8 +193,8 @@ def _sought(form: dict[str, Any]) -> str:
 def submitted_page(request: Request, application: Application, submitted: Submitted) -> Response:
     """The answer to a submission: its numbers, the code (when it may be shown), the
     receipt date and the latest answer date once confirmed."""
-    view = None
-    if submitted.code is not None:
+    view = submitted.view
+    if view is None and submitted.code is not None:  # a repeat: read now
         with application.database.reading() as session:
             row = lookup(session, submitted.reference, submitted.code)
             assert row is not None
