@@ -45,7 +45,7 @@ from sqlalchemy.exc import (
     StatementError,
 )
 
-from workflow.errors import InvalidInput, WorkflowError
+from workflow.errors import InvalidInput, StoreBusy, WorkflowError
 from workflow.settings import LOCK_WAIT_SECONDS
 from workflow.store.driver_errors import classify, first_line
 
