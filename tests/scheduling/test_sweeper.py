@@ -211,3 +211,17 @@ def test_an_agency_template_overrides_the_shipped_one_and_strictness_holds(
     with app.database.reading() as session:
         subjects = set(session.scalars(select(OutboxRecord.subject)))
     assert subjects == {f"提醒 {number} 答复期限"}
+
+
+def test_an_agency_reminder_template_cannot_build_a_huge_value(
+    app: TestApplication, tmp_path: Path
+) -> None:
+    """Its texts are bounded as letters are: the sweep records the error, the timer waits."""
+    own = tmp_path / "texts"
+    own.mkdir()
+    (own / "reminder.j2").write_text("提醒 {{ case.number }}\n\n{{ 'x' * 10**10 }}\n")
+    number = open_case(app, RECEIVED)
+    report = sweep(app, date(2026, 3, 11), NotificationConfig(templates=own))
+    assert report.counts.errors == 1
+    assert "at most 1000000 characters" in report.view["failures"][0]["error"]
+    assert timer_statuses(app, number)[BEFORE_5] == "pending"

@@ -1,8 +1,9 @@
 """Reminder and digest texts: Jinja2 templates in ``notifications/reminders/`` (Chinese).
 
 A template's first line is the message's subject; the body follows after a blank
-line. Rendering is sandboxed (``ImmutableSandboxedEnvironment``) with
-``StrictUndefined``: a missing field is an error, never a blank in a reminder.
+line. Rendering is sandboxed and size-bounded (``template_sandbox.BoundedSandbox``, as
+letters are: an override cannot build a huge value) with ``StrictUndefined``: a missing
+field is an error, never a blank in a reminder.
 Autoescaping is off because the texts are plain text; case data (applicant names,
 request text) is passed as values and never compiled as template source.
 """
@@ -16,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from workflow.errors import LetterError
 from workflow.resources import notifications_dir
+from workflow.template_sandbox import BoundedSandbox, render_bounded
 
 REMINDER_TEMPLATE = "reminder.j2"
 DIGEST_TEMPLATE = "digest.j2"
@@ -43,7 +44,7 @@ class MessageTexts:
         search = [notifications_dir() / "reminders"]
         if override is not None:
             search.insert(0, override)
-        self._environment = ImmutableSandboxedEnvironment(
+        self._environment = BoundedSandbox(
             loader=FileSystemLoader([str(path) for path in search]),
             undefined=StrictUndefined,
             autoescape=False,
@@ -55,7 +56,7 @@ class MessageTexts:
 
     def render(self, template: str, context: Mapping[str, Any]) -> Message:
         try:
-            text = self._environment.get_template(template).render(context)
+            text = render_bounded(self._environment.get_template(template), context)
         except TemplateError as exc:
             raise LetterError(f"reminder template {template}: {exc}") from exc
         subject, _, body = text.strip("\n").partition("\n")
