@@ -28,11 +28,11 @@ from workflow.settings import Settings
 from workflow.store.records import CaseRecord
 
 SLOW_APPLICANT = "慢"
-# About two seconds of loops in the sandbox (40 million empty iterations), for one applicant.
+# About two seconds of work in the sandbox, for one applicant: within its bounds (a hundred
+# iterations, each splitting a million characters), as a slow agency template may be.
 SLOW = (
-    f"{{% if applicant.name == '{SLOW_APPLICANT}' %}}"
-    "{% for i in range(40) %}{% for j in range(1000) %}{% for k in range(1000) %}"
-    "{% endfor %}{% endfor %}{% endfor %}{% endif %}"
+    f"{{% if applicant.name == '{SLOW_APPLICANT}' %}}{{% set s = 'ab' * 499999 %}}"
+    "{% for i in range(100) %}{% if s.split('a') | length %}{% endif %}{% endfor %}{% endif %}"
 )
 
 

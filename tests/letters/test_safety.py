@@ -135,6 +135,27 @@ def test_the_sandbox_refuses_unsafe_expressions(override: Path, expression: str)
 
 
 @pytest.mark.parametrize(
+    ("body", "refusal"),
+    [
+        ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+         "at most 200000 loop iterations and calls"),
+        ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
+         "{{ f(60) }}", "at most 200000 loop iterations and calls"),
+        ("{% for x in [[1]] recursive %}{{ loop(x) }}{% endfor %}",
+         "a recursive loop is not allowed here"),
+    ],
+)  # fmt: skip
+def test_a_template_that_would_run_for_hours_is_refused(
+    override: Path, body: str, refusal: str
+) -> None:
+    """Nested loops writing nothing, or a macro calling itself twice, stop at the bound."""
+    letter = '{% extends "partials/letter.j2" %}{% block body %}<p>' + body + "</p>{% endblock %}"
+    templates = _override(override, "acknowledgement.j2", letter)
+    with pytest.raises(LetterError, match=refusal):
+        render(sample.context("acknowledgement"), templates=templates)
+
+
+@pytest.mark.parametrize(
     "markup",
     ['<img src="http://example.org/x.png">', '<p onclick="x()">a</p>', '<p class="x">a</p>'],
 )
