@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from workflow.access.roles import Permission
 from workflow.application import Application
 from workflow.cases.case_list import CaseFilter, list_cases
-from workflow.cases.service import NewCase, find_agency
+from workflow.cases.lookup import agency_id
+from workflow.cases.service import NewCase
 from workflow.cases.views import show_case
 from workflow.definition import WorkflowDefinition
 from workflow.errors import InvalidInput, StaleCase
@@ -80,9 +81,9 @@ def open_case(
     """Register an application (its acknowledgement letter is issued with it)."""
 
     def work() -> tuple[int, Any]:
-        with application.database.reading() as session:
-            agency = find_agency(session, body.agency)
-        require(caller, Permission.OPEN_CASES, agency.id)
+        with application.database.reading_rows() as connection:
+            agency = agency_id(connection, body.agency)
+        require(caller, Permission.OPEN_CASES, agency)
         new = NewCase(**body.model_dump(), by=caller.principal.name)
         # The view's read is audited with the opening (a registrar may read what they
         # open), committed before the view is read and returned.
@@ -92,8 +93,8 @@ def open_case(
                 application, caller, session, case.agency_id, case.number
             ),
         )
-        agency_id, view = _read_view(application, caller, case.number, body.received_on)
-        return 201, shown_case(caller, agency_id, view)
+        _, view = _read_view(application, caller, case.number, body.received_on)
+        return 201, shown_case(caller, case.agency_id, view)
 
     return idempotent(request, application, caller, body.model_dump(mode="json"), work)
 
