@@ -134,19 +134,25 @@ def test_a_slow_letter_of_one_agency_does_not_hold_another_agency_back(
 def test_a_number_taken_while_the_letter_renders_is_rendered_again(
     letters_app: TestApplication, tmp_path: Path
 ) -> None:
+    """Another process (here another application on the store, as a second worker is)
+    takes the numbers the slow letter was rendered with: it is rendered again."""
     slow_acknowledgement(tmp_path / "letter-templates", "zbgd")
+    other = impatient(letters_app)
     opened: dict[str, str] = {}
 
     def open_slowly() -> None:
         opened["slow"] = open_case(letters_app, agency="zbgd", applicant=SLOW_APPLICANT)
 
-    with WriteTransactions().watching(letters_app) as writes:
-        slow = threading.Thread(target=open_slowly)
-        slow.start()
-        assert writes.rolled_back.wait(30), "the first attempt never ended"
-        # Same agency: takes the case number and the 文号 the slow letter was rendered with.
-        opened["quick"] = open_case(letters_app, agency="zbgd")
-        slow.join(60)
+    try:
+        with WriteTransactions().watching(letters_app) as writes:
+            slow = threading.Thread(target=open_slowly)
+            slow.start()
+            assert writes.rolled_back.wait(30), "the first attempt never ended"
+            # Same agency: takes the case number and the 文号 the slow letter was rendered with.
+            opened["quick"] = open_case(other, agency="zbgd")
+            slow.join(60)
+    finally:
+        other.close()
     assert not slow.is_alive()
     numbers = {key: [letter.number for letter in letters(letters_app, case)]
                for key, case in opened.items()}  # fmt: skip
@@ -157,6 +163,37 @@ def test_a_number_taken_while_the_letter_renders_is_rendered_again(
     with letters_app.database.reading() as session:
         cases = session.scalars(select(CaseRecord.number).order_by(CaseRecord.id)).all()
     assert cases == [opened["quick"], opened["slow"]]
+
+
+def test_an_agency_s_commands_in_one_process_render_in_turn(
+    letters_app: TestApplication, tmp_path: Path
+) -> None:
+    """A second command of the agency waits for the first one's turn, before its first
+    attempt, instead of taking its numbers: its letter is rendered once, outside the
+    store's lock, and no write transaction is held while a letter renders."""
+    slow_acknowledgement(tmp_path / "letter-templates", "zbgd")
+    opened: dict[str, str] = {}
+
+    def open_slowly() -> None:
+        opened["slow"] = open_case(letters_app, agency="zbgd", applicant=SLOW_APPLICANT)
+
+    with WriteTransactions().watching(letters_app) as writes:
+        slow = threading.Thread(target=open_slowly)
+        slow.start()
+        assert writes.rolled_back.wait(30), "the first attempt never ended"
+        started = time.perf_counter()
+        opened["quick"] = open_case(letters_app, agency="zbgd")
+        waited = time.perf_counter() - started
+        slow.join(60)
+    assert not slow.is_alive()
+    numbers = {key: [letter.number for letter in letters(letters_app, case)]
+               for key, case in opened.items()}  # fmt: skip
+    assert numbers == {"slow": ["淄高装公开〔2026〕1号"], "quick": ["淄高装公开〔2026〕2号"]}
+    assert f"申请编号：{opened['quick']}" in text(letters_app, opened["quick"])
+    assert waited > 1.0, "the quick command did not wait for the slow one's turn"
+    # each: the attempt that learns the letter's context, the one that writes it
+    assert len(writes.durations) == 4
+    assert max(writes.durations) < waited / 2
 
 
 def test_the_last_attempt_renders_inside_the_transaction(

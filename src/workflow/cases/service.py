@@ -52,11 +52,16 @@ from workflow.store.records import (
     CaseEventRecord,
     CaseRecord,
 )
+from workflow.store.rows import one, rows_of
 
 # find_case and find_agency live in ``lookup`` (a read needs no write path); named here too.
 __all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase", "find_agency", "find_case"]
 
 T = TypeVar("T")
+_AGENCY_OF_CASE = (
+    "SELECT a.code FROM cases AS c JOIN agencies AS a ON a.id = c.agency_id"
+    " WHERE c.number = :number"
+)
 AHEAD_ATTEMPTS = 3  # the last renders inside the transaction, so a command always completes
 
 
@@ -125,6 +130,10 @@ class LetterAttempts(LetterIssuer, Protocol):
 
     def render_wanted(self) -> None: ...
 
+    def take_turn(self, wait: float, agency: str | None = None) -> bool: ...
+
+    def end(self) -> None: ...
+
 
 @runtime_checkable
 class RendersAhead(Protocol):
@@ -176,7 +185,7 @@ class CaseService:
                 also(session, case)
             return case
 
-        return self._command(attempt)
+        return self._command(attempt, agency=new.agency)
 
     def open_in(self, session: Session, new: NewCase) -> CaseRecord:
         """Register within a caller's transaction (batch paths, imports)."""
@@ -293,7 +302,7 @@ class CaseService:
             return self._fire_many(session, [(case, trigger, given)], letters)[0]
 
         try:
-            return self._command(attempt)
+            return self._command(attempt, agency=self._agency_of(number))
         except StaleDataError as exc:
             raise StaleCase(number) from exc
         except ConstraintViolation as exc:
@@ -366,30 +375,50 @@ class CaseService:
         needs = self.letters.needs(session, case, event, decision.letters, definition, pending)
         return refused.adding(needs)
 
-    def _command(self, command: Callable[[Session, LetterIssuer | None], T]) -> T:
+    def _command(
+        self, command: Callable[[Session, LetterIssuer | None], T], *, agency: str | None = None
+    ) -> T:
         """Run a handler's command in one transaction, its letters rendered outside it.
 
         With an issuer that renders ahead (``letters/ahead.py``), an attempt that meets a
         letter not yet rendered rolls back, the letter is rendered with no transaction
         open, and the command runs again; so the write lock is held for the command's
-        statements, never for a template.
+        statements, never for a template. The command runs in its agency's turn
+        (``letters/turns.py``), from its first attempt when the agency is known.
         """
         if not _renders_ahead(self.letters):
             with self.database.transaction() as session:
                 return command(session, self.letters)
         ahead = self.letters.ahead()
         attempt = 1
-        while True:
-            ahead.begin_attempt(last=attempt == AHEAD_ATTEMPTS)
-            try:
-                with self.database.transaction() as session:
-                    result = command(session, ahead)
-                    if ahead.unrendered():
-                        raise _Unrendered
-                    return result
-            except _Unrendered:
-                ahead.render_wanted()  # a letter lacking inputs refuses as its step
-            attempt += 1
+        try:
+            if agency is not None:
+                ahead.take_turn(self.database.lock_wait, agency)
+            while True:
+                ahead.begin_attempt(last=attempt == AHEAD_ATTEMPTS)
+                try:
+                    with self.database.transaction() as session:
+                        result = command(session, ahead)
+                        if ahead.unrendered():
+                            raise _Unrendered
+                        return result
+                except _Unrendered:
+                    # After a wait for the agency's turn the next attempt learns the
+                    # letters' contexts again: another command may have moved them.
+                    if not ahead.take_turn(self.database.lock_wait):
+                        ahead.render_wanted()  # a letter lacking inputs refuses as its step
+                attempt += 1
+        finally:
+            ahead.end()
+
+    def _agency_of(self, number: str) -> str | None:
+        """The code of the agency of case ``number``, for its turn; None when the case is
+        not found (the command then says so) or its letters are not rendered ahead."""
+        if not _renders_ahead(self.letters):
+            return None
+        with self.database.reading_rows() as connection:
+            found = one(rows_of(connection), _AGENCY_OF_CASE, {"number": number})
+        return str(found[0]) if found is not None else None
 
     # -- checks ---------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ A step without letters commits in its first attempt, as before.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ from workflow.letters.issuing import (
     allocate_number,
     archive_letter,
 )
+from workflow.letters.turns import AgencyTurns
 from workflow.lifecycle.machine import letters_refusal
 from workflow.store.records import CaseEventRecord, CaseRecord
 
@@ -49,6 +51,7 @@ from workflow.store.records import CaseEventRecord, CaseRecord
 @dataclass(frozen=True)
 class _Wanted:
     key: str
+    agency: str  # its code: the turn its rendering takes (``turns``)
     context: LetterContext
     stored: dict[str, Any]  # the context as the archive stores it (``to_json``)
     request: LetterRequest
@@ -69,12 +72,14 @@ def _key(name: str, stored: dict[str, Any]) -> str:
 class LettersAhead:
     """A ``LetterIssuer`` for the attempts of one command (see the module's docstring)."""
 
-    def __init__(self, issuer: ArchivingIssuer) -> None:
+    def __init__(self, issuer: ArchivingIssuer, turns: AgencyTurns) -> None:
         self.issuer = issuer
+        self.turns = turns
         self.rendered: dict[str, _Rendered] = {}
         self.wanted: list[_Wanted] = []
         self.render_inside = False
         self.rendered_inside = 0  # letters the last attempts had to render under the lock
+        self._turn: tuple[str, threading.Lock] | None = None  # the agency's, while held
 
     def begin_attempt(self, *, last: bool) -> None:
         self.wanted = []
@@ -83,6 +88,28 @@ class LettersAhead:
     def unrendered(self) -> bool:
         """Whether this attempt met a letter with no rendering: it must roll back."""
         return bool(self.wanted)
+
+    def take_turn(self, wait: float, agency: str | None = None) -> bool:
+        """Take the turn of ``agency`` (before a first attempt), or of the agency whose
+        letters the attempt wanted (before rendering them); True when another command held
+        it first, so what the attempt learnt may have moved and the command should learn
+        it again. A command wanting several agencies' letters (none does today) takes no
+        turn and meets the counters as before."""
+        agencies = {agency} if agency is not None else {w.agency for w in self.wanted}
+        if self._turn is not None or len(agencies) != 1:
+            return False
+        (code,) = agencies
+        lock, waited = self.turns.take(code, wait)
+        self._turn = (code, lock)
+        if waited:
+            self.wanted = []
+        return waited
+
+    def end(self) -> None:
+        """Give the agency's turn back: the command has committed or failed."""
+        if self._turn is not None:
+            self._turn[1].release()
+            self._turn = None
 
     def render_wanted(self) -> None:
         """Render the contexts the attempt wanted; called outside any transaction."""
@@ -121,7 +148,10 @@ class LettersAhead:
                 request = LetterRequest.of(step, name)
                 if not self.render_inside:
                     state = event.from_state or ""
-                    self.wanted.append(_Wanted(key, context, stored, request, definition, state))
+                    wanted = _Wanted(
+                        key, step.agency.code, context, stored, request, definition, state
+                    )
+                    self.wanted.append(wanted)
                     continue
                 composed = self.issuer.render(context, request, self.issuer.options.formats)
                 rendered = _Rendered(composed, stored)

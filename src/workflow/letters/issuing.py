@@ -49,6 +49,7 @@ from workflow.letters.numbering import letter_number
 from workflow.letters.record_data import short_name_of
 from workflow.letters.render import Format, RenderedLetter, letter_template, render_letter
 from workflow.letters.templates import Templates, shipped_templates
+from workflow.letters.turns import AgencyTurns
 from workflow.store.counters import current_number, next_number
 from workflow.store.database import connection_of, violated_constraint
 from workflow.store.prepared import Prepared
@@ -221,6 +222,7 @@ class ArchivingIssuer:
         self.clock = clock
         self.options = options or LetterOptions()
         self.templates = AgencyTemplates(self.options.templates_root)
+        self.turns = AgencyTurns()  # an agency's commands render and commit in turn
 
     def issue(
         self,
@@ -238,7 +240,7 @@ class ArchivingIssuer:
         """An issuer for a command's attempts, its letters rendered outside the transaction."""
         from workflow.letters.ahead import LettersAhead  # builds on this module
 
-        return LettersAhead(self)
+        return LettersAhead(self, self.turns)
 
     def needs(
         self,
