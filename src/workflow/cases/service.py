@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.ledger_store import write_clock_changes
-from workflow.cases.lookup import find_agency, find_case
+from workflow.cases.lookup import agency_row, find_agency, find_case
 from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
@@ -195,7 +195,7 @@ class CaseService:
         check_arrival(new.channel, new.arrived_on, new.received_on)
         if new.arrived_on is not None:
             self.calendar.is_working_day(new.arrived_on)  # refuses an unpublished year
-        agency = find_agency(session, new.agency)
+        agency = agency_row(connection_of(session), new.agency)
         self.registry.register(session, definition, self.clock)
         step = StepInput(on=new.received_on, by=new.by)
         lifecycle = self.registry.lifecycle(definition)
