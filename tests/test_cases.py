@@ -340,6 +340,14 @@ def test_unpublished_calendar_year_is_refused(app: TestApplication) -> None:
         open_case(app, received=date(2027, 1, 20))
 
 
+def test_an_unknown_agency_is_refused_and_nothing_is_written(app: TestApplication) -> None:
+    with pytest.raises(InvalidInput, match="unknown agency 'nowhere'; add it with"):
+        open_case(app, agency="nowhere")
+    open_case(app)
+    with app.database.reading() as session:
+        assert session.scalars(select(CaseRecord.number)).all() == ["zbgd-2026-0001"]
+
+
 def test_a_step_is_one_transaction(app: TestApplication) -> None:
     number = open_case(app)
 

@@ -14,12 +14,11 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Protocol, TypeGuard, TypeVar, runtime_checkable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.ledger_store import write_clock_changes
-from workflow.cases.lookup import find_agency, find_case
+from workflow.cases.lookup import agency_row, find_agency, find_case
 from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
@@ -42,13 +41,12 @@ from workflow.identity_numbers import IdentityKind, require_identity_number
 from workflow.lifecycle import StepInput
 from workflow.lifecycle.machine import letters_refusal
 from workflow.lifecycle.projection import UNOPENED, CaseProjection, event_row, project
-from workflow.store.case_rows import insert_events, lock_case_row
+from workflow.store.case_rows import insert_case, insert_events, lock_case_row, number_taken
 from workflow.store.counters import next_number
 from workflow.store.database import Database, connection_of
 from workflow.store.records import (
     EVENT_SEQUENCE,
     AgencyRecord,
-    ApplicantRecord,
     CaseEventRecord,
     CaseRecord,
 )
@@ -206,7 +204,7 @@ class CaseService:
         check_arrival(new.channel, new.arrived_on, new.received_on)
         if new.arrived_on is not None:
             self.calendar.is_working_day(new.arrived_on)  # refuses an unpublished year
-        agency = find_agency(session, new.agency)
+        agency = agency_row(connection_of(session), new.agency)
         self.registry.register(session, definition, self.clock)
         step = StepInput(on=new.received_on, by=new.by)
         lifecycle = self.registry.lifecycle(definition)
@@ -240,36 +238,33 @@ class CaseService:
     ) -> CaseRecord:
         year = new.received_on.year
         pattern = agency.case_number_pattern or definition.settings.case_number_pattern
+        connection = connection_of(session)
         while True:  # past any number an import (or an older, overlapping pattern) took
             seq = next_number(session, f"case:{agency.code}:{year}")
             number = format_number(pattern, agency.code, year, seq)
-            if not _number_taken(session, number):
+            if not number_taken(connection, number):
                 break
-        applicant = ApplicantRecord(
-            name=new.applicant, type=new.applicant_type, contact=new.contact
+        applicant = {"name": new.applicant, "type": new.applicant_type, "contact": new.contact}
+        return insert_case(
+            connection,
+            applicant,
+            {
+                "number": number,
+                "agency_id": agency.id,
+                "applicant_type": new.applicant_type,
+                "channel": new.channel,
+                "received_on": new.received_on,
+                "arrived_on": new.arrived_on,
+                "request": new.request,
+                "handler": None
+                if new.unassigned
+                else new.handler or (new.by if new.by != "system" else None),
+                "definition_id": definition.id,
+                "definition_version": definition.version,
+                "imported": False,
+                **projection.columns(),  # after the opening event, written next
+            },
         )
-        session.add(applicant)
-        session.flush()
-        case = CaseRecord(
-            number=number,
-            agency_id=agency.id,
-            applicant_id=applicant.id,
-            applicant_type=new.applicant_type,
-            channel=new.channel,
-            received_on=new.received_on,
-            arrived_on=new.arrived_on,
-            request=new.request,
-            handler=None
-            if new.unassigned
-            else new.handler or (new.by if new.by != "system" else None),
-            definition_id=definition.id,
-            definition_version=definition.version,
-            imported=False,
-            **projection.columns(),  # after the opening event, written next
-        )
-        session.add(case)
-        session.flush()
-        return case
 
     # -- firing -------------------------------------------------------------------
 
@@ -457,10 +452,6 @@ def _check_details(new: NewCase) -> None:
         )
     if new.provision_way and new.provision_way not in ProvisionWay.codes():
         raise InvalidInput(f"unknown provision way {new.provision_way!r}; {ProvisionWay.known()}")
-
-
-def _number_taken(session: Session, number: str) -> bool:
-    return session.scalar(select(CaseRecord.id).where(CaseRecord.number == number)) is not None
 
 
 def lock_case(session: Session, number: str) -> CaseRecord:
