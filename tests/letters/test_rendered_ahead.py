@@ -28,11 +28,12 @@ from workflow.settings import Settings
 from workflow.store.records import CaseRecord
 
 SLOW_APPLICANT = "慢"
-# About two seconds of work in the sandbox, for one applicant: within its bounds (a hundred
-# iterations, each splitting a million characters), as a slow agency template may be.
+# About two seconds of work in the sandbox, for one applicant: within its bounds (8,000
+# iterations, each splitting 20,000 characters), as a slow agency template may be. Each
+# piece is short: one long C call would hold the GIL and starve the test's other thread.
 SLOW = (
-    f"{{% if applicant.name == '{SLOW_APPLICANT}' %}}{{% set s = 'ab' * 499999 %}}"
-    "{% for i in range(100) %}{% if s.split('a') | length %}{% endif %}{% endfor %}{% endif %}"
+    f"{{% if applicant.name == '{SLOW_APPLICANT}' %}}{{% set s = 'ab' * 9999 %}}"
+    "{% for i in range(8000) %}{% if s.split('a') | length %}{% endif %}{% endfor %}{% endif %}"
 )
 
 
