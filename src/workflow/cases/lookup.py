@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from workflow.errors import CaseNotFound, InvalidInput
 from workflow.store.prepared import Prepared
 from workflow.store.records import AgencyRecord, CaseRecord, as_loaded
+from workflow.store.rows import one, rows_of
 from workflow.store.tables import AGENCIES
 
 _AGENCY_ID = Prepared(select(AGENCIES.c.id).where(AGENCIES.c.code == bindparam("b_code")))
@@ -46,6 +47,18 @@ def agency_row(connection: Connection, code: str) -> AgencyRecord:
     if not rows:
         raise _unknown_agency(code)
     return as_loaded(AgencyRecord, _AGENCY_COLUMNS, rows[0])
+
+
+def agency_code_of_case(connection: Connection, number: str) -> str | None:
+    """The code of the agency of case ``number``; None when there is no such case."""
+    found = one(rows_of(connection), _AGENCY_OF_CASE, {"number": number})
+    return str(found[0]) if found is not None else None
+
+
+_AGENCY_OF_CASE = (
+    "SELECT a.code FROM cases AS c JOIN agencies AS a ON a.id = c.agency_id"
+    " WHERE c.number = :number"
+)
 
 
 def _unknown_agency(code: str) -> InvalidInput:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.cases.ledger_store import write_clock_changes
-from workflow.cases.lookup import agency_row, find_agency, find_case
+from workflow.cases.lookup import agency_code_of_case, agency_row, find_agency, find_case
 from workflow.cases.receipt import check_arrival
 from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
@@ -50,16 +50,11 @@ from workflow.store.records import (
     CaseEventRecord,
     CaseRecord,
 )
-from workflow.store.rows import one, rows_of
 
 # find_case and find_agency live in ``lookup`` (a read needs no write path); named here too.
 __all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase", "find_agency", "find_case"]
 
 T = TypeVar("T")
-_AGENCY_OF_CASE = (
-    "SELECT a.code FROM cases AS c JOIN agencies AS a ON a.id = c.agency_id"
-    " WHERE c.number = :number"
-)
 AHEAD_ATTEMPTS = 3  # the last renders inside the transaction, so a command always completes
 
 
@@ -412,8 +407,7 @@ class CaseService:
         if not _renders_ahead(self.letters):
             return None
         with self.database.reading_rows() as connection:
-            found = one(rows_of(connection), _AGENCY_OF_CASE, {"number": number})
-        return str(found[0]) if found is not None else None
+            return agency_code_of_case(connection, number)
 
     # -- checks ---------------------------------------------------------------------
 
