@@ -58,7 +58,7 @@ class _TimedIssuer(ArchivingIssuer):
             self.spent += time.perf_counter() - began
 
     def ahead(self) -> LettersAhead:
-        return _TimedAhead(self)
+        return _TimedAhead(self, self.turns)
 
 
 class _TimedAhead(LettersAhead):

@@ -9,18 +9,20 @@ would give up.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, select
 
-from tests.letters.casework import letters, open_case, text
-from tests.stores import TODAY, TestApplication
+from tests.letters.casework import fire, letters, open_case, text
+from tests.stores import TODAY, TestApplication, make_app
 from workflow.cases import service as case_service
 from workflow.clock import FixedClock
 from workflow.resources import notifications_dir
@@ -205,3 +207,41 @@ def test_the_last_attempt_renders_inside_the_transaction(
         number = open_case(letters_app)
     assert len(writes.durations) == 1
     assert f"申请编号：{number}" in text(letters_app, number)
+
+
+def test_shipped_letters_are_rendered_in_the_step_s_one_transaction(
+    letters_app: TestApplication, tmp_path: Path
+) -> None:
+    """The shipped templates, in the formats every letter is rendered in at issue, render
+    as quickly as the attempt that would learn their contexts: the command runs once. An
+    agency with templates of its own (here a copy of the shipped one) is rendered ahead."""
+    directory = tmp_path / "letter-templates" / "zbgd"
+    directory.mkdir(parents=True)
+    shutil.copy(notifications_dir() / "letters" / "acknowledgement.j2", directory)
+    with WriteTransactions().watching(letters_app) as writes:
+        city = open_case(letters_app, agency="city")
+        fire(letters_app, city, "consult_third_party", date(2026, 2, 26), party="某某公司")
+        assert len(writes.durations) == 2, "an opening and a step, each one transaction"
+        own = open_case(letters_app, agency="zbgd")
+        assert len(writes.durations) == 4, "the agency's own template is rendered ahead"
+    assert [letter.number for letter in letters(letters_app, city)] == [
+        "某市府公开〔2026〕1号",
+        "某市府公开〔2026〕2号",
+        "某市府公开〔2026〕3号",
+    ]
+    assert f"申请编号：{city}" in text(letters_app, city, kind="acknowledgement")
+    assert f"申请编号：{own}" in text(letters_app, own)
+
+
+def test_a_letter_with_a_slow_format_at_issue_is_rendered_ahead(
+    letters_app: TestApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKFLOW_LETTER_FORMATS", "docx")
+    app = make_app(letters_app.settings.db_url, letters=True, agencies=False)
+    try:
+        with WriteTransactions().watching(app) as writes:
+            number = open_case(app, agency="city")
+        assert len(writes.durations) == 2, "the attempt learning the context, the one writing"
+        assert f"申请编号：{number}" in text(app, number)
+    finally:
+        app.close()

@@ -117,6 +117,8 @@ class LetterIssuer(Protocol):
 class LetterAttempts(LetterIssuer, Protocol):
     """An issuer that renders a command's letters between its attempts (``letters.ahead``)."""
 
+    def quick(self, agency: str | None) -> bool: ...
+
     def begin_attempt(self, *, last: bool) -> None: ...
 
     def unrendered(self) -> bool: ...
@@ -178,7 +180,7 @@ class CaseService:
                 also(session, case)
             return case
 
-        return self._command(attempt, agency=new.agency)
+        return self._command(attempt, agency=lambda: new.agency)
 
     def open_in(self, session: Session, new: NewCase) -> CaseRecord:
         """Register within a caller's transaction (batch paths, imports)."""
@@ -292,7 +294,7 @@ class CaseService:
             return self._fire_many(session, [(case, trigger, given)], letters)[0]
 
         try:
-            return self._command(attempt, agency=self._agency_of(number))
+            return self._command(attempt, agency=lambda: self._agency_of(number))
         except StaleDataError as exc:
             raise StaleCase(number) from exc
         except ConstraintViolation as exc:
@@ -366,26 +368,35 @@ class CaseService:
         return refused.adding(needs)
 
     def _command(
-        self, command: Callable[[Session, LetterIssuer | None], T], *, agency: str | None = None
+        self,
+        command: Callable[[Session, LetterIssuer | None], T],
+        *,
+        agency: Callable[[], str | None] = lambda: None,
     ) -> T:
         """Run a handler's command in one transaction, its letters rendered outside it.
 
         With an issuer that renders ahead (``letters/ahead.py``), an attempt that meets a
         letter not yet rendered rolls back, the letter is rendered with no transaction
         open, and the command runs again; so the write lock is held for the command's
-        statements, never for a template. The command runs in its agency's turn
-        (``letters/turns.py``), from its first attempt when the agency is known.
+        statements, never for a template that may be slow. The command runs in its
+        agency's turn (``letters/turns.py``), from its first attempt when ``agency`` (its
+        code, asked only if needed) is known. Quick letters are rendered in the first
+        attempt.
         """
         if not _renders_ahead(self.letters):
             with self.database.transaction() as session:
                 return command(session, self.letters)
         ahead = self.letters.ahead()
+        inside = ahead.quick(None)
         attempt = 1
         try:
-            if agency is not None:
-                ahead.take_turn(self.database.lock_wait, agency)
+            code = None if inside else agency()
+            if code is not None:
+                inside = ahead.quick(code)
+                if not inside:
+                    ahead.take_turn(self.database.lock_wait, code)
             while True:
-                ahead.begin_attempt(last=attempt == AHEAD_ATTEMPTS)
+                ahead.begin_attempt(last=inside or attempt == AHEAD_ATTEMPTS)
                 try:
                     with self.database.transaction() as session:
                         result = command(session, ahead)
@@ -403,9 +414,7 @@ class CaseService:
 
     def _agency_of(self, number: str) -> str | None:
         """The code of the agency of case ``number``, for its turn; None when the case is
-        not found (the command then says so) or its letters are not rendered ahead."""
-        if not _renders_ahead(self.letters):
-            return None
+        not found (the command then says so)."""
         with self.database.reading_rows() as connection:
             return agency_code_of_case(connection, number)
 

@@ -126,6 +126,13 @@ class AgencyTemplates:
                 templates = self._by_directory[directory] = Templates(override=directory)
             return templates
 
+    def shipped_only(self, code: str | None) -> bool:
+        """Whether the agency ``code`` uses the shipped templates alone; ``None``: whether
+        every agency does (no directory of overrides is configured)."""
+        if self.root is None:
+            return True
+        return code is not None and not (self.root / code).is_dir()
+
 
 def allocate_number(session: Session, agency: AgencyRecord, on: date) -> str:
     """The agency's next letter number for the year of ``on`` (gapless: rolls back with the
