@@ -119,7 +119,7 @@ def _pages_per_transaction(
     _copy(store, scratch)
     connection = _connect(scratch)
     connection.execute("PRAGMA wal_autocheckpoint=0")
-    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
     _replay_on(connection, transactions)
     wal = scratch.with_name(scratch.name + "-wal").stat().st_size
     connection.close()

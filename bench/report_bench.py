@@ -130,10 +130,10 @@ def _load(app: Application, count: int) -> None:
     try:
         cursor = raw.cursor()
         if app.database.is_postgres:
-            with cursor.copy(f"COPY cases ({CASE_COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY cases ({CASE_COLUMNS}) FROM STDIN") as copy:
                 for row in cases:
                     copy.write_row(row)
-            with cursor.copy(f"COPY appeals ({appeal_columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY appeals ({appeal_columns}) FROM STDIN") as copy:
                 for row in appeals:
                     copy.write_row(row)
             cursor.execute("SELECT setval('cases_id_seq', (SELECT max(id) FROM cases))")
@@ -141,11 +141,12 @@ def _load(app: Application, count: int) -> None:
             cursor.execute("BEGIN")  # the engine's connections run in autocommit mode
             marks = ", ".join("?" * len(CASE_COLUMNS.split(",")))
             cursor.executemany(
-                f"INSERT INTO cases ({CASE_COLUMNS}) VALUES ({marks})", map(_sqlite_row, cases)
+                f"INSERT INTO cases ({CASE_COLUMNS}) VALUES ({marks})",
+                [_sqlite_row(row) for row in cases],
             )
             cursor.executemany(
                 f"INSERT INTO appeals ({appeal_columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                map(_sqlite_row, appeals),
+                [_sqlite_row(row) for row in appeals],
             )
         raw.commit()
         cursor.execute("ANALYZE")

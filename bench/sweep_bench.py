@@ -90,7 +90,7 @@ class _BenchApplication(Application):
     """The real application without letters: setting up 3,000 cases should not print 3,000."""
 
     @cached_property
-    def letters(self) -> None:  # type: ignore[override]
+    def letters(self) -> None:
         return None
 
 
@@ -155,10 +155,10 @@ def _background(app: Application, size: int) -> None:
     plans = {}
     for start in starts:
         due = calendar.add_working_days(start, 20)
-        timers = [(name, calendar.subtract_working_days(due, n)) for name, n in REMINDERS]
-        timers.append(("overdue", calendar.next_working_day(due)))
-        assert all(on > AS_OF + timedelta(days=7) for _, on in timers)
-        plans[start] = (due, timers)
+        planned = [(name, calendar.subtract_working_days(due, n)) for name, n in REMINDERS]
+        planned.append(("overdue", calendar.next_working_day(due)))
+        assert all(on > AS_OF + timedelta(days=7) for _, on in planned)
+        plans[start] = (due, planned)
     now = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 9, tzinfo=CHINA)
     version = app.registry.latest().version  # the shipped definition, as the engine would use
     with _writer(app) as write:
@@ -167,7 +167,9 @@ def _background(app: Application, size: int) -> None:
         )
         for first in range(1, size + 1, CHUNK):
             ids = range(first, min(first + CHUNK, size + 1))
-            cases, clocks, timers = [], [], []
+            cases: list[tuple[Any, ...]] = []
+            clocks: list[tuple[Any, ...]] = []
+            timers: list[tuple[Any, ...]] = []
             for case_id in ids:
                 start = starts[case_id % len(starts)]
                 due, planned = plans[start]

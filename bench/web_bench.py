@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import httpx2 as httpx
@@ -152,11 +153,11 @@ def _drive(base: str, token: str, free: Iterator[str], label: str) -> tuple[floa
         opened.append(answer.json().get("number", ""))
         return answer
 
+    def fire_one(number: str) -> httpx.Response:
+        return client().post(f"/api/v1/cases/{number}/fire", json=STEP)
+
     open_rate = _rate([open_one] * WRITES, CLIENTS)
-    fire_rate = _rate(
-        [lambda n=n: client().post(f"/api/v1/cases/{n}/fire", json=STEP) for n in opened],
-        CLIENTS,
-    )
+    fire_rate = _rate([partial(fire_one, number) for number in opened], CLIENTS)
     print(f"  {label}: POST open {open_rate:,.0f}/s, POST fire {fire_rate:,.0f}/s "
           f"({CLIENTS} clients)")  # fmt: skip
     one = httpx.Client(base_url=base, headers=headers, timeout=60)
