@@ -20,10 +20,11 @@ from workflow.clock import Clock, FixedClock, SystemClock
 from workflow.settings import Settings
 
 if TYPE_CHECKING:
+    from workflow.cases.attempts import LetterIssuer
     from workflow.cases.calendar_loading import CalendarLoad, Decide
     from workflow.cases.calendar_years import YearVersion
     from workflow.cases.registry import DefinitionRegistry
-    from workflow.cases.service import CaseService, LetterIssuer
+    from workflow.cases.service import CaseService
     from workflow.deadlines import WorkingCalendar
     from workflow.store.database import Database
     from workflow.store.rows import Rows

@@ -23,7 +23,7 @@ from sqlalchemy import event, select
 
 from tests.letters.casework import fire, letters, open_case, text
 from tests.stores import TODAY, TestApplication, make_app
-from workflow.cases import service as case_service
+from workflow.cases import attempts
 from workflow.clock import FixedClock
 from workflow.resources import notifications_dir
 from workflow.settings import Settings
@@ -202,7 +202,7 @@ def test_an_agency_s_commands_in_one_process_render_in_turn(
 def test_the_last_attempt_renders_inside_the_transaction(
     letters_app: TestApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(case_service, "AHEAD_ATTEMPTS", 1)
+    monkeypatch.setattr(attempts, "AHEAD_ATTEMPTS", 1)
     with WriteTransactions().watching(letters_app) as writes:
         number = open_case(letters_app)
     assert len(writes.durations) == 1

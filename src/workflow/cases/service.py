@@ -8,15 +8,15 @@ reported as ``StaleCase``; nothing is lost or doubled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from typing import Protocol, TypeGuard, TypeVar, runtime_checkable
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from workflow.cases.attempts import LetterIssuer, run_in_attempts
 from workflow.cases.ledger_store import write_clock_changes
 from workflow.cases.lookup import agency_code_of_case, agency_row, find_agency, find_case
 from workflow.cases.receipt import check_arrival
@@ -24,7 +24,7 @@ from workflow.cases.registry import DEFAULT_DEFINITION, DefinitionRegistry
 from workflow.cases.stepping import Fired, Stepper
 from workflow.clock import Clock
 from workflow.codes import ApplicantType, Channel, ProvisionForm, ProvisionWay
-from workflow.deadlines import ClockEntry, WorkingCalendar
+from workflow.deadlines import WorkingCalendar
 from workflow.definition import WorkflowDefinition
 from workflow.definition.number_patterns import format_number
 from workflow.errors import (
@@ -33,7 +33,6 @@ from workflow.errors import (
     InvalidInput,
     LetterError,
     MissingInputs,
-    Needed,
     StaleCase,
     case_context,
 )
@@ -55,7 +54,6 @@ from workflow.store.records import (
 __all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase", "find_agency", "find_case"]
 
 T = TypeVar("T")
-AHEAD_ATTEMPTS = 3  # the last renders inside the transaction, so a command always completes
 
 
 @dataclass(frozen=True)
@@ -86,68 +84,6 @@ class NewCase:
             if value:
                 details[name] = value
         return details
-
-
-class LetterIssuer(Protocol):
-    """Issues the letters a step produces, inside the step's transaction."""
-
-    def issue(
-        self,
-        session: Session,
-        case: CaseRecord,
-        event: CaseEventRecord,
-        letters: Sequence[str],
-        definition: WorkflowDefinition,
-    ) -> None: ...
-
-    def needs(
-        self,
-        session: Session,
-        case: CaseRecord,
-        event: CaseEventRecord,
-        letters: Sequence[str],
-        definition: WorkflowDefinition,
-        pending: Mapping[str, Sequence[ClockEntry]],
-    ) -> list[Needed]:
-        """The inputs the letters of a step not taken would need (``event`` unwritten,
-        ``pending`` its clock entries); nothing is numbered or written."""
-        ...
-
-
-class LetterAttempts(LetterIssuer, Protocol):
-    """An issuer that renders a command's letters between its attempts (``letters.ahead``)."""
-
-    def quick(self, agency: str | None) -> bool: ...
-
-    def begin_attempt(self, *, last: bool) -> None: ...
-
-    def unrendered(self) -> bool: ...
-
-    def render_wanted(self) -> None: ...
-
-    def take_turn(self, wait: float, agency: str | None = None) -> bool: ...
-
-    def end(self) -> None: ...
-
-
-@runtime_checkable
-class RendersAhead(Protocol):
-    def ahead(self) -> LetterAttempts: ...
-
-
-def _renders_ahead(issuer: LetterIssuer | None) -> TypeGuard[RendersAhead]:
-    return issuer is not None and _renders_ahead_class(type(issuer))
-
-
-@cache
-def _renders_ahead_class(issuer: type[object]) -> bool:
-    """Asked once per issuer class: a protocol's ``isinstance`` cost a handler's step
-    more than one of its statements."""
-    return issubclass(issuer, RendersAhead)
-
-
-class _Unrendered(Exception):
-    """Leaves an attempt's transaction without committing: a letter still needs rendering."""
 
 
 class CaseService:
@@ -373,44 +309,9 @@ class CaseService:
         *,
         agency: Callable[[], str | None] = lambda: None,
     ) -> T:
-        """Run a handler's command in one transaction, its letters rendered outside it.
-
-        With an issuer that renders ahead (``letters/ahead.py``), an attempt that meets a
-        letter not yet rendered rolls back, the letter is rendered with no transaction
-        open, and the command runs again; so the write lock is held for the command's
-        statements, never for a template that may be slow. The command runs in its
-        agency's turn (``letters/turns.py``), from its first attempt when ``agency`` (its
-        code, asked only if needed) is known. Quick letters are rendered in the first
-        attempt.
-        """
-        if not _renders_ahead(self.letters):
-            with self.database.transaction() as session:
-                return command(session, self.letters)
-        ahead = self.letters.ahead()
-        inside = ahead.quick(None)
-        attempt = 1
-        try:
-            code = None if inside else agency()
-            if code is not None:
-                inside = ahead.quick(code)
-                if not inside:
-                    ahead.take_turn(self.database.lock_wait, code)
-            while True:
-                ahead.begin_attempt(last=inside or attempt == AHEAD_ATTEMPTS)
-                try:
-                    with self.database.transaction() as session:
-                        result = command(session, ahead)
-                        if ahead.unrendered():
-                            raise _Unrendered
-                        return result
-                except _Unrendered:
-                    # After a wait for the agency's turn the next attempt learns the
-                    # letters' contexts again: another command may have moved them.
-                    if not ahead.take_turn(self.database.lock_wait):
-                        ahead.render_wanted()  # a letter lacking inputs refuses as its step
-                attempt += 1
-        finally:
-            ahead.end()
+        """Run a handler's command in one transaction, its letters rendered outside it when
+        they may be slow (``cases/attempts.py``); ``agency``: its code, asked only if needed."""
+        return run_in_attempts(self.database, self.letters, command, agency)
 
     def _agency_of(self, number: str) -> str | None:
         """The code of the agency of case ``number``, for its turn; None when the case is

@@ -4,7 +4,7 @@ Rendering is the slow part of a step (an agency's override template may loop for
 and on SQLite a write transaction holds the lock of the whole store: rendered inside it,
 one agency's slow letter stopped every other agency's commands. A letter's text depends
 on what only the write transaction knows, its 文号 (a gapless counter) and, at an
-opening, the case number; so the command runs in attempts (``CaseService``):
+opening, the case number; so the command runs in attempts (``cases/attempts.py``):
 
 1. the first attempt runs the whole command, numbers included, and builds each letter's
    ``LetterContext`` (queries, no rendering), then rolls back: what it learnt is the
