@@ -104,14 +104,20 @@ class CaseService:
     # -- registering --------------------------------------------------------------
 
     def open(
-        self, new: NewCase, *, also: Callable[[Session, CaseRecord], None] | None = None
+        self,
+        new: NewCase,
+        *,
+        admit: Callable[[int], None] | None = None,
+        also: Callable[[Session, CaseRecord], None] | None = None,
     ) -> CaseRecord:
-        """Register an application in its own transaction (its letters rendered ahead);
-        ``also`` writes what the caller records of it in the same transaction (an audit
-        entry: one commit, where a write transaction of its own cost another)."""
+        """Register an application in its own transaction (its letters rendered ahead).
+        ``admit`` is asked with the id of the application's agency before anything is
+        written (a caller's scope: it raises to refuse); ``also`` writes or reads what the
+        caller needs of the new case in the same transaction (an audit entry, the answer's
+        view: one transaction, where each of its own cost another)."""
 
         def attempt(session: Session, letters: LetterIssuer | None) -> CaseRecord:
-            case = self._open(session, new, letters)
+            case = self._open(session, new, letters, admit)
             if also is not None:
                 also(session, case)
             return case
@@ -122,7 +128,13 @@ class CaseService:
         """Register within a caller's transaction (batch paths, imports)."""
         return self._open(session, new, self.letters)
 
-    def _open(self, session: Session, new: NewCase, letters: LetterIssuer | None) -> CaseRecord:
+    def _open(
+        self,
+        session: Session,
+        new: NewCase,
+        letters: LetterIssuer | None,
+        admit: Callable[[int], None] | None = None,
+    ) -> CaseRecord:
         if new.applicant_type not in ApplicantType.codes():
             raise InvalidInput(
                 f"unknown applicant type {new.applicant_type!r}; types: {ApplicantType.known()}"
@@ -138,6 +150,8 @@ class CaseService:
         if new.arrived_on is not None:
             self.calendar.is_working_day(new.arrived_on)  # refuses an unpublished year
         agency = agency_row(connection_of(session), new.agency)
+        if admit is not None:
+            admit(agency.id)
         self.registry.register(session, definition, self.clock)
         step = StepInput(on=new.received_on, by=new.by)
         lifecycle = self.registry.lifecycle(definition)

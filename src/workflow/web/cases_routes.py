@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from workflow.access.roles import Permission
 from workflow.application import Application
 from workflow.cases.case_list import CaseFilter, list_cases
-from workflow.cases.lookup import agency_id
 from workflow.cases.service import NewCase
 from workflow.cases.views import show_case
 from workflow.definition import WorkflowDefinition
@@ -81,20 +80,24 @@ def open_case(
     """Register an application (its acknowledgement letter is issued with it)."""
 
     def work() -> tuple[int, Any]:
-        with application.database.reading_rows() as connection:
-            agency = agency_id(connection, body.agency)
-        require(caller, Permission.OPEN_CASES, agency)
         new = NewCase(**body.model_dump(), by=caller.principal.name)
-        # The view's read is audited with the opening (a registrar may read what they
-        # open), committed before the view is read and returned.
+        views: list[CaseView] = []
+
+        def answer_view(session: Session, case: CaseRecord) -> None:
+            # The answer is the new case's view, read and audited (a registrar may read
+            # what they open) in the opening's own transaction.
+            record_read(application, caller, session, case.agency_id, case.number)
+            registry, calendar = application.registry, application.calendar
+            views.append(
+                show_case(session, registry, calendar, case.number, body.received_on).to_json()
+            )
+
         case = application.cases.open(
             new,
-            also=lambda session, case: record_read(
-                application, caller, session, case.agency_id, case.number
-            ),
+            admit=lambda agency: require(caller, Permission.OPEN_CASES, agency),
+            also=answer_view,
         )
-        _, view = _read_view(application, caller, case.number, body.received_on)
-        return 201, shown_case(caller, case.agency_id, view)
+        return 201, shown_case(caller, case.agency_id, views[-1])
 
     return idempotent(request, application, caller, body.model_dump(mode="json"), work)
 
