@@ -14,6 +14,7 @@ BENCHMARKS = {
     "report": "bench.report_bench",
     "startup": "bench.startup_bench",
     "web": "bench.web_bench",
+    "api_cost": "bench.api_cost_bench",
 }
 
 

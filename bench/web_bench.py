@@ -92,9 +92,21 @@ def _free_port() -> int:
 
 @contextmanager
 def _server(url: str, workers: int, cwd: Path) -> Iterator[str]:
+    with served(url, workers, cwd) as (base, _):
+        yield base
+
+
+@contextmanager
+def served(
+    url: str, workers: int, cwd: Path, src: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``workflow serve`` on ``url`` (the code of ``src``, a tree's ``src``, when given):
+    its base URL and its process, once it answers."""
     port = _free_port()
     environ = {**os.environ, "WORKFLOW_DB": url, "WORKFLOW_TODAY": TODAY.isoformat()}
     environ |= dict.fromkeys(ENVIRONMENT.values(), "10000000")  # one address sends everything
+    if src is not None:
+        environ["PYTHONPATH"] = src
     command = [sys.executable, "-m", "workflow", "serve", "--port", str(port),
                "--workers", str(workers), "--no-scheduler"]  # fmt: skip
     process = subprocess.Popen(
@@ -108,7 +120,7 @@ def _server(url: str, workers: int, cwd: Path) -> Iterator[str]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=60)
