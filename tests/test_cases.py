@@ -323,6 +323,22 @@ def test_appeals_and_reopening_keep_the_first_closure_for_the_report(app: TestAp
     assert_verified(app)
 
 
+def test_two_appeals_filed_the_same_day_the_later_one_is_resolved_and_verify_agrees(
+    app: TestApplication,
+) -> None:
+    """Found by the fold property (``test_step_projection``): ``workflow verify`` replayed
+    two appeals of one day as equal values and resolved the first, so it reported a clean
+    case as differing from its replay."""
+    number = open_case(app)
+    fire(app, number, "decide", date(2026, 3, 10), outcome="disclosed.provided")
+    fire(app, number, "appeal", date(2026, 4, 1), kind="reconsideration")
+    fire(app, number, "appeal", date(2026, 4, 1), kind="reconsideration")
+    fire(app, number, "resolve_appeal", date(2026, 4, 1), result="other")
+    appeals = show(app, number, date(2026, 4, 1))["appeals"]
+    assert [a["result"] for a in appeals] == [None, "other"]
+    assert_verified(app)
+
+
 def test_effective_dates_are_checked(app: TestApplication) -> None:
     number = open_case(app)
     fire(app, number, "extend", date(2026, 3, 2), approver="王主任")

@@ -85,10 +85,12 @@ def apply_appeal(
         appeal = Appeal(case_id, action.kind or "", on, recorded_on)
         appeals.append(appeal)
         return appeal
-    pending = [appeal for appeal in appeals if appeal.result is None]
+    # By position, not ``appeals.index``: two appeals filed the same day and not yet
+    # written are equal dataclasses, and ``index`` would find the first for the second.
+    pending = [place for place, appeal in enumerate(appeals) if appeal.result is None]
     if not pending:
         return None
-    latest = max(pending, key=lambda a: (a.filed_on, appeals.index(a)))
+    latest = appeals[max(pending, key=lambda place: (appeals[place].filed_on, place))]
     latest.result = action.result
     latest.decided_on = on
     latest.decided_recorded_on = recorded_on
