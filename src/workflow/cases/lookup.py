@@ -11,7 +11,6 @@ from workflow.store.records import AgencyRecord, CaseRecord, as_loaded
 from workflow.store.rows import one, rows_of
 from workflow.store.tables import AGENCIES
 
-_AGENCY_ID = Prepared(select(AGENCIES.c.id).where(AGENCIES.c.code == bindparam("b_code")))
 _AGENCY = Prepared(select(AGENCIES).where(AGENCIES.c.code == bindparam("b_code")))
 _AGENCY_COLUMNS = tuple(column.key for column in AGENCIES.columns)
 
@@ -29,15 +28,6 @@ def find_agency(session: Session, code: str) -> AgencyRecord:
     if agency is None:
         raise _unknown_agency(code)
     return agency
-
-
-def agency_id(connection: Connection, code: str) -> int:
-    """The id of the agency coded ``code``: a prepared statement, for a request that
-    needs only that (an opening's permission check) and paid for an ORM load."""
-    rows = _AGENCY_ID.rows(connection, {"b_code": code})
-    if not rows:
-        raise _unknown_agency(code)
-    return int(rows[0][0])
 
 
 def agency_row(connection: Connection, code: str) -> AgencyRecord:

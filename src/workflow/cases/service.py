@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
+from functools import partial
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,8 +52,6 @@ from workflow.store.records import (
 
 # find_case and find_agency live in ``lookup`` (a read needs no write path); named here too.
 __all__ = ["CaseService", "Fired", "LetterIssuer", "NewCase", "find_agency", "find_case"]
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -122,7 +120,7 @@ class CaseService:
                 also(session, case)
             return case
 
-        return self._command(attempt, agency=lambda: new.agency)
+        return run_in_attempts(self.database, self.letters, attempt, lambda: new.agency)
 
     def open_in(self, session: Session, new: NewCase) -> CaseRecord:
         """Register within a caller's transaction (batch paths, imports)."""
@@ -244,7 +242,8 @@ class CaseService:
             return self._fire_many(session, [(case, trigger, given)], letters)[0]
 
         try:
-            return self._command(attempt, agency=lambda: self._agency_of(number))
+            agency = partial(self._agency_of, number)  # asked only if its letters need it
+            return run_in_attempts(self.database, self.letters, attempt, agency)
         except StaleDataError as exc:
             raise StaleCase(number) from exc
         except ConstraintViolation as exc:
@@ -316,16 +315,6 @@ class CaseService:
         pending = decision.plan.clock_entries
         needs = self.letters.needs(session, case, event, decision.letters, definition, pending)
         return refused.adding(needs)
-
-    def _command(
-        self,
-        command: Callable[[Session, LetterIssuer | None], T],
-        *,
-        agency: Callable[[], str | None] = lambda: None,
-    ) -> T:
-        """Run a handler's command in one transaction, its letters rendered outside it when
-        they may be slow (``cases/attempts.py``); ``agency``: its code, asked only if needed."""
-        return run_in_attempts(self.database, self.letters, command, agency)
 
     def _agency_of(self, number: str) -> str | None:
         """The code of the agency of case ``number``, for its turn; None when the case is
