@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import subprocess
@@ -64,6 +65,20 @@ def test_the_docs_page_is_served_without_anything_from_outside(tmp_path: Path) -
     assert "http://" not in page.text
     assert "https://" not in page.text
     assert "<script" not in page.text
+
+
+def test_the_environment_cannot_turn_on_telemetry_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # From these FastAPI would set up OTLP exporters at start-up (here, with no
+    # OpenTelemetry SDK installed, it tries and logs its failure): requests' paths and
+    # queries, an applicant's name in a search among them, must not leave the machine.
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.invalid:4318")
+    application = make_app(f"sqlite:///{tmp_path / 'w.db'}")
+    with caplog.at_level(logging.DEBUG), TestClient(create_app(application)) as client:
+        assert client.get("/health").status_code == 200
+    assert not [record for record in caplog.records if "telemetry" in record.getMessage()]
 
 
 def free_port() -> int:

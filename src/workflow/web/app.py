@@ -83,6 +83,10 @@ def create_app(
         docs_url=None,  # FastAPI's page loads its assets from a CDN: ours is served below
         redoc_url=None,
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry: off, whatever the environment says (its
+        # FASTAPI_OTEL_AUTO_CONFIGURE would send each request's path and query, an
+        # applicant's name in a search, to an exporter), and no provider looked up a request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.application = application
     app.state.portal = portal if portal is not None else PortalConfig.from_environment()

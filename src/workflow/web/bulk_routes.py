@@ -120,7 +120,7 @@ def bulk_fire(
         request,
         application,
         caller,
-        body.model_dump(mode="json"),
+        body,
         lambda: (200, fire_selection(application, caller, body.cases, _single(body))),
     )
 

@@ -99,7 +99,7 @@ def open_case(
         )
         return 201, shown_case(caller, case.agency_id, views[-1])
 
-    return idempotent(request, application, caller, body.model_dump(mode="json"), work)
+    return idempotent(request, application, caller, body, work)
 
 
 @router.get(
@@ -232,6 +232,7 @@ def fire_route(
         request,
         application,
         caller,
-        {"number": number, **body.model_dump(mode="json")},
+        body,
         lambda: (200, fire_one(application, caller, number, body)),
+        also={"number": number},
     )

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 
 from workflow.application import Application
@@ -30,18 +31,22 @@ def idempotent(
     request: Request,
     application: Application,
     caller: Caller,
-    body: Any,
+    body: BaseModel,
     work: Callable[[], tuple[int, Any]],
+    *,
+    also: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    """Run ``work`` (status, JSON body) once per key; without a key, simply run it."""
+    """Run ``work`` (status, JSON body) once per key; without a key, simply run it. The
+    request a key stands for is its method, path, ``body`` and the values of ``also``."""
     key = request.headers.get(HEADER)
     if key is None:
         status, answer = work()
         return JSONResponse(answer, status_code=status)
     if not 1 <= len(key) <= 200:
         raise InvalidInput(f"an {HEADER} is 1 to 200 characters")
+    given = {**(also or {}), **body.model_dump(mode="json")}
     canonical = json.dumps(
-        [request.method, request.url.path, body], sort_keys=True, ensure_ascii=False, default=str
+        [request.method, request.url.path, given], sort_keys=True, ensure_ascii=False, default=str
     )
     request_hash = hashlib.sha256(canonical.encode()).hexdigest()
     owner = caller.actor

@@ -77,7 +77,7 @@ def add_agency_route(
             )
         return 201, {"code": body.code, "name": body.name, "parent": body.parent}
 
-    return idempotent(request, application, caller, body.model_dump(mode="json"), work)
+    return idempotent(request, application, caller, body, work)
 
 
 @router.get(
