@@ -4,28 +4,34 @@ on a SQLite file they run on ``sqlite3`` alone and refuse a bad store as a unit 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tests.stores import TODAY, TestApplication
 from tests.test_cases import fire, open_case
+from workflow.access import audit
 from workflow.cases.calendar_years import read_years
 from workflow.cases.views import show_case
 from workflow.clock import FixedClock
 from workflow.errors import StoreBusy, StoreUnavailable
 from workflow.settings import Settings
+from workflow.store.access_records import AuditRecord
 from workflow.store.ledger_rows import read_ledgers
 from workflow.store.ledgers import load_ledgers
+from workflow.store.prepared import Prepared
 from workflow.store.records import (
     AppealRecord,
     CalendarYearRecord,
     CaseEventRecord,
     CaseRecord,
 )
-from workflow.store.rows import CoreRows, SqliteRows, sqlite_file, sqlite_rows
+from workflow.store.rows import CoreRows, SqliteRows, moment, sqlite_file, sqlite_rows
+from workflow.store.tables import table_of
+
+AUDIT = table_of(AuditRecord)
 
 AS_OF = date(2026, 5, 20)
 
@@ -63,6 +69,7 @@ def test_a_case_read_as_plain_sql_is_the_case_its_records_hold(app: TestApplicat
         assert view == show_case(session, app.registry, app.calendar, number, AS_OF)
         assert (view.received_on, view.state, view.version) == (
             case.received_on, case.state, case.version)  # fmt: skip
+        assert {e.recorded_at.utcoffset() for e in view.events} == {timedelta(hours=8)}
         assert [
             (e.seq, e.trigger, e.occurred_on, e.recorded_at, e.payload, e.imported)
             for e in view.events
@@ -142,3 +149,27 @@ def test_a_store_locked_past_the_wait_is_busy(tmp_path: Path) -> None:
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_an_instant_is_read_back_in_china_time_by_every_path(app: TestApplication) -> None:
+    # SQLite keeps no offset, PostgreSQL answers in its session's zone: an instant given
+    # in any zone is the same instant read back, in China time, whichever way it is read.
+    given = datetime(2026, 3, 1, 1, 30, tzinfo=UTC)
+    with app.database.transaction() as session:
+        audit.record(session, given, "cli", "instant_check")
+    china = timedelta(hours=8)
+    with app.database.reading() as session:
+        record = session.scalars(select(AuditRecord).where(AuditRecord.action == "instant_check"))
+        core = session.execute(select(AUDIT.c.at).where(AUDIT.c.action == "instant_check"))
+        prepared = Prepared(select(AUDIT.c.at).where(AUDIT.c.action == bindparam("b_action")))
+        read = [
+            record.one().at,
+            core.scalar_one(),
+            prepared.rows(session.connection(), {"b_action": "instant_check"})[0][0],
+        ]
+    with app.reading_rows() as rows:
+        ((plain,),) = rows.all("SELECT at FROM audit_log WHERE action = :a", {"a": "instant_check"})
+        read.append(moment(plain))
+    assert read == [given] * 4
+    assert [instant.utcoffset() for instant in read] == [china] * 4
+    assert read[0].hour == 9  # the wall time in China

@@ -51,9 +51,15 @@ class FixedClock:
         self._instant += delta
 
 
+def in_china(instant: datetime) -> datetime:
+    """A stored instant in China time. SQLite keeps no offset: the store writes every
+    instant there as China wall time, so a naive one read back is China time."""
+    return instant.replace(tzinfo=CHINA) if instant.tzinfo is None else instant.astimezone(CHINA)
+
+
 def china_date(instant: datetime) -> date:
-    """The China date of a stored instant (SQLite hands back naive China wall time)."""
-    return instant.astimezone(CHINA).date() if instant.tzinfo is not None else instant.date()
+    """The China date of a stored instant."""
+    return in_china(instant).date()
 
 
 def _as_instant(value: datetime | date) -> datetime:

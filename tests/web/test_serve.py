@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from tests.stores import make_app
 from workflow.application import Application
+from workflow.scheduling.sweeper import Sweeper
 from workflow.settings import Settings
 from workflow.web import create_app
 from workflow.web.server import listener
@@ -38,6 +40,16 @@ def test_health_reports_store_migrations_calendar_and_last_sweep(tmp_path: Path)
     assert 2026 in body["calendar_years"]
     assert body["calendar_covers_today"]
     assert body["last_sweep_at"] is None
+
+
+def test_health_gives_the_last_sweep_as_an_instant_with_its_offset(tmp_path: Path) -> None:
+    # SQLite keeps no offset: the instant is read back in China time, with +08:00.
+    application = make_app(f"sqlite:///{tmp_path / 'w.db'}")
+    Sweeper(application.cases).sweep()
+    with TestClient(create_app(application)) as client:
+        last = datetime.fromisoformat(client.get("/health").json()["last_sweep_at"])
+    assert last == application.clock.now()
+    assert last.utcoffset() == timedelta(hours=8)
 
 
 def test_health_is_503_on_a_store_without_the_schema(tmp_path: Path) -> None:

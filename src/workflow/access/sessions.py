@@ -69,7 +69,7 @@ def live_session(
     ).one_or_none()
     if row is None or row.revoked_at is not None:
         return None
-    if now >= aware(row.expires_at, now) or now - aware(row.last_seen_at, now) > IDLE_TIMEOUT:
+    if now >= row.expires_at or now - row.last_seen_at > IDLE_TIMEOUT:
         return None
     user = session.get(UserRecord, row.user_id)
     if user is None or user.disabled:
@@ -78,7 +78,7 @@ def live_session(
 
 
 def needs_touch(row: WebSessionRecord, now: datetime) -> bool:
-    return now - aware(row.last_seen_at, now) >= _TOUCH_EVERY
+    return now - row.last_seen_at >= _TOUCH_EVERY
 
 
 def touch_session(session: Session, session_id: int, now: datetime) -> None:
@@ -89,8 +89,3 @@ def touch_session(session: Session, session_id: int, now: datetime) -> None:
 
 def end_session(session: Session, row: WebSessionRecord, now: datetime) -> None:
     row.revoked_at = now
-
-
-def aware(stamp: datetime, now: datetime) -> datetime:
-    # SQLite hands back naive datetimes (the wall time they were written in).
-    return stamp.replace(tzinfo=now.tzinfo) if stamp.tzinfo is None else stamp

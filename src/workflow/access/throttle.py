@@ -34,8 +34,7 @@ def check_login_allowed(session: Session, account: str, address: str, now: datet
             )
         ).one()
         if count >= limit:
-            oldest = first.replace(tzinfo=now.tzinfo) if first.tzinfo is None else first
-            raise Throttled(max(1, int((oldest + WINDOW - now).total_seconds())))
+            raise Throttled(max(1, int((first + WINDOW - now).total_seconds())))
 
 
 def record_login(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from workflow.access.accounts import GrantSpec, agency_tree
 from workflow.access.roles import Grant, Principal, Role
-from workflow.access.sessions import aware, digest
+from workflow.access.sessions import digest
 from workflow.errors import InvalidInput
 from workflow.store.access_records import ApiTokenRecord
 from workflow.store.prepared import Prepared
@@ -100,7 +100,7 @@ def live_token(connection: Connection, secret: str, now: datetime) -> LiveToken 
     if not rows:
         return None
     token_id, name, grants, expires_at, revoked_at, last_used_at = rows[0]
-    if revoked_at is not None or now >= aware(expires_at, now):
+    if revoked_at is not None or now >= expires_at:
         return None
     return LiveToken(token_id, name, grants, last_used_at)
 
@@ -113,7 +113,7 @@ def token_principal(connection: Connection, token: LiveToken) -> Principal:
 
 
 def needs_touch(token: LiveToken, now: datetime) -> bool:
-    return token.last_used_at is None or now - aware(token.last_used_at, now) >= _TOUCH_EVERY
+    return token.last_used_at is None or now - token.last_used_at >= _TOUCH_EVERY
 
 
 def touch_token(session: Session, token_id: int, now: datetime) -> None:

@@ -73,8 +73,7 @@ def wait_needed(
     ((count, first),) = _COUNTED.rows(connection_of(session), params)
     if count < limits.limit(action):
         return None
-    oldest = first.replace(tzinfo=now.tzinfo) if first.tzinfo is None else first
-    return max(1, int((oldest + WINDOWS[action] - now).total_seconds()))
+    return max(1, int((first + WINDOWS[action] - now).total_seconds()))
 
 
 def count_hit(session: Session, action: str, address: str, now: datetime) -> None:

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-from workflow.clock import CHINA
 from workflow.errors import DeliveryError
 from workflow.scheduling.notify_config import NotificationConfig, SmtpSettings
 from workflow.scheduling.watchdog import Watchdog
@@ -63,7 +62,7 @@ class FileChannel:
             f"To: {message.recipient}\n"
             f"Subject: {message.subject}\n"
             f"Case: {message.case or '-'}\n"
-            f"Date: {_aware(message.created_at).isoformat()}\n"
+            f"Date: {message.created_at.isoformat()}\n"
             f"\n{message.body}"
         )
         target = self.directory / f"{message.key}.txt"
@@ -86,7 +85,7 @@ class EmailChannel:
         mail["From"] = settings.sender
         mail["To"] = message.recipient
         mail["Subject"] = message.subject
-        mail["Date"] = format_datetime(_aware(message.created_at))
+        mail["Date"] = format_datetime(message.created_at)
         domain = settings.sender.rpartition("@")[2] or "workflow.local"
         mail["Message-ID"] = f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@{domain}>"
         mail[KEY_HEADER] = message.key
@@ -133,7 +132,7 @@ class WebhookChannel:
             "case": message.case,
             "subject": message.subject,
             "body": message.body,
-            "created_at": _aware(message.created_at).isoformat(),
+            "created_at": message.created_at.isoformat(),
         }
         headers = {
             "Content-Type": "application/json; charset=utf-8",
@@ -195,8 +194,3 @@ def channels_for(config: NotificationConfig) -> dict[str, Channel]:
         "email": EmailChannel(config.smtp),
         "webhook": WebhookChannel(config.webhook_timeout),
     }
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns stored instants without their zone; they were written in China time."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)

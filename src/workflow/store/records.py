@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Index, MetaData, literal_column, text
+from sqlalchemy import JSON, Index, MetaData, literal_column, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 
@@ -37,6 +37,7 @@ from workflow.store.tables import (
     OUTBOX,
     SWEEP_RUNS,
     TIMERS,
+    Instant,
     name_bounded,
 )
 from workflow.store.tables import CASE_NUMBER as CASE_NUMBER
@@ -49,7 +50,7 @@ from workflow.store.tables import Bounded as Bounded
 class Base(DeclarativeBase):
     metadata = METADATA
     # for the staff-access and portal records, declared with ``mapped_column``
-    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}  # noqa: RUF012
+    type_annotation_map = {dict[str, Any]: JSON, datetime: Instant()}  # noqa: RUF012
 
 
 class AgencyRecord(Base):

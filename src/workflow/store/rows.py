@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast, overload
 from urllib.parse import quote
 
+from workflow.clock import in_china
 from workflow.errors import CorruptData, StoreUnavailable
 from workflow.store.driver_errors import classify
 
@@ -148,11 +149,11 @@ def moment(value: datetime | str) -> datetime: ...
 @overload
 def moment(value: None) -> None: ...
 def moment(value: datetime | str | None) -> datetime | None:
-    """A ``DateTime`` column's value: psycopg's, or SQLite's text (as SQLAlchemy reads it:
-    without a zone, since SQLAlchemy writes none on SQLite)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
+    """A ``DateTime`` column's value in China time, as ``Instant`` reads it: psycopg's, or
+    SQLite's text (China wall time without its offset)."""
+    if value is None:
+        return None
+    return in_china(value if isinstance(value, datetime) else datetime.fromisoformat(value))
 
 
 def document(value: Any) -> Any:

@@ -16,6 +16,7 @@ meets an existing row the same way but in two dialect modules; ``insert_or_ignor
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
@@ -40,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from workflow.clock import CHINA, in_china
 from workflow.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -85,6 +87,26 @@ class Bounded(TypeDecorator[str]):
         return value
 
 
+class Instant(TypeDecorator[datetime]):
+    """``DateTime(timezone=True)``, read back as an instant in China time on both stores.
+
+    SQLite keeps no offset: it stores the wall time it is given, so an instant is written
+    in China time (an aware one converted, a naive one taken as China time already) and
+    read back with the offset; PostgreSQL's instants come in its session's zone."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value if value is None or value.tzinfo is None else value.astimezone(CHINA)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else in_china(value)
+
+
 def _table(name: str, *parts: Any) -> Table:
     """A table on the one metadata, each ``Bounded`` column named for its message."""
     table = Table(name, METADATA, *parts)
@@ -113,7 +135,7 @@ def _optional(name: str, kind: Any, *args: Any, **options: Any) -> Column[Any]:
 
 
 def _at(name: str) -> Column[Any]:
-    return _required(name, DateTime(timezone=True))
+    return _required(name, Instant())
 
 
 AGENCIES = _table(
@@ -274,7 +296,7 @@ TIMERS = _table(
     _optional("deadline_due_on", Date),  # None: a row from before 0011
     _required("status", Bounded(16)),  # a TimerStatus
     _at("created_at"),
-    _optional("fired_at", DateTime(timezone=True)),
+    _optional("fired_at", Instant()),
     _optional("fired_on", Date),
     _optional("detail", JSON),
     # every timer of a case, whatever its status (calendar recompute): a step's new
@@ -295,7 +317,7 @@ OUTBOX = _table(
     _required("attempts", Integer, default=0),
     _at("created_at"),
     _at("next_attempt_at"),
-    _optional("sent_at", DateTime(timezone=True)),
+    _optional("sent_at", Instant()),
     _optional("last_error", Text),
     Index("ix_outbox_status_next", "status", "next_attempt_at"),
 )
@@ -346,7 +368,7 @@ SWEEP_RUNS = _table(
     _id(),
     _required("as_of", Date),
     _at("started_at"),
-    _optional("finished_at", DateTime(timezone=True)),
+    _optional("finished_at", Instant()),
     _required("timers_fired", Integer, default=0),
     _required("lapses_fired", Integer, default=0),
     _required("reminders_queued", Integer, default=0),

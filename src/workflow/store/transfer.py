@@ -23,7 +23,6 @@ from typing import IO, Any
 from sqlalchemy import (
     Column,
     Date,
-    DateTime,
     LargeBinary,
     Table,
     delete,
@@ -33,11 +32,12 @@ from sqlalchemy import (
     text,
 )
 
-from workflow.clock import CHINA
+from workflow.clock import CHINA, in_china
 from workflow.errors import InvalidInput
 from workflow.store import schema
 from workflow.store.database import Database
 from workflow.store.records import every_table
+from workflow.store.tables import Instant
 
 FORMAT = "workflow-store"
 # What `workflow init` writes into a new store (the release's calendar years and their
@@ -143,9 +143,8 @@ def _move_sequences(session: Any, imported: Iterable[Table]) -> None:
 def _encode(column: Column[Any], value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(column.type, DateTime):
-        instant = value if value.tzinfo is not None else value.replace(tzinfo=CHINA)
-        return instant.astimezone(CHINA).isoformat()
+    if isinstance(column.type, Instant):
+        return in_china(value).isoformat()
     if isinstance(column.type, Date):
         return value.isoformat()
     if isinstance(column.type, LargeBinary):
@@ -156,7 +155,7 @@ def _encode(column: Column[Any], value: Any) -> Any:
 def _decode(column: Column[Any], value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(column.type, DateTime):
+    if isinstance(column.type, Instant):
         instant = datetime.fromisoformat(value)
         if instant.tzinfo is None:
             raise ValueError(f"{column.name}: {value!r} has no UTC offset")
