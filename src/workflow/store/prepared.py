@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from workflow.store.tables import Bounded
+from workflow.store.column_types import Bounded
 
 Params = Mapping[str, Any]
 

@@ -19,6 +19,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 
 from workflow.codes import TimerStatus
+from workflow.store.column_types import Bounded as Bounded
+from workflow.store.column_types import Instant
 from workflow.store.tables import (
     AGENCIES,
     APPEALS,
@@ -37,14 +39,12 @@ from workflow.store.tables import (
     OUTBOX,
     SWEEP_RUNS,
     TIMERS,
-    Instant,
     name_bounded,
 )
 from workflow.store.tables import CASE_NUMBER as CASE_NUMBER
 from workflow.store.tables import EVENT_SEQUENCE as EVENT_SEQUENCE
 from workflow.store.tables import LETTER_NUMBER as LETTER_NUMBER
 from workflow.store.tables import OUTBOX_KEY as OUTBOX_KEY
-from workflow.store.tables import Bounded as Bounded
 
 
 class Base(DeclarativeBase):

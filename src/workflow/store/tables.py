@@ -16,7 +16,6 @@ meets an existing row the same way but in two dialect modules; ``insert_or_ignor
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
@@ -25,7 +24,6 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Insert,
@@ -38,11 +36,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 
-from workflow.clock import CHINA, in_china
-from workflow.errors import InvalidInput
+from workflow.store.column_types import Bounded, Instant
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -65,46 +60,6 @@ EVENT_SEQUENCE = "uq_case_events_case_id"  # a concurrent step took the event's 
 OUTBOX_KEY = "uq_outbox_key"  # the message was queued already
 LETTER_NUMBER = "uq_letters_agency_id"  # the agency's letter number is taken
 CASE_NUMBER = "uq_cases_number"
-
-
-class Bounded(TypeDecorator[str]):
-    """``String(length)``, its length checked on every write: PostgreSQL refuses a longer
-    value, SQLite would store it, and a store must move from one to the other."""
-
-    impl = String
-    cache_ok = True
-
-    def __init__(self, length: int) -> None:
-        super().__init__(length)
-        self.length = length
-        self.column = "a value"  # "table.column", named once the tables are declared
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is not None and len(value) > self.length:
-            raise InvalidInput(
-                f"{self.column} is longer than {self.length} characters ({len(value)} given)"
-            )
-        return value
-
-
-class Instant(TypeDecorator[datetime]):
-    """``DateTime(timezone=True)``, read back as an instant in China time on both stores.
-
-    SQLite keeps no offset: it stores the wall time it is given, so an instant is written
-    in China time (an aware one converted, a naive one taken as China time already) and
-    read back with the offset; PostgreSQL's instants come in its session's zone."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return value if value is None or value.tzinfo is None else value.astimezone(CHINA)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else in_china(value)
 
 
 def _table(name: str, *parts: Any) -> Table:

@@ -35,9 +35,9 @@ from sqlalchemy import (
 from workflow.clock import CHINA, in_china
 from workflow.errors import InvalidInput
 from workflow.store import schema
+from workflow.store.column_types import Instant
 from workflow.store.database import Database
 from workflow.store.records import every_table
-from workflow.store.tables import Instant
 
 FORMAT = "workflow-store"
 # What `workflow init` writes into a new store (the release's calendar years and their
