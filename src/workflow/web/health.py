@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -24,7 +25,7 @@ class Health(BaseModel):
     revision: str | None
     calendar_years: list[int]
     calendar_covers_today: bool
-    last_sweep_at: str | None
+    last_sweep_at: datetime | None  # in China time, with its offset
     problems: list[str]
 
 
@@ -50,7 +51,7 @@ def health(application: AppDep) -> JSONResponse:
                 .order_by(SweepRunRecord.id.desc())
                 .limit(1)
             ).first()
-            last_sweep = last.isoformat() if last is not None else None
+            last_sweep = last
     except (StoreUnavailable, StoreBusy) as error:
         problems.append(f"store: {error}")
     current = store and revision == schema.head_revision()
@@ -75,5 +76,5 @@ def health(application: AppDep) -> JSONResponse:
         calendar_covers_today=covers,
         last_sweep_at=last_sweep,
         problems=problems,
-    ).model_dump()
+    ).model_dump(mode="json")
     return JSONResponse(body, status_code=200 if not problems else 503)
