@@ -2,7 +2,8 @@
 
 The fuzz runs schemathesis in process against the application's own document, on
 SQLite, with a token holding every role on every agency: whatever it generates, the
-answer is never a 500 and never a status the document does not list.
+answer is never a 500, never a status the document does not list, and always a body of
+the schema the document gives for its status.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import status_code_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.stores import TODAY, TestApplication, make_app
 from workflow.access.accounts import GrantSpec
@@ -91,4 +92,7 @@ def fuzzed_store() -> Iterator[None]:
     suppress_health_check=list(HealthCheck),
 )
 def test_no_generated_input_gets_a_500_or_an_undocumented_status(case: Any) -> None:
-    case.call_and_validate(headers=AUTH, checks=[not_a_server_error, status_code_conformance])
+    case.call_and_validate(
+        headers=AUTH,
+        checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
+    )

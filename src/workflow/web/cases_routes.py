@@ -20,6 +20,7 @@ from workflow.definition import WorkflowDefinition
 from workflow.errors import InvalidInput, StaleCase
 from workflow.lifecycle import StepInput
 from workflow.store.records import CaseRecord
+from workflow.web import answers
 from workflow.web.auth import Caller, CallerDep
 from workflow.web.dependencies import AppDep
 from workflow.web.errors import documented
@@ -34,8 +35,8 @@ CaseView = dict[str, Any]
 def answer(body: dict[str, Any]) -> JSONResponse:
     """A body already JSON (a view's ``to_json()``) as the response. A dict returned from
     a plain route is validated against its ``response_model`` in the thread pool, a
-    second hand-over to a worker thread for a model that checks nothing (``dict``); the
-    model stays declared for the OpenAPI document."""
+    second hand-over to a worker thread and a validation each answer; the model stays
+    declared for the OpenAPI document (``answers``)."""
     return JSONResponse(body)
 
 
@@ -71,7 +72,7 @@ def _read_view(
     "/cases",
     operation_id="open_case",
     status_code=201,
-    response_model=CaseView,
+    response_model=answers.Case,
     responses=documented(401, 403, 409, 422, 503),
 )
 def open_case(
@@ -105,7 +106,7 @@ def open_case(
 @router.get(
     "/cases",
     operation_id="list_cases",
-    response_model=dict[str, Any],
+    response_model=answers.CaseList,
     responses=documented(401, 422, 503),
 )
 def list_cases_route(
@@ -149,7 +150,7 @@ def list_cases_route(
 @router.get(
     "/cases/{number}",
     operation_id="show_case",
-    response_model=CaseView,
+    response_model=answers.Case,
     responses=documented(401, 404, 422, 503),
 )
 def show_case_route(
@@ -162,7 +163,7 @@ def show_case_route(
 @router.get(
     "/cases/by-id/{case_id}",
     operation_id="show_case_by_id",
-    response_model=CaseView,
+    response_model=answers.Case,
     responses=documented(401, 404, 422, 503),
 )
 def show_case_by_id(
@@ -217,7 +218,7 @@ def fire_one(
 @router.post(
     "/cases/{number}/fire",
     operation_id="fire_trigger",
-    response_model=dict[str, Any],
+    response_model=answers.Fired,
     responses=documented(401, 403, 404, 409, 422, 503),
 )
 def fire_route(

@@ -39,6 +39,8 @@ MEDIA = {
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# The JSON report is an object (as `report annual --json` prints it), the workbook bytes.
+SCHEMAS = {"json": {"type": "object"}, "xlsx": {"type": "string", "format": "binary"}}
 
 
 @router.get(
@@ -47,7 +49,10 @@ MEDIA = {
     response_class=Response,
     responses={
         200: {
-            "content": {media: {"schema": {"type": "string"}} for media in MEDIA.values()},
+            "content": {
+                media: {"schema": SCHEMAS.get(kind, {"type": "string"})}
+                for kind, media in MEDIA.items()
+            },
             "description": "The report, checked (`X-Report-Checks`: passed | failed)",
         },
         **documented(401, 403, 422, 503),
