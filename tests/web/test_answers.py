@@ -62,3 +62,15 @@ def test_a_cases_answers_are_the_documented_ones(service: Service) -> None:
     ).json()
     assert masked["applicant"]["contact"] != NEW_CASE["contact"]
     _declared(answers.Case, masked)
+
+
+def test_a_cases_letters_are_listed_as_documented(letters_service: Service) -> None:
+    letters_service.user("li", "registrar", "handler")
+    client = letters_service.login("li")
+    number = client.post("/api/v1/cases", json=NEW_CASE).json()["number"]
+    fired = client.post(f"/api/v1/cases/{number}/fire", json=STEPS[0])
+    assert fired.status_code == 200, fired.text
+    listed = client.get(f"/api/v1/cases/{number}/letters").json()
+    assert len(listed["letters"]) == 3  # the acknowledgement, the consultation's two
+    assert all(letter["formats"] for letter in listed["letters"])
+    _declared(answers.LetterList, listed)

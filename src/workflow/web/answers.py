@@ -1,4 +1,4 @@
-"""What the case routes answer, declared for the OpenAPI document.
+"""What the case and letter routes answer, declared for the OpenAPI document.
 
 The routes send the views' JSON as it is (``CaseView.to_json()``: one shape for the API and
 ``case show --json``), not through these models, which would cost each answer a
@@ -123,3 +123,28 @@ class Fired(BaseModel):
     event: int = Field(description="The event's number in the case's history")
     version: int
     warnings: list[str]
+
+
+class StoredDocument(BaseModel):
+    sha256: str
+    bytes: int
+
+
+class Letter(BaseModel):
+    """A letter as issued and archived: the same bytes on every download."""
+
+    number: str = Field(description="Its number (文号)")
+    kind: str = Field(description="The definition's name of the letter")
+    event: int = Field(description="The step that issued it, by its number in the history")
+    trigger: str
+    issued_on: date
+    template: str
+    template_version: str
+    reissue_of: str | None = Field(description="The number of the letter this one re-issues")
+    documents: dict[str, StoredDocument] = Field(description="By format, as stored")
+    formats: list[str] = Field(description="The formats stored")
+
+
+class LetterList(BaseModel):
+    case: str
+    letters: list[Letter]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from workflow.access.roles import Permission
 from workflow.errors import LetterError
@@ -14,6 +14,7 @@ from workflow.letters.archive import letter_document, letters_of
 from workflow.letters.issuing import ArchivingIssuer
 from workflow.letters.preview import choose, preview_letters
 from workflow.letters.render import Format
+from workflow.web import answers
 from workflow.web.auth import CallerDep
 from workflow.web.dependencies import AppDep
 from workflow.web.errors import documented
@@ -37,18 +38,16 @@ DOCUMENT: dict[int | str, dict[str, Any]] = {
 @router.get(
     "/cases/{number}/letters",
     operation_id="list_letters",
-    response_model=dict[str, Any],
+    response_model=answers.LetterList,
     responses=documented(401, 404, 422, 503),
 )
-def list_letters(number: str, caller: CallerDep, application: AppDep) -> dict[str, Any]:
+def list_letters(number: str, caller: CallerDep, application: AppDep) -> JSONResponse:
     """The case's letters in the order issued, with their stored formats."""
     with application.database.reading() as session:
         case_in_scope(session, caller, number)
         letters = letters_of(session, number)
-    return {
-        "case": number,
-        "letters": [letter.to_json() | {"formats": sorted(letter.documents)} for letter in letters],
-    }
+    listed = [letter.to_json() | {"formats": sorted(letter.documents)} for letter in letters]
+    return JSONResponse({"case": number, "letters": listed})
 
 
 @router.get(
