@@ -15,6 +15,7 @@ from pydantic import Field
 
 from workflow.access.roles import Permission
 from workflow.cases.recompute import recompute
+from workflow.web import admin_answers
 from workflow.web.auth import CallerDep
 from workflow.web.dependencies import AppDep
 from workflow.web.errors import documented
@@ -59,7 +60,7 @@ class NoticeBody(Body):
     "/users",
     operation_id="list_users",
     tags=["users"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.UserList,
     responses=documented(401, 403, 503),
 )
 def list_users(caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def list_users(caller: CallerDep, application: AppDep) -> dict[str, Any]:
     operation_id="add_user",
     tags=["users"],
     status_code=201,
-    response_model=dict[str, Any],
+    response_model=admin_answers.OneTimePassword,
     responses=documented(401, 403, 422, 503),
 )
 def add_user_route(body: NewUserBody, caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def add_user_route(body: NewUserBody, caller: CallerDep, application: AppDep) ->
     "/users/{name}/reset-password",
     operation_id="reset_user_password",
     tags=["users"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.OneTimePassword,
     responses=documented(401, 403, 422, 503),
 )
 def reset_user_password(name: UserName, caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def reset_user_password(name: UserName, caller: CallerDep, application: AppDep) 
     "/users/{name}/disable",
     operation_id="disable_user",
     tags=["users"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.UserDisabled,
     responses=documented(401, 403, 422, 503),
 )
 def disable_user_route(name: UserName, caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -113,7 +114,7 @@ def disable_user_route(name: UserName, caller: CallerDep, application: AppDep) -
     "/tokens",
     operation_id="list_tokens",
     tags=["users"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.TokenList,
     responses=documented(401, 403, 503),
 )
 def list_tokens(caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def list_tokens(caller: CallerDep, application: AppDep) -> dict[str, Any]:
     operation_id="create_token",
     tags=["users"],
     status_code=201,
-    response_model=dict[str, Any],
+    response_model=admin_answers.TokenCreated,
     responses=documented(401, 403, 422, 503),
 )
 def create_token_route(
@@ -142,7 +143,7 @@ def create_token_route(
     "/tokens/{name}/revoke",
     operation_id="revoke_token",
     tags=["users"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.TokenRevoked,
     responses=documented(401, 403, 422, 503),
 )
 def revoke_token_route(name: UserName, caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -155,7 +156,7 @@ def revoke_token_route(name: UserName, caller: CallerDep, application: AppDep) -
     operation_id="import_calendar_notice",
     tags=["calendar"],
     status_code=201,
-    response_model=dict[str, Any],
+    response_model=admin_answers.NoticeImported,
     responses=documented(401, 403, 422, 503),
 )
 def import_notice_route(body: NoticeBody, caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -175,7 +176,7 @@ def import_notice_route(body: NoticeBody, caller: CallerDep, application: AppDep
     "/calendar/history",
     operation_id="calendar_history",
     tags=["calendar"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.CalendarHistory,
     responses=documented(401, 503),
 )
 def calendar_history(caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -188,7 +189,7 @@ def calendar_history(caller: CallerDep, application: AppDep) -> dict[str, Any]:
     "/calendar/recompute",
     operation_id="recompute_calendar",
     tags=["calendar"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.Recomputed,
     responses=documented(401, 403, 503),
 )
 def recompute_route(caller: CallerDep, application: AppDep) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""What the case and letter routes answer, declared for the OpenAPI document.
+"""What the case, bulk and letter routes answer, declared for the OpenAPI document.
 
 The routes send the views' JSON as it is (``CaseView.to_json()``: one shape for the API and
 ``case show --json``), not through these models, which would cost each answer a
@@ -9,12 +9,13 @@ document cannot drift from what is sent.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from workflow.codes import AppealKind, AppealResult, ApplicantType, Channel
 from workflow.deadlines import ClockStatus
+from workflow.web.errors import ErrorBody
 
 
 class Applicant(BaseModel):
@@ -123,6 +124,42 @@ class Fired(BaseModel):
     event: int = Field(description="The event's number in the case's history")
     version: int
     warnings: list[str]
+
+
+class Refused(BaseModel):
+    """A case of a bulk step that the step refuses, with the error firing raises."""
+
+    case: str
+    accepted: Literal[False]
+    error: ErrorBody
+
+
+class WouldFire(BaseModel):
+    """A case of a bulk preview that the step would move (nothing was changed)."""
+
+    case: str
+    accepted: Literal[True]
+    version: int = Field(description="The version the preview saw")
+    from_state: str
+    to_state: str
+    outcome: str | None
+    warnings: list[str]
+
+
+class BulkPreview(BaseModel):
+    trigger: str
+    results: list[WouldFire | Refused] = Field(description="Each case once, in the order given")
+
+
+class FiredInBulk(Fired):
+    case: str
+    accepted: Literal[True]
+
+
+class BulkFired(BaseModel):
+    batch: str = Field(description="On every audit entry of this bulk step")
+    trigger: str
+    results: list[FiredInBulk | Refused] = Field(description="Each case once, in the order given")
 
 
 class StoredDocument(BaseModel):

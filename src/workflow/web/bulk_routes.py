@@ -18,6 +18,7 @@ from workflow.access.roles import Permission
 from workflow.application import Application
 from workflow.cases.service import CaseService, lock_case
 from workflow.errors import WorkflowError
+from workflow.web import answers
 from workflow.web.auth import Caller, CallerDep
 from workflow.web.cases_routes import fire_one
 from workflow.web.dependencies import AppDep
@@ -76,7 +77,7 @@ def _single(body: BulkFireBody) -> FireBody:
 @router.post(
     "/cases/bulk-fire/preview",
     operation_id="preview_bulk_fire",
-    response_model=dict[str, Any],
+    response_model=answers.BulkPreview,
     responses=documented(401, 403, 422, 503),
 )
 def preview_bulk_fire(body: BulkFireBody, caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def preview_selection(
 @router.post(
     "/cases/bulk-fire",
     operation_id="bulk_fire",
-    response_model=dict[str, Any],
+    response_model=answers.BulkFired,
     responses=documented(401, 403, 409, 422, 503),
 )
 def bulk_fire(

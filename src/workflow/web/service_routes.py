@@ -17,6 +17,7 @@ from workflow.errors import Forbidden
 from workflow.scheduling.outbox import outbox_rows
 from workflow.scheduling.run_log import list_runs
 from workflow.store.records import AgencyRecord
+from workflow.web import admin_answers
 from workflow.web.auth import CallerDep
 from workflow.web.dependencies import AppDep
 from workflow.web.errors import documented
@@ -33,7 +34,7 @@ _OUTBOX_STATUS = "^(" + "|".join(OutboxStatus) + ")$"
     "/agencies",
     operation_id="list_agencies",
     tags=["agencies"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.AgencyList,
     responses=documented(401, 503),
 )
 def list_agencies(caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def list_agencies(caller: CallerDep, application: AppDep) -> dict[str, Any]:
     operation_id="add_agency",
     tags=["agencies"],
     status_code=201,
-    response_model=dict[str, Any],
+    response_model=admin_answers.AgencyAdded,
     responses=documented(401, 403, 409, 422, 503),
 )
 def add_agency_route(
@@ -84,7 +85,7 @@ def add_agency_route(
     "/calendar/years",
     operation_id="list_calendar_years",
     tags=["calendar"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.CalendarYears,
     responses=documented(401, 503),
 )
 def calendar_years(caller: CallerDep, application: AppDep) -> dict[str, Any]:
@@ -97,7 +98,7 @@ def calendar_years(caller: CallerDep, application: AppDep) -> dict[str, Any]:
     "/outbox",
     operation_id="list_outbox",
     tags=["scheduler"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.Outbox,
     responses=documented(401, 403, 422, 503),
 )
 def list_outbox(
@@ -121,7 +122,7 @@ def list_outbox(
     "/scheduler/runs",
     operation_id="list_scheduler_runs",
     tags=["scheduler"],
-    response_model=dict[str, Any],
+    response_model=admin_answers.SchedulerRuns,
     responses=documented(401, 403, 422, 503),
 )
 def scheduler_runs(
