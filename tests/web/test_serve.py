@@ -77,6 +77,14 @@ def test_the_docs_page_is_served_without_anything_from_outside(tmp_path: Path) -
     assert "http://" not in page.text
     assert "https://" not in page.text
     assert "<script" not in page.text
+    # Each operation names its answer, linked to the answer's fields and their types.
+    assert "<td><code>open_case</code></td>" in page.text
+    assert '<a href="#Case">Case</a></td></tr>' in page.text
+    assert '<h3 id="Case">' in page.text
+    assert "<td><code>received_on</code></td><td>string (date)</td><td>是</td>" in page.text
+    assert (
+        '<td><code>deadlines</code></td><td>{string: <a href="#Deadline">Deadline</a>}' in page.text
+    )
 
 
 def test_the_environment_cannot_turn_on_telemetry_export(
