@@ -104,7 +104,7 @@ class Prepared:
         compiled = self._compiled(connection)
         if compiled is None:
             return [tuple(row) for row in connection.execute(self.statement, dict(params))]
-        cursor = _run(connection, compiled.sql, compiled.parameters(params), many=False)
+        cursor = on_driver(connection, compiled.sql, compiled.parameters(params), many=False)
         return compiled.rows(cursor.fetchall())
 
     def run(self, connection: Connection, params: Params | Sequence[Params]) -> int:
@@ -122,7 +122,7 @@ class Prepared:
             many = len(values) != 1
             if not many:
                 values = values[0]  # one row as plain parameters: cheaper than executemany
-        return int(_run(connection, compiled.sql, values, many=many).rowcount)
+        return int(on_driver(connection, compiled.sql, values, many=many).rowcount)
 
     def _compiled(self, connection: Connection) -> _Compiled | None:
         dialect = connection.dialect
@@ -206,7 +206,10 @@ def _bounded(type_: Any, dialect: Dialect) -> Bounded | None:
     return None
 
 
-def _run(connection: Connection, sql: str, params: Any, *, many: bool) -> Any:
+def on_driver(connection: Connection, sql: str, params: Any, *, many: bool = False) -> Any:
+    """``sql`` on the driver's own cursor of SQLite ``connection``, in its transaction, as
+    ``Connection.execute`` would send it: its listeners see it, a driver error is
+    SQLAlchemy's ``DBAPIError``."""
     for listener in connection.dispatch.before_cursor_execute:
         sql, params = listener(connection, None, sql, params, None, many)
     driver = _driver(connection)

@@ -43,12 +43,22 @@ class Rows(Protocol):
 
 
 class CoreRows:
-    """The statements run on a Core connection (``text()``), in its transaction."""
+    """The statements run on a Core connection, in its transaction: as ``text()`` on
+    PostgreSQL; on SQLite, once the transaction has begun, straight on the driver's cursor
+    (``prepared.on_driver``), whose ``:name`` parameters are the driver's own and whose
+    rows are what ``text()`` gives there (no column types to apply), without SQLAlchemy's
+    cost of executing a statement."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.on_sqlite = connection.dialect.name == "sqlite"
 
     def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        if self.on_sqlite and self.connection.in_transaction():  # else ``execute`` begins it
+            from workflow.store.prepared import on_driver
+
+            rows: list[Row] = on_driver(self.connection, sql, dict(params or {})).fetchall()
+            return rows
         return [tuple(row) for row in self.connection.execute(_text(sql), dict(params or {}))]
 
 
