@@ -15,10 +15,15 @@ from sqlalchemy.orm import Session
 from workflow.spreadsheet_cells import CsvWriter
 from workflow.store.access_records import AuditRecord
 from workflow.store.database import connection_of
+from workflow.store.prepared import Prepared
 from workflow.store.records import AgencyRecord
 from workflow.store.tables import table_of
 
 _AUDIT_LOG = table_of(AuditRecord)
+_INSERT = Prepared(
+    _AUDIT_LOG.insert(),
+    ("at", "actor", "action", "agency_id", "case_number", "batch_id", "address", "detail"),
+)
 COLUMNS = ("id", "at", "actor", "action", "agency", "case", "batch", "address", "detail")
 
 
@@ -34,10 +39,10 @@ def record(
     address: str | None = None,
     **detail: Any,
 ) -> None:
-    # A Core insert on the transaction's connection, not a record for the unit of work
-    # to flush: every read of a case writes one.
-    connection_of(session).execute(
-        _AUDIT_LOG.insert(),
+    # A prepared insert on the transaction's connection, not a record for the unit of
+    # work to flush: every read of a case writes one.
+    _INSERT.run(
+        connection_of(session),
         {
             "at": now,
             "actor": actor,
