@@ -173,3 +173,13 @@ def test_an_instant_is_read_back_in_china_time_by_every_path(app: TestApplicatio
     assert read == [given] * 4
     assert [instant.utcoffset() for instant in read] == [china] * 4
     assert read[0].hour == 9  # the wall time in China
+
+
+def test_a_naive_instant_is_taken_as_china_time_on_either_store(app: TestApplication) -> None:
+    # The project writes none (ruff's DTZ rules); a caller of the store might.
+    naive = datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001
+    with app.database.transaction() as session:
+        audit.record(session, naive, "cli", "naive_check")
+    with app.database.reading() as session:
+        stored = session.scalars(select(AUDIT.c.at).where(AUDIT.c.action == "naive_check")).one()
+    assert stored == datetime(2026, 3, 1, 1, 30, tzinfo=UTC)

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from workflow.clock import CHINA, in_china
+from workflow.clock import in_china
 from workflow.errors import InvalidInput
 
 
@@ -37,8 +37,8 @@ class Instant(TypeDecorator[datetime]):
     """``DateTime(timezone=True)``, read back as an instant in China time on both stores.
 
     SQLite keeps no offset: it stores the wall time it is given, so an instant is written
-    in China time (an aware one converted, a naive one taken as China time already) and
-    read back with the offset; PostgreSQL's instants come in its session's zone."""
+    in China time (an aware one converted, a naive one taken as China time, on both stores)
+    and read back with the offset; PostgreSQL's instants come in its session's zone."""
 
     impl = DateTime
     cache_ok = True
@@ -47,7 +47,7 @@ class Instant(TypeDecorator[datetime]):
         super().__init__(timezone=True)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return value if value is None or value.tzinfo is None else value.astimezone(CHINA)
+        return None if value is None else in_china(value)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else in_china(value)
