@@ -45,6 +45,7 @@ from workflow.web.pages import (
     submissions_pages,
 )
 from workflow.web.pages.rendering import STATIC_DIR
+from workflow.web.worker_loop import OnTheLoop
 
 API_PREFIX = "/api/v1"
 access_log = logging.getLogger("workflow.web.access")
@@ -120,6 +121,8 @@ def create_app(
     app.include_router(bulk_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    if application.database.is_sqlite:
+        app.add_middleware(OnTheLoop)
     app.add_middleware(AccessLog)
     return app
 

@@ -10,41 +10,66 @@ have it back. Served on the loop, in turns with the pool on one store of 20,000 
 (8 clients, 2026-12-03, the machine in its slow phase): openings 86 → 118/s and 9.7 → 6.3
 ms of the server's CPU a request, steps 80 → 106/s and 10.3 → 7.2 ms.
 
-So ``workflow serve`` on SQLite runs that work inline, as a synchronous worker does: a
+So the service on SQLite runs that work inline, as a synchronous worker does: a
 request holds its worker until it ends (a login's password check, 100-200 ms of argon2; a
 PDF's first rendering, some 130 ms; a wait for another process's write lock, up to the
 store's lock wait), and ``--workers N`` serves N at once. A worker on PostgreSQL keeps the
 pool: its requests wait on the network, and inline they were no faster (turns on 10,000
 cases: openings 37 → 39/s, steps 42 → 39/s).
+
+anyio has no setting for this, and FastAPI and Starlette call ``anyio.to_thread.run_sync``
+themselves: the function is replaced, once, by one that runs the work inline for a request
+of an app on SQLite (``OnTheLoop`` marks them) and hands any other call to the pool as
+before, so apps on either store, and the scheduler's threads, can share a process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar, TypeVarTuple, Unpack
 
 import anyio.to_thread
 from anyio import CapacityLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 Result = TypeVar("Result")
 Arguments = TypeVarTuple("Arguments")
 
+_on_the_loop: ContextVar[bool] = ContextVar("work_on_the_loop", default=False)
+_in_the_pool = anyio.to_thread.run_sync
 
-async def _inline(
+
+async def _run_sync(
     function: Callable[[Unpack[Arguments]], Result],
     *args: *Arguments,
     abandon_on_cancel: bool = False,
     cancellable: bool | None = None,
     limiter: CapacityLimiter | None = None,
 ) -> Result:
-    """``anyio.to_thread.run_sync`` without the thread: its options are about the thread
-    (when to give up waiting for it, how many may run) and mean nothing here."""
-    return function(*args)
+    """``anyio.to_thread.run_sync``, inline within a request ``OnTheLoop`` marks."""
+    if _on_the_loop.get():
+        return function(*args)
+    return await _in_the_pool(
+        function,
+        *args,
+        abandon_on_cancel=abandon_on_cancel,
+        cancellable=cancellable,
+        limiter=limiter,
+    )
 
 
-def run_work_on_the_loop() -> None:
-    """From now on this process runs what it would hand to anyio's thread pool inline.
-    For the worker process of ``workflow serve`` on SQLite only: it changes anyio's
-    function for the whole process."""
-    # The two signatures are the same; mypy does not unify two TypeVarTuple generics.
-    anyio.to_thread.run_sync = _inline  # type: ignore[assignment]
+class OnTheLoop:
+    """ASGI middleware: this app's requests run their work on the event loop."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        # The two signatures are the same; mypy does not unify two TypeVarTuple generics.
+        anyio.to_thread.run_sync = _run_sync  # type: ignore[assignment]
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        marked = _on_the_loop.set(scope["type"] == "http")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _on_the_loop.reset(marked)

@@ -1,0 +1,53 @@
+"""Where a request's work runs: on the event loop for an app on SQLite, in the thread
+pool on PostgreSQL (``web.worker_loop``); apps on both stores in one process each keep
+their own."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.stores import TestApplication, make_app
+from workflow.web import create_app
+
+
+def _with_probes(application: TestApplication) -> FastAPI:
+    app = create_app(application)
+
+    def plain() -> int:  # FastAPI would hand it to the thread pool
+        return threading.get_ident()
+
+    async def on_the_loop() -> int:
+        return threading.get_ident()
+
+    app.add_api_route("/probe/plain", plain)
+    app.add_api_route("/probe/loop", on_the_loop)
+    return app
+
+
+def test_a_plain_route_runs_on_the_loop_on_sqlite_and_in_the_pool_on_postgresql(
+    app: TestApplication, store_kind: str
+) -> None:
+    with TestClient(_with_probes(app)) as client:
+        plain = client.get("/probe/plain").json()
+        loop = client.get("/probe/loop").json()
+    assert (plain == loop) is (store_kind == "sqlite")
+
+
+def test_work_outside_a_request_of_an_app_on_sqlite_still_goes_to_the_pool(
+    tmp_path: Path,
+) -> None:
+    application = make_app(f"sqlite:///{tmp_path / 'w.db'}")
+    with TestClient(_with_probes(application)) as client:
+        client.get("/probe/plain")  # the app is built: the function is replaced
+        here = threading.get_ident()
+
+        async def elsewhere() -> int:
+            return await anyio.to_thread.run_sync(threading.get_ident)
+
+        assert anyio.run(elsewhere) != here
