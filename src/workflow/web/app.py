@@ -121,8 +121,7 @@ def create_app(
     app.include_router(bulk_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    if application.database.is_sqlite:
-        app.add_middleware(OnTheLoop)
+    app.add_middleware(OnTheLoop, application=application)
     app.add_middleware(AccessLog)
     return app
 

@@ -33,6 +33,8 @@ import anyio.to_thread
 from anyio import CapacityLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from workflow.application import Application
+
 Result = TypeVar("Result")
 Arguments = TypeVarTuple("Arguments")
 
@@ -60,15 +62,18 @@ async def _run_sync(
 
 
 class OnTheLoop:
-    """ASGI middleware: this app's requests run their work on the event loop."""
+    """ASGI middleware: an app on SQLite runs its requests' work on the event loop.
+    Starlette builds it at the first request, so the store is opened then, not sooner."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        # The two signatures are the same; mypy does not unify two TypeVarTuple generics.
-        anyio.to_thread.run_sync = _run_sync  # type: ignore[assignment]
+    def __init__(self, app: ASGIApp, application: Application) -> None:
         self.app = app
+        self.here = application.database.is_sqlite
+        if self.here:
+            # The two signatures are the same; mypy does not unify two TypeVarTuple generics.
+            anyio.to_thread.run_sync = _run_sync  # type: ignore[assignment]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        marked = _on_the_loop.set(scope["type"] == "http")
+        marked = _on_the_loop.set(self.here and scope["type"] == "http")
         try:
             await self.app(scope, receive, send)
         finally:
