@@ -70,7 +70,6 @@ def test_a_sqlite_worker_serves_eight_clients_at_once_on_its_loop(tmp_path: Path
         wait_healthy(base, process)
         threads = _threads(process.pid)
         headers = {"Authorization": f"Bearer {token}"}
-
         step = {"trigger": "consult_third_party", "party": "某公司", "expect_version": 1}
 
         def open_and_fire() -> list[int]:
