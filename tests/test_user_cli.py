@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.cli import one_line_error, run
-from workflow.access.accounts import authenticate
+from workflow.access.accounts import accept_password, check_password
 from workflow.application import Application
 from workflow.settings import Settings
 from workflow.store.access_records import AuditRecord
@@ -26,7 +26,7 @@ def test_user_add_prints_a_one_time_password_that_logs_in(
     application = _app(db)
     try:
         with application.database.transaction() as session:
-            user = authenticate(session, "li", password)
+            user = accept_password(session, check_password(session, "li", password))
             assert user.must_change_password
             actions = list(session.scalars(select(AuditRecord.action)))
     finally:

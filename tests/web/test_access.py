@@ -9,12 +9,18 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.web.conftest import PASSWORD, Service
-from workflow.access import audit
-from workflow.access.accounts import set_role_policy
+from workflow.access import accounts, audit
+from workflow.access.accounts import (
+    accept_password,
+    check_password,
+    set_password,
+    set_role_policy,
+)
 from workflow.access.roles import Role
 from workflow.access.sessions import digest
-from workflow.errors import ConstraintViolation
-from workflow.store.access_records import AuditRecord, WebSessionRecord
+from workflow.errors import ConstraintViolation, NotAuthenticated
+from workflow.store.access_records import AuditRecord, UserRecord, WebSessionRecord
+from workflow.store.database import Database
 from workflow.web.auth import SESSION_COOKIE
 from workflow.web.server import prepare_store
 
@@ -46,6 +52,46 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(service: Servi
     assert wrong.status_code == nobody.status_code == 401
     assert wrong.json() == nobody.json()
     assert _actions(service) == ["login_failed", "login_failed"]
+
+
+def test_a_login_checks_the_password_holding_no_write_lock(
+    sqlite_service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argon2 takes 100-200 ms: a login checks the password before its write transaction,
+    so other writers (SQLite's lock is the whole store's) go on meanwhile."""
+    sqlite_service.user("li", "handler")
+    other = Database(sqlite_service.application.settings.db_url, lock_wait=0.2)
+    written: list[str] = []
+
+    class Hasher(type(accounts._HASHER)):  # type: ignore[misc]
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+            with other.transaction() as session:  # StoreBusy after 0.2 s if the lock is held
+                session.execute(text("UPDATE users SET display_name = display_name"))
+            written.append("during the check")
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(accounts, "_HASHER", Hasher())
+    try:
+        answer = sqlite_service.client.post(
+            "/auth/login", data={"username": "li", "password": PASSWORD}
+        )
+    finally:
+        other.dispose()
+    assert answer.status_code == 200, answer.text
+    assert written == ["during the check"]
+
+
+def test_a_password_changed_after_its_check_is_refused(service: Service) -> None:
+    service.user("li", "handler")
+    database, now = service.application.database, service.clock.now()
+    with database.reading() as session:
+        checked = check_password(session, "li", PASSWORD)
+    assert checked.matched
+    with database.transaction() as session:
+        user = session.scalars(select(UserRecord).where(UserRecord.name == "li")).one()
+        set_password(session, user, "another-password-2026", now)
+    with pytest.raises(NotAuthenticated), database.transaction() as session:
+        accept_password(session, checked)
 
 
 def test_an_unsafe_call_without_the_csrf_token_is_403(service: Service) -> None:

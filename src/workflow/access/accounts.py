@@ -143,17 +143,45 @@ def ensure_first_admin(session: Session, now: datetime) -> str | None:
     return password
 
 
-def authenticate(session: Session, name: str, password: str) -> UserRecord:
-    """The enabled user with that name and password; NotAuthenticated otherwise."""
-    user = session.scalars(select(UserRecord).where(UserRecord.name == name)).one_or_none()
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password checked against the hash its user had when it was read."""
+
+    name: str
+    checked_hash: str | None  # None: no user of that name
+    matched: bool
+    # The password hashed anew when it matched a hash of older parameters.
+    rehashed: str | None
+
+
+def check_password(session: Session, name: str, password: str) -> PasswordCheck:
+    """Check ``password`` for the user ``name``: argon2 takes 100-200 ms of CPU, so it is
+    done in a read transaction, where it holds no lock (SQLite's write lock is the whole
+    store's); ``accept_password`` then takes the result in the write transaction."""
+    stored = session.scalar(select(UserRecord.password_hash).where(UserRecord.name == name))
     try:
-        _HASHER.verify(user.password_hash if user is not None else _ABSENT, password)
+        _HASHER.verify(stored if stored is not None else _ABSENT, password)
     except (VerificationError, InvalidHashError):
-        raise NotAuthenticated("wrong user name or password") from None
-    if user is None or user.disabled:
+        return PasswordCheck(name, stored, False, None)
+    if stored is None:
+        return PasswordCheck(name, None, False, None)
+    rehashed = _HASHER.hash(password) if _HASHER.check_needs_rehash(stored) else None
+    return PasswordCheck(name, stored, True, rehashed)
+
+
+def accept_password(session: Session, check: PasswordCheck) -> UserRecord:
+    """The enabled user whose password ``check`` matched; NotAuthenticated otherwise, and
+    also when the password was changed since it was checked."""
+    user = session.scalars(select(UserRecord).where(UserRecord.name == check.name)).one_or_none()
+    if (
+        not check.matched
+        or user is None
+        or user.disabled
+        or user.password_hash != check.checked_hash
+    ):
         raise NotAuthenticated("wrong user name or password")
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
+    if check.rehashed is not None:
+        user.password_hash = check.rehashed
     return user
 
 

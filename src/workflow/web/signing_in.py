@@ -11,7 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.access import audit
-from workflow.access.accounts import authenticate, set_password, totp_required, user_grants
+from workflow.access.accounts import (
+    accept_password,
+    check_password,
+    set_password,
+    totp_required,
+    user_grants,
+)
 from workflow.access.sessions import OpenedSession, open_session
 from workflow.access.throttle import check_login_allowed, record_login
 from workflow.application import Application
@@ -59,9 +65,11 @@ def sign_in(application: Application, username: str, password: str, address: str
     now = application.clock.now()
     with application.database.transaction() as session:
         check_login_allowed(session, username, address, now)
+    with application.database.reading() as session:
+        checked = check_password(session, username, password)
     try:
         with application.database.transaction() as session:
-            user = authenticate(session, username, password)
+            user = accept_password(session, checked)
             grants = user_grants(session, user.id)
             pending = totp_required(session, grants)
             opened = open_session(session, user, now, address, second_factor_pending=pending)
@@ -89,9 +97,11 @@ def replace_password(application: Application, caller: Caller, current: str, new
     """The user's own new password: every session of theirs ends, and this one is
     replaced by a new one (returned)."""
     now = application.clock.now()
+    with application.database.reading() as session:
+        checked = check_password(session, caller.principal.name, current)
     with application.database.transaction() as session:
         row, _ = session_user(session, caller)
-        user = authenticate(session, caller.principal.name, current)
+        user = accept_password(session, checked)
         if new == current:
             raise InvalidInput("the new password must differ from the current one")
         set_password(session, user, new, now)
