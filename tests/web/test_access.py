@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select, text
 
 from tests.web.conftest import PASSWORD, Service
@@ -63,8 +65,8 @@ def test_a_login_checks_the_password_holding_no_write_lock(
     other = Database(sqlite_service.application.settings.db_url, lock_wait=0.2)
     written: list[str] = []
 
-    class Hasher(type(accounts._HASHER)):  # type: ignore[misc]
-        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+    class Hasher(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
             with other.transaction() as session:  # StoreBusy after 0.2 s if the lock is held
                 session.execute(text("UPDATE users SET display_name = display_name"))
             written.append("during the check")
