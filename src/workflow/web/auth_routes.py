@@ -30,6 +30,7 @@ from workflow.web.signing_in import (
     session_user,
     sign_in,
 )
+from workflow.web.worker_loop import in_a_thread
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 TOTP_ISSUER = "workflow"
@@ -78,7 +79,7 @@ def _current(caller: Caller, row: WebSessionRecord, user: UserRecord) -> Session
     response_model=SessionAnswer,
     responses=documented(401, 403, 422, 429, 503),
 )
-def login(
+async def login(
     request: Request,
     response: Response,
     application: AppDep,
@@ -87,7 +88,7 @@ def login(
 ) -> SessionAnswer:
     """Log in with a user name and password (a form); sets the session cookie."""
     check_origin(request)
-    signed = sign_in(application, username, password, address_of(request))
+    signed = await in_a_thread(sign_in, application, username, password, address_of(request))
     set_session_cookie(response, request, signed.opened.cookie)
     return _answer(signed)
 
@@ -124,7 +125,7 @@ def whoami(caller: PendingCaller, application: AppDep) -> SessionAnswer:
     response_model=SessionAnswer,
     responses=documented(401, 403, 422, 503),
 )
-def change_password(
+async def change_password(
     request: Request,
     response: Response,
     caller: PendingCaller,
@@ -133,7 +134,9 @@ def change_password(
     new_password: Annotated[str, Form(max_length=200)],
 ) -> SessionAnswer:
     """Change the password: every session of the user ends, and this one is replaced."""
-    signed = replace_password(application, caller, current_password, new_password)
+    signed = await in_a_thread(
+        replace_password, application, caller, current_password, new_password
+    )
     set_session_cookie(response, request, signed.opened.cookie)
     return _answer(signed)
 

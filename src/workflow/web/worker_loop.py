@@ -11,9 +11,10 @@ have it back. Served on the loop, in turns with the pool on one store of 20,000 
 ms of the server's CPU a request, steps 80 → 106/s and 10.3 → 7.2 ms.
 
 So the service on SQLite runs that work inline, as a synchronous worker does: a
-request holds its worker until it ends (a login's password check, 100-200 ms of argon2; a
-PDF's first rendering, some 130 ms; a wait for another process's write lock, up to the
-store's lock wait), and ``--workers N`` serves N at once. A worker on PostgreSQL keeps the
+request holds its worker until it ends (a PDF's first rendering, some 130 ms; a wait for
+another process's write lock, up to the store's lock wait), and ``--workers N`` serves N
+at once. What is long and not the store's asks for a thread (``in_a_thread``): a login's
+or a password change's argon2, 100-200 ms here. A worker on PostgreSQL keeps the
 pool: its requests wait on the network, and inline they were no faster (turns on 10,000
 cases: openings 37 → 39/s, steps 42 → 39/s).
 
@@ -59,6 +60,13 @@ async def _run_sync(
         cancellable=cancellable,
         limiter=limiter,
     )
+
+
+async def in_a_thread(function: Callable[[Unpack[Arguments]], Result], *args: *Arguments) -> Result:
+    """``function`` in anyio's thread pool, within a request on the loop too: for work
+    that is long and mostly not the store's (a login's argon2 check, which releases the
+    interpreter lock), so that the worker's other requests go on meanwhile."""
+    return await _in_the_pool(function, *args)
 
 
 class OnTheLoop:

@@ -26,6 +26,7 @@ from workflow.web.signing_in import (
     session_user,
     sign_in,
 )
+from workflow.web.worker_loop import in_a_thread
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 MIN_PASSWORD = 10
@@ -46,7 +47,7 @@ def login_form(request: Request, next: str = "") -> Response:
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     application: AppDep,
     username: Annotated[str, Form()] = "",
@@ -63,7 +64,8 @@ def login(
     status = 422
     if not errors:
         try:
-            signed = sign_in(application, username.strip(), password, address_of(request))
+            address = address_of(request)
+            signed = await in_a_thread(sign_in, application, username.strip(), password, address)
         except NotAuthenticated:
             errors["password"], status = "用户名或密码错误", 401
         except Throttled as error:
@@ -97,7 +99,7 @@ def password_form(request: Request, caller: PendingConsoleCaller) -> Response:
 
 
 @router.post("/password")
-def change_password(
+async def change_password(
     request: Request,
     caller: PendingConsoleCaller,
     application: AppDep,
@@ -114,7 +116,9 @@ def change_password(
         errors["confirm_password"] = "两次输入的新密码不一致"
     if not errors:
         try:
-            signed = replace_password(application, caller, current_password, new_password)
+            signed = await in_a_thread(
+                replace_password, application, caller, current_password, new_password
+            )
         except NotAuthenticated:
             errors["current_password"] = "当前密码不正确"
         except InvalidInput:
