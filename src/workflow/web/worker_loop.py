@@ -6,9 +6,10 @@ work of a worker on SQLite waits for nothing but its core: the store is a file o
 machine, written by one writer at a time. The pool's threads then only contend for the
 interpreter lock: the driver releases it around each of a request's twenty-odd statements,
 the loop thread takes it to read the next requests, and the request's thread waits to
-have it back. Served on the loop, in turns with the pool on one store of 20,000 cases
-(8 clients, 2026-12-03, the machine in its slow phase): openings 86 → 118/s and 9.7 → 6.3
-ms of the server's CPU a request, steps 80 → 106/s and 10.3 → 7.2 ms.
+have it back. Served on the loop, in turns with the pool on one store of 100,000 cases
+(``bench api_cost``, 8 clients, 2026-12-03): openings 189 → 233/s and 3.40 → 2.40 ms of the
+server's CPU a request, steps 179 → 223/s and 3.75 → 2.70 ms; a server alone then took
+307 openings a second.
 
 So the service on SQLite runs that work inline, as a synchronous worker does: a
 request holds its worker until it ends (a PDF's first rendering, some 130 ms; a wait for
