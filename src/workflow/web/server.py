@@ -20,6 +20,7 @@ from workflow.errors import ConfigError
 from workflow.scheduling.scheduler import SchedulerOptions
 from workflow.settings import Settings
 from workflow.web.app import create_app
+from workflow.web.worker_loop import runs_on_the_loop
 
 SCHEDULER_ENV = "WORKFLOW_SERVE_SCHEDULER"  # "0": a separate scheduler process runs
 
@@ -72,7 +73,7 @@ def app_from_environ() -> FastAPI:
     # lines a step, no use to an operator, and a step paid for them.
     logging.getLogger("transitions").setLevel(logging.WARNING)
     application = Application(Settings.resolve())
-    if application.database.is_sqlite:
+    if runs_on_the_loop(application):
         logging.getLogger(__name__).info("requests run on the worker's event loop (SQLite)")
     scheduler = SchedulerOptions() if os.environ.get(SCHEDULER_ENV, "1") != "0" else None
     return create_app(application, scheduler)

@@ -70,13 +70,18 @@ async def in_a_thread(function: Callable[[Unpack[Arguments]], Result], *args: *A
     return await _in_the_pool(function, *args)
 
 
+def runs_on_the_loop(application: Application) -> bool:
+    """Whether an app on ``application`` runs its requests' work on the event loop."""
+    return application.database.is_sqlite
+
+
 class OnTheLoop:
     """ASGI middleware: an app on SQLite runs its requests' work on the event loop.
     Starlette builds it at the first request, so the store is opened then, not sooner."""
 
     def __init__(self, app: ASGIApp, application: Application) -> None:
         self.app = app
-        self.here = application.database.is_sqlite
+        self.here = runs_on_the_loop(application)
         if self.here:
             # The two signatures are the same; mypy does not unify two TypeVarTuple generics.
             anyio.to_thread.run_sync = _run_sync  # type: ignore[assignment]
